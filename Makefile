@@ -1,0 +1,84 @@
+# Makefile - top level of kvmgate: builds the kvmgate command and every test program, runs the
+# suite through kyua, installs, and installs the Debian packages the project needs.
+#
+#   make                 build ./kvmgate and the test programs (objects under $(B)/)
+#   make check           kyua test on the top-level Kyuafile (JUnit XML in $(B)/junit.xml)
+#   make SANITIZE=1 check   the same under ASan+UBSan
+#   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
+#   make install         PREFIX=/usr/local, DESTDIR honoured
+#   V=1                  show the commands
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+B ?= build
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+LLVM_CONFIG ?= llvm-config-19
+KYUA ?= kyua
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+WARNFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
+ifeq ($(SANITIZE),1)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
+
+# libclang, through llvm-config (only when a target needs it, so `make deps` works without it)
+LLVM_INCDIR = $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+LLVM_LIBDIR = $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+CLANG_CFLAGS = -I$(LLVM_INCDIR)
+CLANG_LIBS = -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang
+
+.PHONY: all check clean install deps FORCE
+all:
+
+# Rebuild everything when the flags change (e.g. SANITIZE=1).
+$(B)/.flags: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+$(B)/%.o: %.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  CC      $<')
+	$(Q)$(CC) $(ALL_CFLAGS) $(EXTRA_CFLAGS_$(dir $<)) -c -o $@ $<
+
+include bindings/build.mk
+include dwarf/build.mk
+include conformance/build.mk
+include vmimages/build.mk
+
+all: $(ALL_TARGETS)
+
+check: all
+	$(Q)mkdir -p $(B)
+	$(Q)rm -f $(B)/results.db
+	$(Q)$(KYUA) test --kyuafile=Kyuafile --results-file=$(B)/results.db; rc=$$?; \
+	  $(KYUA) report --results-file=$(B)/results.db --verbose > $(B)/report.txt 2>&1; \
+	  $(KYUA) report-junit --results-file=$(B)/results.db --output=$(B)/junit.xml; \
+	  $(KYUA) report --results-file=$(B)/results.db | tail -n 4; \
+	  exit $$rc
+
+install: all
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 kvmgate $(DESTDIR)$(BINDIR)/kvmgate
+
+deps:
+	$(Q)./deps.sh $(wildcard */deps.txt)
+
+clean: $(CLEAN_TARGETS)
+	rm -rf $(B) kvmgate $(TEST_PROGS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# The command: a thin front end over bindings/ and dwarf/.
+ALL_TARGETS += kvmgate
+kvmgate: $(B)/kvmgate.o $(BINDINGS_OBJS) $(DWARF_OBJS)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(KVMGATE_LIBS)

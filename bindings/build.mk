@@ -1,0 +1,13 @@
+# bindings/build.mk - the layout model, its loaders and writers (libkvmgate), and their tests.
+BINDINGS_SRCS := manifest.c diff.c allow.c headers.c cmodel.c cmodel_flatten.c clang_load.c \
+	clang_macros.c c_write.c rust_write.c rust_read.c
+BINDINGS_OBJS := $(addprefix $(B)/bindings/,$(BINDINGS_SRCS:.c=.o))
+EXTRA_CFLAGS_bindings/ = $(CLANG_CFLAGS)
+KVMGATE_LIBS += $(CLANG_LIBS)
+
+BINDINGS_TESTS := bindings/manifest_test bindings/cli_test
+TEST_PROGS += $(BINDINGS_TESTS)
+ALL_TARGETS += $(BINDINGS_TESTS)
+
+bindings/%_test: bindings/%_test.sh
+	$(Q)cp $< $@ && chmod +x $@

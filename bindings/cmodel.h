@@ -1,0 +1,107 @@
+/* cmodel.h - the C declarations of a header set as a tree, as libclang sees them.
+ *
+ * clang_load.c fills it from the UAPI headers; cmodel_flatten.c turns it into a layout manifest
+ * (anonymous members transparent, absolute offsets) and rust_write.c renders bindgen-compatible
+ * Rust from it. Items keep the translation unit's declaration order.
+ */
+#ifndef KVMGATE_CMODEL_H
+#define KVMGATE_CMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "manifest.h"
+
+enum ctype_kind {
+	CT_VOID,
+	CT_INT,		/* builtin integer incl. char and _Bool: name = C spelling */
+	CT_FLOAT,	/* float, double, long double */
+	CT_TYPEDEF,	/* name = typedef name, target = aliased type */
+	CT_STRUCT,
+	CT_UNION,
+	CT_ENUM,	/* target = underlying integer type */
+	CT_ARRAY,	/* target = element, nelems (-1 = flexible []) */
+	CT_POINTER,	/* target = pointee (NULL for function pointers: rendered as void *) */
+	CT_FUNCTION,	/* only behind a pointer */
+};
+
+struct cmember {
+	char *name;		/* NULL for an anonymous struct/union member */
+	struct ctype *type;
+	uint64_t offset_bits;	/* relative to the enclosing aggregate */
+	bool is_bitfield;
+	unsigned bit_width;
+};
+
+struct cenumerator {
+	char *name;
+	int64_t value;
+};
+
+struct ctype {
+	enum ctype_kind kind;
+	char *name;		/* C spelling for builtins, typedef name, tag name; NULL if anonymous */
+	char *rust_name;	/* bindgen's name: kvm_regs, kvm_run__bindgen_ty_1, __u64 */
+	uint64_t size;		/* bytes (0 for incomplete / void / flexible) */
+	uint64_t align;		/* bytes */
+	bool is_signed;		/* CT_INT */
+	bool complete;		/* struct/union/enum with a definition */
+	bool packed;		/* __attribute__((packed)) */
+	struct ctype *target;
+	int64_t nelems;
+	struct cmember *members;
+	size_t nmembers;
+	struct cenumerator *enumerators;
+	size_t nenumerators;
+	struct ctype *parent;	/* anonymous aggregates: the type they are nested in */
+};
+
+enum cmacro_kind { CM_INT, CM_IOCTL, CM_UNEVAL };
+
+struct cmacro {
+	char *name;
+	enum cmacro_kind kind;
+	int64_t value;		/* CM_INT */
+	bool is_unsigned;	/* CM_INT: value is a uint64_t */
+	uint32_t number;	/* CM_IOCTL */
+	char *arg;		/* CM_IOCTL: argument type spelling, "-" for _IO */
+	char *reason;		/* CM_UNEVAL */
+	bool in_kvm_header;	/* defined in a kvm header (linux/kvm.h, asm/kvm.h): goes to the manifest */
+};
+
+struct cmodel {
+	char *arch;		/* "x86_64" or "arm64" */
+	char *kernel;		/* label */
+	char *source;		/* what was read */
+	/* Every type declared at file scope, in declaration order: named structs, unions, enums,
+	 * typedefs. Anonymous aggregates are reached through members (parent set). */
+	struct ctype **types;
+	size_t ntypes;
+	/* Every object-like integer macro of the translation unit (bindgen emits them all),
+	 * in definition order. */
+	struct cmacro *macros;
+	size_t nmacros;
+	/* Owner of every ctype allocated, for freeing. */
+	struct ctype **all;
+	size_t nall, capall;
+};
+
+void cmodel__fini(struct cmodel *cm);
+/* Canonical UAPI spelling of a type (manifest `type=`): "__u64", "struct kvm_regs", "__u8[16]".
+ * Returns a malloc'd string or NULL. */
+char *ctype__spell(const struct ctype *t);
+/* Add every struct/union/enum (named, with a definition), every field, and the KVM constants,
+ * ioctls and uneval macros to m. Returns 0 or -ENOMEM. */
+int cmodel__flatten(const struct cmodel *cm, struct manifest *m);
+
+/* clang_load.c: parse DIR/include/linux/kvm.h (or the default headers when headers is NULL).
+ * Returns 0, or -errno with err filled ("FILE:LINE: message"). */
+int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
+			 const char *kernel, char *err, size_t errlen);
+
+/* rust_write.c: bindgen-compatible Rust of the whole model (see README). 0 or -errno. */
+int rust__write(const struct cmodel *cm, FILE *out);
+
+#endif
