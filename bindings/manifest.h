@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #define MANIFEST_MAGIC "# kvmgate layout manifest 1"
+#define MANIFEST_END "# end: "
 #define KVMGATE_VERSION "0.1"
 #define ERRBUF_SIZE 512
 

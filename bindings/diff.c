@@ -1,0 +1,335 @@
+/* diff.c - compare two manifests and classify every difference (MANIFEST.md, DESIGN.md):
+ * incompatible, compatible, allowed (by an allow file, with its reason), or not in B (kernel
+ * debug info that lacks a type). The report is grouped by class, one difference a line. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "manifest.h"
+
+struct dline {
+	enum diff_class cls;
+	char *text;
+};
+
+struct dctx {
+	const struct diff_opts *o;
+	struct dline *l;
+	size_t n;
+	int err;
+};
+
+static const char *const class_names[DIFF__NR] = {
+	[DIFF_INCOMPATIBLE] = "incompatible",
+	[DIFF_COMPATIBLE] = "compatible",
+	[DIFF_ALLOWED] = "allowed",
+	[DIFF_NOT_IN_B] = "not in kernel",
+};
+
+static const struct allow_entry *dctx__allowed(struct dctx *d, const char *kind, const char *key,
+					       const char *member)
+{
+	const struct allowlist *a = d->o ? d->o->allow : NULL;
+
+	if (!a)
+		return NULL;
+	for (size_t i = 0; i < a->n; i++) {
+		struct allow_entry *e = &a->e[i];
+
+		if (strcmp(e->kind, kind) || strcmp(e->key, key))
+			continue;
+		if (member && e->member && strcmp(e->member, "*") && strcmp(e->member, member))
+			continue;
+		e->used++;
+		return e;
+	}
+	return NULL;
+}
+
+/* Record one difference of `kind key[.member]`; the allow file may turn it into DIFF_ALLOWED. */
+static void dctx__add(struct dctx *d, enum diff_class cls, const char *kind, const char *key,
+		      const char *member, const char *fmt, ...)
+{
+	const struct allow_entry *e = NULL;
+	char *what = NULL, *text = NULL;
+	struct dline *n;
+	va_list ap;
+	int r;
+
+	if (d->err)
+		return;
+	if (cls == DIFF_INCOMPATIBLE || cls == DIFF_COMPATIBLE)
+		e = dctx__allowed(d, kind, key, member);
+	va_start(ap, fmt);
+	r = vasprintf(&what, fmt, ap);
+	va_end(ap);
+	if (r < 0) {
+		d->err = -ENOMEM;
+		return;
+	}
+	if (e)
+		r = asprintf(&text, "%s %s%s%s: %s [%s:%u: %s]", kind, key, member ? "." : "",
+			     member ? member : "", what, d->o->allow->path, e->line, e->reason);
+	else
+		r = asprintf(&text, "%s %s%s%s: %s", kind, key, member ? "." : "", member ? member : "",
+			     what);
+	free(what);
+	n = r < 0 ? NULL : realloc(d->l, (d->n + 1) * sizeof(*n));
+	if (!n) {
+		free(text);
+		d->err = -ENOMEM;
+		return;
+	}
+	d->l = n;
+	d->l[d->n].cls = e ? DIFF_ALLOWED : cls;
+	d->l[d->n].text = text;
+	d->n++;
+}
+
+static bool is_padding_name(const char *path)
+{
+	static const char *const pfx[] = { "pad", "__pad", "padding", "reserved", "__reserved",
+					   "rsvd", "unused", "__unused", "spare" };
+	const char *leaf = strrchr(path, '.');
+
+	leaf = leaf ? leaf + 1 : path;
+	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (!strncmp(leaf, pfx[i], strlen(pfx[i])))
+			return true;
+	return false;
+}
+
+static void field__describe(const struct mrec *f, char *buf, size_t len)
+{
+	if (f->is_bitfield)
+		snprintf(buf, len, "bitoffset=%" PRIu64 " bitsize=%" PRIu32 " type=%s", f->bitoffset,
+			 f->bitsize, f->text);
+	else
+		snprintf(buf, len, "offset=%" PRIu64 " size=%" PRIu64 " type=%s%s", f->offset, f->size,
+			 f->text, f->flex ? " flex" : "");
+}
+
+/* Is there a field in B's type, absent from A, overlapping A's field fa (a renamed padding)? */
+static const struct mrec *find_rename(const struct manifest *a, const struct manifest *b,
+				      const struct mrec *fa)
+{
+	uint64_t lo = fa->bitoffset, hi = fa->is_bitfield ? lo + fa->bitsize : lo + fa->size * 8;
+
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *fb = &b->recs[i];
+		uint64_t blo, bhi;
+
+		if (fb->kind != MREC_FIELD || strcmp(fb->key, fa->key))
+			continue;
+		blo = fb->bitoffset;
+		bhi = fb->is_bitfield ? blo + fb->bitsize : blo + fb->size * 8;
+		if (blo >= lo && bhi <= hi && bhi > blo &&
+		    !manifest__find(a, MREC_FIELD, fb->key, fb->member))
+			return fb;
+	}
+	return NULL;
+}
+
+static void diff__fields(struct dctx *d, const struct manifest *a, const struct manifest *b,
+			 const char *type)
+{
+	char da[256], db[256];
+
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *fa = &a->recs[i], *fb, *ren;
+
+		if (fa->kind != MREC_FIELD || strcmp(fa->key, type))
+			continue;
+		fb = manifest__find(b, MREC_FIELD, type, fa->member);
+		field__describe(fa, da, sizeof(da));
+		if (!fb) {
+			ren = is_padding_name(fa->member) ? find_rename(a, b, fa) : NULL;
+			if (ren)
+				dctx__add(d, DIFF_COMPATIBLE, "field", type, fa->member,
+					  "padding renamed to '%s'", ren->member);
+			else
+				dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member,
+					  "missing (was %s)", da);
+			continue;
+		}
+		field__describe(fb, db, sizeof(db));
+		if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
+		    fa->bitsize != fb->bitsize || fa->size != fb->size || fa->flex != fb->flex)
+			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
+		else if (strcmp(fa->text, fb->text))
+			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "type %s -> %s",
+				  fa->text, fb->text);
+	}
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *fb = &b->recs[i];
+
+		if (fb->kind != MREC_FIELD || strcmp(fb->key, type) ||
+		    manifest__find(a, MREC_FIELD, type, fb->member))
+			continue;
+		field__describe(fb, db, sizeof(db));
+		dctx__add(d, DIFF_COMPATIBLE, "field", type, fb->member, "added (%s)", db);
+	}
+}
+
+static void diff__types(struct dctx *d, const struct manifest *a, const struct manifest *b)
+{
+	bool dbg = d->o && d->o->b_is_debuginfo;
+
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *ta = &a->recs[i], *tb;
+
+		if (ta->kind != MREC_TYPE)
+			continue;
+		tb = manifest__find(b, MREC_TYPE, ta->key, NULL);
+		if (!tb) {
+			if (dbg)
+				dctx__add(d, DIFF_NOT_IN_B, "type", ta->key, NULL, "not in kernel");
+			else
+				dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL, "missing");
+			continue;
+		}
+		if (ta->size != tb->size)
+			dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+				  "size %" PRIu64 " -> %" PRIu64, ta->size, tb->size);
+		if (ta->align != tb->align)
+			dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+				  "alignment %" PRIu64 " -> %" PRIu64, ta->align, tb->align);
+		diff__fields(d, a, b, ta->key);
+	}
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *tb = &b->recs[i];
+
+		if (tb->kind == MREC_TYPE && !manifest__find(a, MREC_TYPE, tb->key, NULL))
+			dctx__add(d, DIFF_COMPATIBLE, "type", tb->key, NULL,
+				  "added (size=%" PRIu64 " align=%" PRIu64 ")", tb->size, tb->align);
+	}
+}
+
+static void const__str(const struct mrec *r, char *buf, size_t len)
+{
+	if (r->value_unsigned)
+		snprintf(buf, len, "%" PRIu64, (uint64_t)r->value);
+	else
+		snprintf(buf, len, "%" PRId64, r->value);
+}
+
+static void diff__consts(struct dctx *d, const struct manifest *a, const struct manifest *b)
+{
+	char va[32], vb[32];
+
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *ra = &a->recs[i], *rb;
+
+		if (ra->kind != MREC_CONST)
+			continue;
+		rb = manifest__find(b, MREC_CONST, ra->key, NULL);
+		const__str(ra, va, sizeof(va));
+		if (!rb) {
+			dctx__add(d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "missing (was %s)", va);
+			continue;
+		}
+		const__str(rb, vb, sizeof(vb));
+		if (ra->value != rb->value)
+			dctx__add(d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "value %s -> %s", va, vb);
+	}
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *rb = &b->recs[i];
+
+		if (rb->kind != MREC_CONST || manifest__find(a, MREC_CONST, rb->key, NULL))
+			continue;
+		const__str(rb, vb, sizeof(vb));
+		dctx__add(d, DIFF_COMPATIBLE, "const", rb->key, NULL, "added (%s)", vb);
+	}
+}
+
+static void diff__ioctls(struct dctx *d, const struct manifest *a, const struct manifest *b)
+{
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *ra = &a->recs[i], *rb;
+
+		if (ra->kind != MREC_IOCTL)
+			continue;
+		rb = manifest__find(b, MREC_IOCTL, ra->key, NULL);
+		if (!rb) {
+			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "missing (was 0x%08" PRIx32
+				  " arg=%s)", ra->number, ra->text);
+			continue;
+		}
+		if (ra->number != rb->number)
+			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+				  "number 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64
+				  ") -> 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64 ")",
+				  ra->number, ioctl__dir_name(ra->dir), ra->nr, ra->size, rb->number,
+				  ioctl__dir_name(rb->dir), rb->nr, rb->size);
+		else if (strcmp(ra->text, rb->text))
+			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "argument %s -> %s",
+				  ra->text, rb->text);
+	}
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *rb = &b->recs[i];
+
+		if (rb->kind == MREC_IOCTL && !manifest__find(a, MREC_IOCTL, rb->key, NULL))
+			dctx__add(d, DIFF_COMPATIBLE, "ioctl", rb->key, NULL, "added (0x%08" PRIx32
+				  " arg=%s)", rb->number, rb->text);
+	}
+}
+
+/* Kernel debug info has no ioctls, but it has the argument types: the size an ioctl number
+ * encodes must be the kernel's size of its argument type. */
+static void diff__ioctl_sizes(struct dctx *d, const struct manifest *a, const struct manifest *b)
+{
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *ra = &a->recs[i], *tb;
+
+		if (ra->kind != MREC_IOCTL || !ra->text || strchr(ra->text, '*'))
+			continue;
+		tb = manifest__find(b, MREC_TYPE, ra->text, NULL);
+		if (tb && tb->size != ra->size && ra->size != 0)
+			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+				  "encodes size %" PRIu64 " but the kernel's %s is %" PRIu64 " bytes",
+				  ra->size, ra->text, tb->size);
+	}
+}
+
+int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opts *opts,
+		   struct diff_counts *counts)
+{
+	struct dctx d = { .o = opts };
+	const char *aa, *ba;
+	FILE *out = opts ? opts->out : NULL;
+
+	memset(counts, 0, sizeof(*counts));
+	manifest__sort(a);
+	manifest__sort(b);
+	aa = manifest__meta(a, "arch");
+	ba = manifest__meta(b, "arch");
+	if (out && aa && ba && strcmp(aa, ba))
+		fprintf(out, "warning: comparing arch %s with arch %s\n", aa, ba);
+	diff__types(&d, a, b);
+	if (opts && opts->b_is_debuginfo) {
+		diff__ioctl_sizes(&d, a, b);
+	} else {
+		diff__consts(&d, a, b);
+		diff__ioctls(&d, a, b);
+	}
+	for (int c = 0; c < DIFF__NR; c++) {
+		for (size_t i = 0; i < d.n; i++) {
+			if (d.l[i].cls != (enum diff_class)c)
+				continue;
+			counts->n[c]++;
+			if (out)
+				fprintf(out, "%-13s %s\n", class_names[c], d.l[i].text);
+		}
+	}
+	if (out && opts->allow)
+		for (size_t i = 0; i < opts->allow->n; i++)
+			if (!opts->allow->e[i].used)
+				fprintf(out, "note: %s:%u: allow entry matched nothing\n",
+					opts->allow->path, opts->allow->e[i].line);
+	for (size_t i = 0; i < d.n; i++)
+		free(d.l[i].text);
+	free(d.l);
+	return d.err;
+}
