@@ -1,0 +1,43 @@
+/* dwarf.h - layouts read back through pahole: from the DWARF of a compiled probe of the headers,
+ * and from the kernel's own debug info (BTF of a running kernel, of a vmlinux, vmlinuz/Image or
+ * module; DWARF of a -dbg vmlinux or module). Everything lands in the manifest model of
+ * bindings/manifest.h; the loaders are source_ops (bindings/source.h).
+ *
+ * Library calls return 0 or -errno and never exit; messages go to the caller's err buffer.
+ */
+#ifndef KVMGATE_DWARF_H
+#define KVMGATE_DWARF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "manifest.h"
+#include "source.h"
+
+/* A probe object (built by dwarf__probe_view or dwarf__probe_build): DWARF of headers, compared
+ * like any manifest (is_debuginfo false). Recognised by its section PROBE_SECTION. */
+extern const struct source_ops probe_source_ops;
+/* DWARF of a kernel object (vmlinux or .ko built with debug info): is_debuginfo true. */
+extern const struct source_ops dwarf_source_ops;
+/* BTF: /sys/kernel/btf/{vmlinux,MODULE}, a raw BTF blob, a vmlinux or .ko ELF, a bzImage,
+ * vmlinuz or arm64 Image (compressed or not): is_debuginfo true. */
+extern const struct source_ops btf_source_ops;
+
+#define PROBE_SECTION ".kvmgate_probe"
+
+/* True when path is an ELF object carrying PROBE_SECTION. */
+bool dwarf__is_probe(const char *path);
+
+/* Build a probe object at out_path: a C file that instantiates every struct, union and enum of
+ * layout's type records, compiled with arch__cc(arch) -g and headers__include_dirs(arch, headers).
+ * 0 or -errno (err: the compiler's first error line). */
+int dwarf__probe_build(const struct manifest *layout, const char *arch, const char *headers,
+		       const char *out_path, char *err, size_t errlen);
+
+/* The DWARF view of layout's types, for `kvmgate gen` (OUTDIR/layout.dwarf): builds the probe in
+ * a temporary directory (removed), runs pahole on it and fills out (initialised by the caller)
+ * with meta records and the types and fields. 0 or -errno. */
+int dwarf__probe_view(const struct manifest *layout, const char *arch, const char *headers,
+		      struct manifest *out, char *err, size_t errlen);
+
+#endif

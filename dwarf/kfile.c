@@ -1,0 +1,403 @@
+/* kfile.c - kernel files made readable by pahole: raw BTF (sysfs), ELF (vmlinux, .ko, probe),
+ * and kernel images (x86 bzImage, arm64 Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
+ * is decompressed and carved out into a temporary file. */
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pahole.h"
+
+extern char **environ;
+
+#define BTF_HDR_MIN 24
+
+static uint32_t le32(const unsigned char *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* The size a BTF header claims for its blob, or 0 when buf does not start with a BTF header. */
+static uint64_t btf__claimed_size(const unsigned char *buf, size_t len)
+{
+	uint64_t hdr, types, strs;
+
+	if (len < BTF_HDR_MIN || (buf[0] | buf[1] << 8) != BTF_MAGIC || buf[2] != 1 || buf[3] != 0)
+		return 0;
+	hdr = le32(buf + 4);
+	if (hdr < BTF_HDR_MIN || hdr > 256)
+		return 0;
+	types = (uint64_t)le32(buf + 8) + le32(buf + 12);
+	strs = (uint64_t)le32(buf + 16) + le32(buf + 20);
+	return hdr + (types > strs ? types : strs);
+}
+
+size_t btf__blob_size(const unsigned char *buf, size_t len)
+{
+	uint64_t n = btf__claimed_size(buf, len);
+	uint32_t str_off, str_len;
+
+	if (!n || n > len)
+		return 0;
+	str_off = le32(buf + 16);
+	str_len = le32(buf + 20);
+	/* the string section starts with the empty string and ends with a NUL */
+	if (!str_len || buf[le32(buf + 4) + str_off] != '\0' ||
+	    buf[le32(buf + 4) + str_off + str_len - 1] != '\0')
+		return 0;
+	return (size_t)n;
+}
+
+void tmpdir__remove(char *dir)
+{
+	DIR *d;
+	struct dirent *e;
+
+	if (!dir)
+		return;
+	d = opendir(dir);
+	if (d) {
+		while ((e = readdir(d)) != NULL) {
+			char p[4096];
+
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+				continue;
+			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
+			unlink(p);
+		}
+		closedir(d);
+	}
+	rmdir(dir);
+}
+
+static int tmpdir__make(struct kfile *k)
+{
+	const char *t = getenv("TMPDIR");
+
+	if (asprintf(&k->tmpdir, "%s/kvmgate-XXXXXX", t && *t ? t : "/tmp") < 0)
+		return -ENOMEM;
+	if (!mkdtemp(k->tmpdir)) {
+		int rc = -errno;
+
+		free(k->tmpdir);
+		k->tmpdir = NULL;
+		return rc;
+	}
+	return 0;
+}
+
+static int file__write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	const char *p = data;
+
+	if (fd < 0)
+		return -errno;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			int rc = -errno;
+
+			close(fd);
+			return rc;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return close(fd) ? -errno : 0;
+}
+
+/* Run "TOOL -dc IN > OUT"; 0 or -EIO. */
+static int decompress(const char *tool, const char *in, const char *out, char *err, size_t errlen)
+{
+	posix_spawn_file_actions_t fa;
+	char *argv[] = { (char *)tool, "-dc", (char *)in, NULL };
+	pid_t pid;
+	int rc, status;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC,
+					 0600);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, tool, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot run %s: %s", in, tool, strerror(rc));
+		return -rc;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed kernel",
+			 in, tool);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *compression__tool(const unsigned char *p, size_t len)
+{
+	if (len >= 3 && p[0] == 0x1f && p[1] == 0x8b && p[2] == 8)
+		return "gzip";
+	if (len >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+		return "xz";
+	if (len >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return "zstd";
+	return NULL;
+}
+
+/* Find the first well-formed BTF blob of an image and write it to tmpdir/vmlinux.btf. */
+static int image__carve_btf(struct kfile *k, const unsigned char *img, size_t len,
+			    const char *path, char *err, size_t errlen)
+{
+	const unsigned char *p = img, *end = img + len;
+	char *out;
+	int rc;
+
+	if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0)
+		k->arch = "arm64";
+	else if (len >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0 && len > 20)
+		k->arch = (img[18] | img[19] << 8) == EM_AARCH64 ? "arm64" :
+			  (img[18] | img[19] << 8) == EM_X86_64 ? "x86_64" : NULL;
+	while ((p = memmem(p, (size_t)(end - p), "\x9f\xeb\x01\x00", 4)) != NULL) {
+		size_t n = btf__blob_size(p, (size_t)(end - p));
+
+		if (n > 1024)
+			break;
+		p++;
+	}
+	if (!p) {
+		snprintf(err, errlen, "%s: no BTF in this kernel image (built without "
+			 "CONFIG_DEBUG_INFO_BTF?)", path);
+		return -ENOENT;
+	}
+	if (asprintf(&out, "%s/vmlinux.btf", k->tmpdir) < 0)
+		return -ENOMEM;
+	rc = file__write(out, p, btf__blob_size(p, (size_t)(end - p)));
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", out, strerror(-rc));
+		free(out);
+		return rc;
+	}
+	free(k->path);
+	k->path = out;
+	return 0;
+}
+
+static int file__map(const char *path, unsigned char **p, size_t *len, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st)) {
+		int rc = -errno;
+
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	*len = (size_t)st.st_size;
+	*p = *len ? mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0) : NULL;
+	close(fd);
+	if (*len && *p == MAP_FAILED) {
+		snprintf(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* A kernel image: decompress what needs it, then carve its BTF. */
+static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t headlen,
+			     const char *path, char *err, size_t errlen)
+{
+	unsigned char *img = NULL;
+	size_t len = 0;
+	const char *tool;
+	char *in = NULL, *out = NULL;
+	int rc;
+
+	rc = file__map(path, &img, &len, err, errlen);
+	if (rc)
+		return rc;
+	rc = tmpdir__make(k);
+	if (rc) {
+		snprintf(err, errlen, "mkdtemp: %s", strerror(-rc));
+		goto out_unmap;
+	}
+	tool = compression__tool(head, headlen);
+	if (!tool && len > 0x250 && memcmp(img + 0x202, "HdrS", 4) == 0) {
+		/* x86 boot protocol: the compressed vmlinux is the payload of the setup code */
+		unsigned setup = img[0x1f1] ? img[0x1f1] : 4;
+		uint64_t start = (uint64_t)(setup + 1) * 512 + le32(img + 0x248);
+		uint64_t plen = le32(img + 0x24c);
+
+		k->arch = "x86_64";
+		if (start + plen > len || !(tool = compression__tool(img + start, len - start))) {
+			snprintf(err, errlen, "%s: bzImage payload is truncated or uses an "
+				 "unsupported compression (gzip, xz, zstd)", path);
+			rc = -EINVAL;
+			goto out_unmap;
+		}
+		if (asprintf(&in, "%s/payload", k->tmpdir) < 0) {
+			rc = -ENOMEM;
+			goto out_unmap;
+		}
+		rc = file__write(in, img + start, (size_t)plen);
+		if (rc)
+			goto out_unmap;
+	}
+	if (tool) {
+		const char *arch = k->arch;
+
+		if (asprintf(&out, "%s/image", k->tmpdir) < 0) {
+			rc = -ENOMEM;
+			goto out_unmap;
+		}
+		rc = decompress(tool, in ? in : path, out, err, errlen);
+		if (rc)
+			goto out_unmap;
+		munmap(img, len);
+		img = NULL;
+		rc = file__map(out, &img, &len, err, errlen);
+		if (rc)
+			goto out_unmap;
+		rc = image__carve_btf(k, img, len, path, err, errlen);
+		if (!k->arch)
+			k->arch = arch;
+		unlink(out);
+		if (in)
+			unlink(in);
+	} else if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0) {
+		rc = image__carve_btf(k, img, len, path, err, errlen);
+	} else {
+		snprintf(err, errlen, "%s: not an ELF, a BTF blob or a kernel image", path);
+		rc = -EINVAL;
+	}
+	k->kind = KFILE_IMAGE;
+out_unmap:
+	if (img && len)
+		munmap(img, len);
+	free(in);
+	free(out);
+	return rc;
+}
+
+int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, size_t errlen)
+{
+	bool want_btf = strcmp(fmt, "btf") == 0;
+	unsigned char head[4096];
+	const char *base;
+	ssize_t n;
+	int fd, rc;
+
+	memset(k, 0, sizeof(*k));
+	k->path = strdup(path);
+	if (!k->path)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto out_fail;
+	}
+	n = pread(fd, head, sizeof(head), 0);
+	if (n < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		goto out_fail;
+	}
+	if (btf__claimed_size(head, (size_t)n)) {
+		struct stat st;
+		uint64_t claimed = btf__claimed_size(head, (size_t)n);
+
+		fstat(fd, &st);
+		close(fd);
+		if (!want_btf) {
+			snprintf(err, errlen, "%s: raw BTF has no DWARF (use --from btf)", path);
+			rc = -EINVAL;
+			goto out_fail;
+		}
+		if (claimed > (uint64_t)st.st_size) {
+			snprintf(err, errlen, "%s: truncated BTF: its header claims %llu bytes, the "
+				 "file has %llu", path, (unsigned long long)claimed,
+				 (unsigned long long)st.st_size);
+			rc = -EINVAL;
+			goto out_fail;
+		}
+		k->kind = KFILE_BTF_RAW;
+		base = strrchr(path, '/');
+		k->is_module = strncmp(path, "/sys/kernel/btf/", 16) == 0 &&
+			       strcmp(base + 1, "vmlinux") != 0;
+		return 0;
+	}
+	rc = elf__inspect(fd, path, &k->elf, err, errlen);
+	close(fd);
+	if (rc)
+		goto out_fail;
+	if (k->elf.is_elf) {
+		k->kind = KFILE_ELF;
+		k->is_module = k->elf.has_modinfo;
+		k->arch = k->elf.machine == EM_AARCH64 ? "arm64" :
+			  k->elf.machine == EM_X86_64 ? "x86_64" : NULL;
+		if (want_btf && !k->elf.has_btf) {
+			snprintf(err, errlen, "%s: no .BTF section (kernel built without "
+				 "CONFIG_DEBUG_INFO_BTF?)", path);
+			rc = -EINVAL;
+		} else if (!want_btf && !k->elf.has_debug_info) {
+			snprintf(err, errlen, "%s: no DWARF (.debug_info); the kernel's -dbg "
+				 "package has it", path);
+			rc = -EINVAL;
+		}
+		if (!rc && want_btf) {
+			/* check the BTF section's own header: a truncated blob is not an empty one */
+			unsigned char h[BTF_HDR_MIN];
+
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || pread(fd, h, sizeof(h), (off_t)k->elf.btf_off) != sizeof(h) ||
+			    !btf__claimed_size(h, sizeof(h)) ||
+			    btf__claimed_size(h, sizeof(h)) > k->elf.btf_size) {
+				snprintf(err, errlen, "%s: malformed or truncated .BTF section", path);
+				rc = -EINVAL;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		if (rc)
+			goto out_fail;
+		return 0;
+	}
+	if (!want_btf) {
+		snprintf(err, errlen, "%s: not an ELF object", path);
+		rc = -EINVAL;
+		goto out_fail;
+	}
+	rc = kfile__open_image(k, head, (size_t)n, path, err, errlen);
+	if (rc)
+		goto out_fail;
+	return 0;
+out_fail:
+	kfile__close(k);
+	return rc;
+}
+
+void kfile__close(struct kfile *k)
+{
+	free(k->path);
+	k->path = NULL;
+	if (k->tmpdir) {
+		tmpdir__remove(k->tmpdir);
+		free(k->tmpdir);
+		k->tmpdir = NULL;
+	}
+}

@@ -1,0 +1,304 @@
+/* loaders.c - the source_ops of dwarf/: a probe object's DWARF, a kernel object's DWARF, and
+ * kernel BTF, each read through pahole into the manifest model. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "dwarf.h"
+#include "pahole.h"
+
+/* The probe marker: "kvmgate probe 1\nKEY=VALUE\n..." (arch, kernel, headers, types). */
+static char *probe__marker(const char *path, const struct elf_info *e)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *s;
+
+	if (fd < 0)
+		return NULL;
+	s = e->probe_size < (1u << 20) ? calloc(1, e->probe_size + 1) : NULL;
+	if (s && pread(fd, s, e->probe_size, (off_t)e->probe_off) != (ssize_t)e->probe_size) {
+		free(s);
+		s = NULL;
+	}
+	close(fd);
+	return s;
+}
+
+/* VALUE of "KEY=VALUE" in a marker, malloc'd; NULL when absent. */
+static char *marker__get(const char *marker, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (const char *l = marker; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (strncmp(l, key, kl) == 0 && l[kl] == '=')
+			return strndup(l + kl + 1, strcspn(l + kl + 1, "\n"));
+	return NULL;
+}
+
+bool dwarf__is_probe(const char *path)
+{
+	struct elf_info e;
+	char err[ERRBUF_SIZE];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = elf__inspect(fd, path, &e, err, sizeof(err)) == 0 && e.is_elf && e.has_probe;
+	close(fd);
+	return yes;
+}
+
+/* "-C a,b,c" from the struct/union/enum records of only (kind words dropped); NULL when none. */
+static char *names__from_manifest(const struct manifest *only)
+{
+	size_t len = 1;
+	char *s, *w;
+
+	for (size_t i = 0; i < only->nrecs; i++)
+		if (only->recs[i].kind == MREC_TYPE)
+			len += strlen(only->recs[i].key) + 1;
+	s = w = malloc(len);
+	if (!s)
+		return NULL;
+	*w = '\0';
+	for (size_t i = 0; i < only->nrecs; i++) {
+		const char *k = only->recs[i].key, *sp;
+
+		if (only->recs[i].kind != MREC_TYPE)
+			continue;
+		sp = strchr(k, ' ');
+		w += sprintf(w, "%s%s", w == s ? "" : ",", sp ? sp + 1 : k);
+	}
+	return s;
+}
+
+struct load_ctx {
+	const char *fmt;		/* "btf" or "dwarf" */
+	bool probe;			/* a probe object: meta and type list from its marker */
+};
+
+static int meta__add(struct manifest *m, const char *arch, const char *kernel, const char *fmt,
+		     const char *path)
+{
+	char source[4096 + 16], tool[64];
+	int rc;
+
+	snprintf(source, sizeof(source), "%s %s", fmt, path);
+	snprintf(tool, sizeof(tool), "kvmgate %s", KVMGATE_VERSION);
+	if ((rc = manifest__add_meta(m, "arch", arch ? arch : "unknown")) ||
+	    (rc = manifest__add_meta(m, "kernel", kernel ? kernel : "unknown")) ||
+	    (rc = manifest__add_meta(m, "source", source)))
+		return rc;
+	return manifest__add_meta(m, "tool", tool);
+}
+
+/* The kernel label when none is given: the release of a running kernel for sysfs BTF, else the
+ * file's name. */
+static char *kernel__label(const char *path)
+{
+	struct utsname u;
+	const char *b = strrchr(path, '/');
+
+	if (strncmp(path, "/sys/kernel/btf/", 16) == 0 && uname(&u) == 0)
+		return strdup(u.release);
+	return strdup(b ? b + 1 : path);
+}
+
+static int debuginfo__load(struct manifest *m, const char *path, const struct source_opts *o,
+			   const struct load_ctx *c, char *err, size_t errlen)
+{
+	struct kfile k, base = { 0 };
+	struct pahole_result r = { 0 };
+	const char *argv[12];
+	char *names = NULL, *marker = NULL, *arch = NULL, *kernel = NULL, *basearg = NULL;
+	const char *base_path = o ? o->btf_base : NULL;
+	int argc = 0, rc;
+
+	rc = kfile__open(&k, path, c->fmt, err, errlen);
+	if (rc)
+		return rc;
+	if (c->probe) {
+		if (k.kind != KFILE_ELF || !k.elf.has_probe) {
+			snprintf(err, errlen, "%s: not a kvmgate probe object (no %s section)", path,
+				 PROBE_SECTION);
+			rc = -EINVAL;
+			goto out;
+		}
+		marker = probe__marker(path, &k.elf);
+		if (!marker || strncmp(marker, "kvmgate probe 1\n", 16) != 0) {
+			snprintf(err, errlen, "%s: unreadable %s section", path, PROBE_SECTION);
+			rc = -EINVAL;
+			goto out;
+		}
+	}
+	if (strcmp(c->fmt, "btf") == 0 && k.is_module) {
+		if (!base_path && strncmp(path, "/sys/kernel/btf/", 16) == 0)
+			base_path = "/sys/kernel/btf/vmlinux";
+		if (!base_path) {
+			snprintf(err, errlen, "%s: module BTF is split BTF and needs the BTF of its "
+				 "kernel: give --btf-base (vmlinux, vmlinuz or /sys/kernel/btf/vmlinux)",
+				 path);
+			rc = -EINVAL;
+			goto out;
+		}
+		rc = kfile__open(&base, base_path, "btf", err, errlen);
+		if (rc)
+			goto out;
+		if (base.is_module) {
+			snprintf(err, errlen, "%s: a module cannot be the BTF base", base_path);
+			rc = -EINVAL;
+			goto out;
+		}
+		if (asprintf(&basearg, "--btf_base=%s", base.path) < 0) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	if (o && o->only)
+		names = names__from_manifest(o->only);
+	else if (marker)
+		names = marker__get(marker, "types");
+	if ((o && o->only) || marker) {
+		if (!names) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	argv[argc++] = "pahole";
+	argv[argc++] = "-F";
+	argv[argc++] = c->fmt;
+	if (basearg)
+		argv[argc++] = basearg;
+	if (names) {
+		argv[argc++] = "-C";
+		argv[argc++] = names;
+	} else {
+		/* no manifest: the KVM types only, kernel debug info holds thousands */
+		argv[argc++] = "-y";
+		argv[argc++] = "kvm";
+	}
+	argv[argc++] = k.path;
+	argv[argc] = NULL;
+	if (!names || *names) {
+		rc = pahole__run(argv, &r, err, errlen);
+		if (o && o->warnings)
+			*o->warnings += r.warnings;
+		if (rc) {
+			/* name the file the user gave, not a carved temporary */
+			char msg[ERRBUF_SIZE];
+
+			snprintf(msg, sizeof(msg), "%s", err);
+			snprintf(err, errlen, "%s: %s", path, msg);
+			goto out;
+		}
+		rc = pahole__parse(r.out, m, err, errlen);
+		if (rc)
+			goto out;
+	}
+	arch = marker ? marker__get(marker, "arch") : NULL;
+	kernel = marker ? marker__get(marker, "kernel") : NULL;
+	if (!kernel)
+		kernel = o && o->kernel ? strdup(o->kernel) : kernel__label(path);
+	rc = meta__add(m, arch ? arch : o && o->arch ? o->arch : k.arch, kernel,
+		       c->probe ? "probe" : c->fmt, path);
+out:
+	pahole_result__fini(&r);
+	free(names);
+	free(marker);
+	free(arch);
+	free(kernel);
+	free(basearg);
+	kfile__close(&base);
+	kfile__close(&k);
+	return rc;
+}
+
+static bool btf__probe(const char *path)
+{
+	char err[ERRBUF_SIZE];
+	struct elf_info e;
+	unsigned char h[24];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool yes = false;
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	memset(&e, 0, sizeof(e));
+	n = pread(fd, h, sizeof(h), 0);
+	if (n == (ssize_t)sizeof(h) && (h[0] | h[1] << 8) == BTF_MAGIC)
+		yes = true;
+	else if (elf__inspect(fd, path, &e, err, sizeof(err)) == 0 && e.is_elf)
+		yes = e.has_btf && !e.has_probe;
+	else if (n >= 4 && !e.is_elf)
+		/* a kernel image (bzImage, Image, compressed vmlinuz): by its name */
+		yes = strstr(path, "vmlinuz") || strstr(path, "bzImage") || strstr(path, "Image");
+	close(fd);
+	return yes;
+}
+
+static bool dwarf__probe_kernel(const char *path)
+{
+	char err[ERRBUF_SIZE];
+	struct elf_info e;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool yes;
+
+	if (fd < 0)
+		return false;
+	yes = elf__inspect(fd, path, &e, err, sizeof(err)) == 0 && e.is_elf && e.has_debug_info &&
+	      !e.has_probe;
+	close(fd);
+	return yes;
+}
+
+static int probe__load(struct manifest *m, const char *path, const struct source_opts *o,
+		       char *err, size_t errlen)
+{
+	static const struct load_ctx c = { .fmt = "dwarf", .probe = true };
+
+	return debuginfo__load(m, path, o, &c, err, errlen);
+}
+
+static int dwarf__load(struct manifest *m, const char *path, const struct source_opts *o,
+		       char *err, size_t errlen)
+{
+	/* --from dwarf on a probe object reads it as a probe (its marker gives the types) */
+	struct load_ctx c = { .fmt = "dwarf", .probe = dwarf__is_probe(path) };
+
+	return debuginfo__load(m, path, o, &c, err, errlen);
+}
+
+static int btf__load(struct manifest *m, const char *path, const struct source_opts *o,
+		     char *err, size_t errlen)
+{
+	static const struct load_ctx c = { .fmt = "btf" };
+
+	return debuginfo__load(m, path, o, &c, err, errlen);
+}
+
+const struct source_ops probe_source_ops = {
+	.name = "probe",
+	.is_debuginfo = false,
+	.probe = dwarf__is_probe,
+	.load = probe__load,
+};
+
+const struct source_ops dwarf_source_ops = {
+	.name = "dwarf",
+	.is_debuginfo = true,
+	.probe = dwarf__probe_kernel,
+	.load = dwarf__load,
+};
+
+const struct source_ops btf_source_ops = {
+	.name = "btf",
+	.is_debuginfo = true,
+	.probe = btf__probe,
+	.load = btf__load,
+};

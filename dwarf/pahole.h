@@ -1,0 +1,82 @@
+/* pahole.h - internals of dwarf/: running pahole, parsing its output, reading kernel files.
+ *
+ * Not part of the API of dwarf/ (see dwarf.h); shared by its files and its test driver.
+ */
+#ifndef KVMGATE_PAHOLE_H
+#define KVMGATE_PAHOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "manifest.h"
+
+/* ---- pahole_run.c ---- */
+struct pahole_result {
+	char *out;		/* stdout, NUL-terminated */
+	size_t outlen;
+	unsigned warnings;	/* "Unknown kind" lines filtered from stderr */
+	char **missing;		/* names of "type 'X' not found" */
+	size_t nmissing;
+};
+
+/* The pahole command: $KVMGATE_PAHOLE or "pahole". */
+const char *pahole__path(void);
+/* Run pahole with argv (argv[0] is replaced by pahole__path()); collect its output. A nonzero
+ * exit, a signal, or a line on stderr that is neither a filtered warning nor "type not found"
+ * is an error: -EIO (or -ENOENT when pahole is missing) with err = "pahole: first line". */
+int pahole__run(const char *const *argv, struct pahole_result *r, char *err, size_t errlen);
+void pahole_result__fini(struct pahole_result *r);
+
+/* ---- pahole_parse.c ---- */
+/* Parse pahole's C-like output (default options, no --expand_types) into type and field records.
+ * Types already in m are skipped (pahole prints a type once per CU of DWARF objects). Alignment
+ * is inferred from the members (scalars aligned to their size, as on x86_64 and arm64), packed and
+ * aligned attributes. 0, or -EINVAL with err = "pahole output:LINE: what". */
+int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen);
+/* Normalise a DWARF/BTF base type name to its C spelling ("long long unsigned int" ->
+ * "unsigned long long"); other names are returned unchanged. */
+const char *pahole__base_spelling(const char *name);
+
+/* ---- elf.c ---- */
+struct elf_info {
+	bool is_elf;
+	bool is_elf64;
+	uint16_t machine;		/* EM_X86_64, EM_AARCH64 */
+	bool has_btf, has_debug_info, has_modinfo, has_probe;
+	uint64_t probe_off, probe_size;	/* file range of PROBE_SECTION */
+	uint64_t btf_off, btf_size;
+};
+/* Read the ELF header and section names of fd. 0 (info->is_elf false for a non-ELF file) or
+ * -errno; a truncated or malformed ELF is -EINVAL with err. */
+int elf__inspect(int fd, const char *path, struct elf_info *info, char *err, size_t errlen);
+
+/* ---- kfile.c ---- */
+#define BTF_MAGIC 0xeB9F
+/* Check that buf[0..len) starts with a complete BTF blob; returns its total size or 0. */
+size_t btf__blob_size(const unsigned char *buf, size_t len);
+
+enum kfile_kind {
+	KFILE_BTF_RAW,		/* raw BTF (sysfs, or carved) */
+	KFILE_ELF,		/* ELF: vmlinux, .ko, probe */
+	KFILE_IMAGE,		/* bzImage, vmlinuz, Image(.gz): BTF carved into a temp file */
+};
+
+struct kfile {
+	char *path;		/* what pahole reads: the file itself or a carved BTF in tmpdir */
+	enum kfile_kind kind;
+	struct elf_info elf;	/* KFILE_ELF */
+	bool is_module;		/* .ko, or /sys/kernel/btf/<module> */
+	char *tmpdir;		/* removed by kfile__close */
+	const char *arch;	/* from the ELF machine or image header; NULL if unknown */
+};
+
+/* Classify path and make it readable by pahole for fmt ("btf" or "dwarf"). 0 or -errno with err
+ * = "PATH: what" (-ENOENT, -EINVAL for not an ELF / truncated BTF / no .BTF / no DWARF). */
+int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, size_t errlen);
+void kfile__close(struct kfile *k);
+
+/* Remove a directory tree made by mkdtemp (files only one level deep). */
+void tmpdir__remove(char *dir);
+
+#endif

@@ -1,0 +1,220 @@
+/* pahole_run.c - run pahole as a child process: stdout through a pipe, stderr captured and sorted
+ * into filtered warnings (BTF kinds this pahole does not know), missing types, and errors. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pahole.h"
+
+extern char **environ;
+
+const char *pahole__path(void)
+{
+	const char *p = getenv("KVMGATE_PAHOLE");
+
+	return p && *p ? p : "pahole";
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static int buf__append(struct buf *b, const char *data, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 65536;
+		char *p;
+
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		p = realloc(b->p, cap);
+		if (!p)
+			return -ENOMEM;
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return 0;
+}
+
+/* Read both pipes until EOF on each, so that neither child stream can block the other. */
+static int pipes__drain(int outfd, int errfd, struct buf *out, struct buf *errb)
+{
+	struct pollfd p[2] = { { .fd = outfd, .events = POLLIN }, { .fd = errfd, .events = POLLIN } };
+	char chunk[65536];
+	int open = 2, err = 0;
+
+	while (open > 0) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(p[i].fd, chunk, sizeof(chunk));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				p[i].fd = -1;
+				open--;
+				continue;
+			}
+			if (!err)
+				err = buf__append(i == 0 ? out : errb, chunk, (size_t)n);
+		}
+	}
+	return err;
+}
+
+static bool line__is_unknown_kind(const char *l)
+{
+	/* libbpf through pahole 1.24: "BTF: idx: 48052, Unknown kind 17" */
+	return strncmp(l, "BTF: idx: ", 10) == 0 && strstr(l, "Unknown kind") != NULL;
+}
+
+static int result__add_missing(struct pahole_result *r, const char *l)
+{
+	/* "pahole: type 'kvm_foo' not found" */
+	const char *q = strchr(l, '\''), *e = q ? strchr(q + 1, '\'') : NULL;
+	char **v;
+
+	if (!e)
+		return 0;
+	v = realloc(r->missing, (r->nmissing + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	r->missing = v;
+	v[r->nmissing] = strndup(q + 1, (size_t)(e - q - 1));
+	if (!v[r->nmissing])
+		return -ENOMEM;
+	r->nmissing++;
+	return 0;
+}
+
+/* Sort stderr lines; the first line that is neither filtered nor a missing type is returned
+ * (NULL when there is none). */
+static const char *stderr__sort(char *text, struct pahole_result *r, int *errp)
+{
+	const char *first = NULL;
+	char *save = NULL;
+
+	*errp = 0;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (line__is_unknown_kind(l))
+			r->warnings++;
+		else if (strstr(l, "type '") && strstr(l, "' not found"))
+			*errp = *errp ? *errp : result__add_missing(r, l);
+		else if (!first)
+			first = l;
+	}
+	return first;
+}
+
+int pahole__run(const char *const *argv, struct pahole_result *r, char *err, size_t errlen)
+{
+	const char *prog = pahole__path();
+	posix_spawn_file_actions_t fa;
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
+	struct buf out = { 0 }, errb = { 0 };
+	const char *first;
+	char **args;
+	size_t argc = 0;
+	pid_t pid;
+	int rc, status, serr;
+
+	memset(r, 0, sizeof(*r));
+	while (argv[argc])
+		argc++;
+	args = calloc(argc + 1, sizeof(*args));
+	if (!args)
+		return -ENOMEM;
+	args[0] = (char *)prog;
+	for (size_t i = 1; i < argc; i++)
+		args[i] = (char *)argv[i];
+
+	if (pipe2(po, O_CLOEXEC) || pipe2(pe, O_CLOEXEC)) {
+		rc = -errno;
+		snprintf(err, errlen, "pahole: pipe: %s", strerror(errno));
+		goto out_close;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, po[1], STDOUT_FILENO);
+	posix_spawn_file_actions_adddup2(&fa, pe[1], STDERR_FILENO);
+	rc = posix_spawnp(&pid, prog, &fa, NULL, args, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	if (rc) {
+		snprintf(err, errlen, "%s: cannot run: %s%s", prog, strerror(rc),
+			 rc == ENOENT ? " (install dwarves)" : "");
+		rc = -rc;
+		goto out_close;
+	}
+	rc = pipes__drain(po[0], pe[0], &out, &errb);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (rc) {
+		snprintf(err, errlen, "pahole: reading its output: %s", strerror(-rc));
+		goto out_close;
+	}
+	first = errb.p ? stderr__sort(errb.p, r, &serr) : NULL;
+	if (errb.p && serr) {
+		rc = serr;
+		snprintf(err, errlen, "pahole: %s", strerror(-rc));
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		rc = -EIO;
+		if (WIFSIGNALED(status))
+			snprintf(err, errlen, "%s killed by signal %d", prog, WTERMSIG(status));
+		else
+			snprintf(err, errlen, "%s failed (exit %d): %s", prog, WEXITSTATUS(status),
+				 first ? first : "no message");
+	} else if (first) {
+		rc = -EIO;
+		snprintf(err, errlen, "%s: %s", prog, first);
+	}
+	if (!rc) {
+		r->out = out.p ? out.p : strdup("");
+		r->outlen = out.len;
+		out.p = NULL;
+		if (!r->out)
+			rc = -ENOMEM;
+	}
+out_close:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	free(out.p);
+	free(errb.p);
+	free(args);
+	if (rc)
+		pahole_result__fini(r);
+	return rc;
+}
+
+void pahole_result__fini(struct pahole_result *r)
+{
+	free(r->out);
+	for (size_t i = 0; i < r->nmissing; i++)
+		free(r->missing[i]);
+	free(r->missing);
+	r->out = NULL;
+	r->missing = NULL;
+	r->nmissing = 0;
+}
