@@ -1,7 +1,6 @@
 # bindings/build.mk - the layout model, its loaders and writers (libkvmgate), and their tests.
-BINDINGS_SRCS := manifest.c diff.c allow.c headers.c cmodel.c cmodel_flatten.c clang_load.c \
-	clang_macros.c c_write.c rust_write.c rust_read.c
-BINDINGS_OBJS := $(addprefix $(B)/bindings/,$(BINDINGS_SRCS:.c=.o))
+BINDINGS_SRCS := $(filter-out %_test.c,$(wildcard bindings/*.c))
+BINDINGS_OBJS := $(addprefix $(B)/,$(BINDINGS_SRCS:.c=.o))
 EXTRA_CFLAGS_bindings/ = $(CLANG_CFLAGS)
 KVMGATE_LIBS += $(CLANG_LIBS)
 

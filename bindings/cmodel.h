@@ -56,6 +56,7 @@ struct ctype {
 	struct cenumerator *enumerators;
 	size_t nenumerators;
 	struct ctype *parent;	/* anonymous aggregates: the type they are nested in */
+	bool in_kvm_header;	/* declared in linux/kvm.h or asm/kvm.h (enumerators -> constants) */
 };
 
 enum cmacro_kind { CM_INT, CM_IOCTL, CM_UNEVAL };

@@ -88,6 +88,63 @@ static void dctx__add(struct dctx *d, enum diff_class cls, const char *kind, con
 	d->n++;
 }
 
+/* "struct X", "union X", "enum X" and "X" name the same type here (see MANIFEST.md). */
+static const char *untag(const char *s)
+{
+	if (!strncmp(s, "struct ", 7))
+		return s + 7;
+	if (!strncmp(s, "union ", 6))
+		return s + 6;
+	if (!strncmp(s, "enum ", 5))
+		return s + 5;
+	return s;
+}
+
+/* Drop the tags of a type spelling: "struct kvm_regs[2]" -> "kvm_regs[2]". */
+static void spell__untag(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	bool tok_start = true;
+
+	while (*s && o + 1 < len) {
+		if (tok_start && untag(s) != s) {
+			s = untag(s);
+			continue;
+		}
+		tok_start = *s == ' ' || *s == '(' || *s == '[' || *s == '*';
+		buf[o++] = *s++;
+	}
+	buf[o] = '\0';
+}
+
+static bool spell__same(const char *a, const char *b)
+{
+	char na[512], nb[512];
+
+	if (!strcmp(a, b))
+		return true;
+	spell__untag(a, na, sizeof(na));
+	spell__untag(b, nb, sizeof(nb));
+	return !strcmp(na, nb);
+}
+
+/* The type of B that A's key names: the same key, or the same name with another tag. */
+static const struct mrec *type__find(const struct manifest *b, const char *key)
+{
+	const struct mrec *r = manifest__find(b, MREC_TYPE, key, NULL);
+	char alt[512];
+
+	if (r)
+		return r;
+	if (untag(key) != key)
+		return manifest__find(b, MREC_TYPE, untag(key), NULL);
+	snprintf(alt, sizeof(alt), "struct %s", key);
+	if ((r = manifest__find(b, MREC_TYPE, alt, NULL)))
+		return r;
+	snprintf(alt, sizeof(alt), "union %s", key);
+	return manifest__find(b, MREC_TYPE, alt, NULL);
+}
+
 static bool is_padding_name(const char *path)
 {
 	static const char *const pfx[] = { "pad", "__pad", "padding", "reserved", "__reserved",
@@ -113,7 +170,7 @@ static void field__describe(const struct mrec *f, char *buf, size_t len)
 
 /* Is there a field in B's type, absent from A, overlapping A's field fa (a renamed padding)? */
 static const struct mrec *find_rename(const struct manifest *a, const struct manifest *b,
-				      const struct mrec *fa)
+				      const struct mrec *fa, const char *btype)
 {
 	uint64_t lo = fa->bitoffset, hi = fa->is_bitfield ? lo + fa->bitsize : lo + fa->size * 8;
 
@@ -121,19 +178,19 @@ static const struct mrec *find_rename(const struct manifest *a, const struct man
 		const struct mrec *fb = &b->recs[i];
 		uint64_t blo, bhi;
 
-		if (fb->kind != MREC_FIELD || strcmp(fb->key, fa->key))
+		if (fb->kind != MREC_FIELD || strcmp(fb->key, btype))
 			continue;
 		blo = fb->bitoffset;
 		bhi = fb->is_bitfield ? blo + fb->bitsize : blo + fb->size * 8;
 		if (blo >= lo && bhi <= hi && bhi > blo &&
-		    !manifest__find(a, MREC_FIELD, fb->key, fb->member))
+		    !manifest__find(a, MREC_FIELD, fa->key, fb->member))
 			return fb;
 	}
 	return NULL;
 }
 
 static void diff__fields(struct dctx *d, const struct manifest *a, const struct manifest *b,
-			 const char *type)
+			 const char *type, const char *btype)
 {
 	char da[256], db[256];
 
@@ -142,10 +199,10 @@ static void diff__fields(struct dctx *d, const struct manifest *a, const struct 
 
 		if (fa->kind != MREC_FIELD || strcmp(fa->key, type))
 			continue;
-		fb = manifest__find(b, MREC_FIELD, type, fa->member);
+		fb = manifest__find(b, MREC_FIELD, btype, fa->member);
 		field__describe(fa, da, sizeof(da));
 		if (!fb) {
-			ren = is_padding_name(fa->member) ? find_rename(a, b, fa) : NULL;
+			ren = is_padding_name(fa->member) ? find_rename(a, b, fa, btype) : NULL;
 			if (ren)
 				dctx__add(d, DIFF_COMPATIBLE, "field", type, fa->member,
 					  "padding renamed to '%s'", ren->member);
@@ -158,14 +215,14 @@ static void diff__fields(struct dctx *d, const struct manifest *a, const struct 
 		if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
 		    fa->bitsize != fb->bitsize || fa->size != fb->size || fa->flex != fb->flex)
 			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
-		else if (strcmp(fa->text, fb->text))
+		else if (!spell__same(fa->text, fb->text))
 			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "type %s -> %s",
 				  fa->text, fb->text);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *fb = &b->recs[i];
 
-		if (fb->kind != MREC_FIELD || strcmp(fb->key, type) ||
+		if (fb->kind != MREC_FIELD || strcmp(fb->key, btype) ||
 		    manifest__find(a, MREC_FIELD, type, fb->member))
 			continue;
 		field__describe(fb, db, sizeof(db));
@@ -182,7 +239,7 @@ static void diff__types(struct dctx *d, const struct manifest *a, const struct m
 
 		if (ta->kind != MREC_TYPE)
 			continue;
-		tb = manifest__find(b, MREC_TYPE, ta->key, NULL);
+		tb = type__find(b, ta->key);
 		if (!tb) {
 			if (dbg)
 				dctx__add(d, DIFF_NOT_IN_B, "type", ta->key, NULL, "not in kernel");
@@ -196,12 +253,12 @@ static void diff__types(struct dctx *d, const struct manifest *a, const struct m
 		if (ta->align != tb->align)
 			dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
 				  "alignment %" PRIu64 " -> %" PRIu64, ta->align, tb->align);
-		diff__fields(d, a, b, ta->key);
+		diff__fields(d, a, b, ta->key, tb->key);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *tb = &b->recs[i];
 
-		if (tb->kind == MREC_TYPE && !manifest__find(a, MREC_TYPE, tb->key, NULL))
+		if (tb->kind == MREC_TYPE && !type__find(a, tb->key))
 			dctx__add(d, DIFF_COMPATIBLE, "type", tb->key, NULL,
 				  "added (size=%" PRIu64 " align=%" PRIu64 ")", tb->size, tb->align);
 	}
@@ -263,7 +320,7 @@ static void diff__ioctls(struct dctx *d, const struct manifest *a, const struct 
 				  ") -> 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64 ")",
 				  ra->number, ioctl__dir_name(ra->dir), ra->nr, ra->size, rb->number,
 				  ioctl__dir_name(rb->dir), rb->nr, rb->size);
-		else if (strcmp(ra->text, rb->text))
+		else if (!spell__same(ra->text, rb->text))
 			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "argument %s -> %s",
 				  ra->text, rb->text);
 	}
@@ -285,7 +342,7 @@ static void diff__ioctl_sizes(struct dctx *d, const struct manifest *a, const st
 
 		if (ra->kind != MREC_IOCTL || !ra->text || strchr(ra->text, '*'))
 			continue;
-		tb = manifest__find(b, MREC_TYPE, ra->text, NULL);
+		tb = type__find(b, ra->text);
 		if (tb && tb->size != ra->size && ra->size != 0)
 			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
 				  "encodes size %" PRIu64 " but the kernel's %s is %" PRIu64 " bytes",

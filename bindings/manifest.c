@@ -464,9 +464,9 @@ static int rd__line(struct rd *rd, struct manifest *m, char *line)
 		if ((ret = rd__ncols(rd, ncol, 4, 4, "type")))
 			return ret;
 		if (strncmp(cols[1], "struct ", 7) && strncmp(cols[1], "union ", 6) &&
-		    strncmp(cols[1], "enum ", 5))
-			return rd__fail(rd, "expected 'struct NAME', 'union NAME' or 'enum NAME', got '%s'",
-					cols[1]);
+		    strncmp(cols[1], "enum ", 5) && strchr(cols[1], ' '))
+			return rd__fail(rd, "expected 'struct NAME', 'union NAME', 'enum NAME' or a "
+					"typedef NAME, got '%s'", cols[1]);
 		if ((ret = rd__num(rd, cols, ncol, 2, "size", &a)) ||
 		    (ret = rd__num(rd, cols, ncol, 3, "align", &b)))
 			return ret;

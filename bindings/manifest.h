@@ -130,4 +130,7 @@ struct diff_counts {
 int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opts *opts,
 		   struct diff_counts *counts);
 
+/* c_write.c: the manifest as a C header of numbers and static layout assertions. */
+int c__write_layout(struct manifest *m, FILE *out);
+
 #endif

@@ -1,0 +1,626 @@
+/* clang_load.c - UAPI headers -> declaration tree (cmodel) through libclang: every struct,
+ * union, enum and typedef of the translation unit of linux/kvm.h for the target arch, with
+ * libclang's sizes, alignments and offsets, anonymous types named as bindgen names them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clang_internal.h"
+#include "source.h"
+
+struct tslot {
+	char *usr;
+	struct ctype *t;
+	bool listed;
+};
+
+struct loader {
+	struct cmodel *cm;
+	struct tslot *slots;	/* open-addressing hash on USR */
+	size_t cap, n;
+	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
+	int ret;
+};
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct tslot *ld__slot(struct loader *L, const char *usr)
+{
+	if ((L->n + 1) * 2 > L->cap) {
+		size_t cap = L->cap ? L->cap * 2 : 1024;
+		struct tslot *ns = calloc(cap, sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		for (size_t i = 0; i < L->cap; i++) {
+			size_t j;
+
+			if (!L->slots[i].usr)
+				continue;
+			for (j = str_hash(L->slots[i].usr) & (cap - 1); ns[j].usr; j = (j + 1) & (cap - 1))
+				;
+			ns[j] = L->slots[i];
+		}
+		free(L->slots);
+		L->slots = ns;
+		L->cap = cap;
+	}
+	for (size_t j = str_hash(usr) & (L->cap - 1);; j = (j + 1) & (L->cap - 1)) {
+		if (!L->slots[j].usr || !strcmp(L->slots[j].usr, usr))
+			return &L->slots[j];
+	}
+}
+
+static struct ctype *ld__new(struct loader *L, enum ctype_kind kind)
+{
+	struct cmodel *cm = L->cm;
+	struct ctype *t;
+
+	if (cm->nall == cm->capall) {
+		size_t cap = cm->capall ? cm->capall * 2 : 512;
+		struct ctype **n = realloc(cm->all, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		cm->all = n;
+		cm->capall = cap;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->kind = kind;
+	cm->all[cm->nall++] = t;
+	return t;
+}
+
+static char *cx_strdup(CXString s)
+{
+	const char *c = clang_getCString(s);
+	char *r = strdup(c ? c : "");
+
+	clang_disposeString(s);
+	return r;
+}
+
+static void ld__layout(struct ctype *t, CXType ty)
+{
+	long long sz = clang_Type_getSizeOf(ty), al = clang_Type_getAlignOf(ty);
+
+	t->size = sz > 0 ? (uint64_t)sz : 0;
+	t->align = al > 0 ? (uint64_t)al : 1;
+}
+
+static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n);
+static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n,
+			      bool *created);
+
+struct member_ctx {
+	struct loader *L;
+	struct ctype *t;
+	unsigned anon_n;
+};
+
+/* Offset in bits of an anonymous member inside its parent: libclang gives offsets of named
+ * fields only, so take the first named field below it (names are transparent for
+ * clang_Type_getOffsetOf) and subtract its offset inside the anonymous aggregate. */
+static int64_t ld__anon_offset(CXType parent, const struct ctype *anon, uint64_t inner)
+{
+	for (size_t i = 0; i < anon->nmembers; i++) {
+		const struct cmember *m = &anon->members[i];
+		long long off;
+
+		if (!m->name) {
+			off = ld__anon_offset(parent, m->type, inner + m->offset_bits);
+			if (off >= 0)
+				return off;
+			continue;
+		}
+		off = clang_Type_getOffsetOf(parent, m->name);
+		if (off >= 0)
+			return off - (long long)(inner + m->offset_bits);
+	}
+	return -1;
+}
+
+static struct cmember *ld__new_member(struct member_ctx *mc)
+{
+	struct ctype *t = mc->t;
+	struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
+
+	if (!m) {
+		mc->L->ret = -ENOMEM;
+		return NULL;
+	}
+	t->members = m;
+	m = &t->members[t->nmembers++];
+	memset(m, 0, sizeof(*m));
+	return m;
+}
+
+static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClientData data)
+{
+	struct member_ctx *mc = data;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	struct ctype *t = mc->t;
+	struct cmember *m;
+	int64_t off;
+
+	if (k == CXCursor_PackedAttr) {
+		t->packed = true;
+		return CXChildVisit_Continue;
+	}
+	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
+	    clang_Cursor_isAnonymousRecordDecl(c)) {
+		/* an anonymous member: libclang shows the record, not an implicit field */
+		struct ctype *anon = ld__decl(mc->L, c, t, &mc->anon_n, NULL);
+
+		if (!anon || !(m = ld__new_member(mc)))
+			return CXChildVisit_Break;
+		m->type = anon;
+		off = ld__anon_offset(clang_getCursorType(p), anon, 0);
+		m->offset_bits = off > 0 ? (uint64_t)off : 0;
+		return CXChildVisit_Continue;
+	}
+	if (k != CXCursor_FieldDecl)
+		return CXChildVisit_Continue;
+	if (!(m = ld__new_member(mc)))
+		return CXChildVisit_Break;
+	m->name = cx_strdup(clang_getCursorSpelling(c));
+	if (!m->name) {
+		mc->L->ret = -ENOMEM;
+		return CXChildVisit_Break;
+	}
+	m->offset_bits = (uint64_t)clang_Cursor_getOffsetOfField(c);
+	if (clang_Cursor_isBitField(c)) {
+		m->is_bitfield = true;
+		m->bit_width = (unsigned)clang_getFieldDeclBitWidth(c);
+	}
+	m->type = ld__type(mc->L, clang_getCursorType(c), t, &mc->anon_n);
+	if (!m->type)
+		return CXChildVisit_Break;
+	return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientData data)
+{
+	struct member_ctx *mc = data;
+	struct ctype *t = mc->t;
+	struct cenumerator *e;
+	(void)p;
+
+	if (clang_getCursorKind(c) != CXCursor_EnumConstantDecl)
+		return CXChildVisit_Continue;
+	e = realloc(t->enumerators, (t->nenumerators + 1) * sizeof(*e));
+	if (!e) {
+		mc->L->ret = -ENOMEM;
+		return CXChildVisit_Break;
+	}
+	t->enumerators = e;
+	e = &t->enumerators[t->nenumerators++];
+	e->name = cx_strdup(clang_getCursorSpelling(c));
+	if (t->target && !t->target->is_signed)
+		e->value = (int64_t)clang_getEnumConstantDeclUnsignedValue(c);
+	else
+		e->value = clang_getEnumConstantDeclValue(c);
+	if (!e->name) {
+		mc->L->ret = -ENOMEM;
+		return CXChildVisit_Break;
+	}
+	return CXChildVisit_Continue;
+}
+
+/* The ctype of a declaration (struct/union/enum/typedef), created once per USR. parent and
+ * anon_n name an anonymous aggregate as bindgen does: <parent>__bindgen_ty_<++*anon_n>. */
+static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n,
+			      bool *created)
+{
+	CXCursor def = clang_getCursorDefinition(c);
+	enum CXCursorKind k;
+	struct member_ctx mc = { .L = L };
+	struct tslot *slot;
+	struct ctype *t;
+	char *usr;
+
+	if (created)
+		*created = false;
+	if (!clang_Cursor_isNull(def))
+		c = def;
+	k = clang_getCursorKind(c);
+	usr = cx_strdup(clang_getCursorUSR(c));
+	if (!usr || !*usr) {
+		/* no USR (should not happen for C declarations): key by location */
+		CXSourceLocation loc = clang_getCursorLocation(c);
+		unsigned line, col;
+		CXFile f;
+
+		free(usr);
+		clang_getSpellingLocation(loc, &f, &line, &col, NULL);
+		if (asprintf(&usr, "@%u:%u:%d", line, col, (int)k) < 0)
+			usr = NULL;
+	}
+	if (!usr || !(slot = ld__slot(L, usr))) {
+		free(usr);
+		L->ret = -ENOMEM;
+		return NULL;
+	}
+	if (slot->usr) {
+		free(usr);
+		return slot->t;
+	}
+	t = ld__new(L, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
+		       k == CXCursor_EnumDecl ? CT_ENUM : CT_STRUCT);
+	if (!t) {
+		free(usr);
+		L->ret = -ENOMEM;
+		return NULL;
+	}
+	slot->usr = usr;
+	slot->t = t;
+	L->n++;
+	if (created)
+		*created = true;
+	mc.t = t;
+	t->in_kvm_header = clang__in_kvm_header(c);
+	if (k != CXCursor_TypedefDecl && clang_Cursor_isAnonymous(c)) {
+		if (parent && anon_n) {
+			t->parent = parent;
+			if (asprintf(&t->rust_name, "%s__bindgen_ty_%u", parent->rust_name, ++*anon_n) < 0)
+				t->rust_name = NULL;
+		} else if (k == CXCursor_EnumDecl) {
+			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++L->anon_top) < 0)
+				t->rust_name = NULL;
+		}
+		/* else: typedef struct { } name; names it below */
+	} else {
+		t->name = cx_strdup(clang_getCursorSpelling(c));
+		t->rust_name = t->name ? strdup(t->name) : NULL;
+		if (t->name && k != CXCursor_TypedefDecl) {
+			/* libclang spells `typedef struct { } x_t;` as x_t: it has no tag */
+			char *ts = cx_strdup(clang_getTypeSpelling(clang_getCursorType(c)));
+
+			if (ts && strncmp(ts, "struct ", 7) && strncmp(ts, "union ", 6) &&
+			    strncmp(ts, "enum ", 5)) {
+				free(t->name);
+				t->name = NULL;
+			}
+			free(ts);
+		}
+		if (!t->rust_name) {
+			L->ret = -ENOMEM;
+			return NULL;
+		}
+	}
+	ld__layout(t, clang_getCursorType(c));
+	switch (k) {
+	case CXCursor_TypedefDecl:
+		t->complete = true;
+		t->target = ld__type(L, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
+		if (t->target && !t->target->rust_name && !t->target->parent &&
+		    (t->target->kind == CT_STRUCT || t->target->kind == CT_UNION ||
+		     t->target->kind == CT_ENUM))
+			t->target->rust_name = strdup(t->name);
+		break;
+	case CXCursor_EnumDecl:
+		t->complete = clang_isCursorDefinition(c);
+		t->target = ld__type(L, clang_getEnumDeclIntegerType(c), NULL, NULL);
+		clang_visitChildren(c, ld__enum_visit, &mc);
+		break;
+	default:
+		t->complete = clang_isCursorDefinition(c);
+		if (t->complete)
+			clang_visitChildren(c, ld__member_visit, &mc);
+		break;
+	}
+	return L->ret ? NULL : t;
+}
+
+static const struct {
+	enum CXTypeKind kind;
+	const char *name;
+	bool is_signed;
+	enum ctype_kind ck;
+} builtins[] = {
+	{ CXType_Void, "void", false, CT_VOID },
+	{ CXType_Bool, "_Bool", false, CT_INT },
+	{ CXType_Char_U, "char", false, CT_INT },
+	{ CXType_Char_S, "char", true, CT_INT },
+	{ CXType_UChar, "unsigned char", false, CT_INT },
+	{ CXType_SChar, "signed char", true, CT_INT },
+	{ CXType_UShort, "unsigned short", false, CT_INT },
+	{ CXType_Short, "short", true, CT_INT },
+	{ CXType_UInt, "unsigned int", false, CT_INT },
+	{ CXType_Int, "int", true, CT_INT },
+	{ CXType_ULong, "unsigned long", false, CT_INT },
+	{ CXType_Long, "long", true, CT_INT },
+	{ CXType_ULongLong, "unsigned long long", false, CT_INT },
+	{ CXType_LongLong, "long long", true, CT_INT },
+	{ CXType_UInt128, "unsigned __int128", false, CT_INT },
+	{ CXType_Int128, "__int128", true, CT_INT },
+	{ CXType_Float, "float", true, CT_FLOAT },
+	{ CXType_Double, "double", true, CT_FLOAT },
+	{ CXType_LongDouble, "long double", true, CT_FLOAT },
+};
+
+static struct ctype *ld__builtin(struct loader *L, CXType ty)
+{
+	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
+		char key[64];
+		struct tslot *slot;
+		struct ctype *t;
+
+		if (builtins[i].kind != ty.kind)
+			continue;
+		snprintf(key, sizeof(key), "builtin:%d", (int)ty.kind);
+		slot = ld__slot(L, key);
+		if (!slot)
+			goto nomem;
+		if (slot->usr)
+			return slot->t;
+		t = ld__new(L, builtins[i].ck);
+		if (!t || !(slot->usr = strdup(key)))
+			goto nomem;
+		slot->t = t;
+		L->n++;
+		t->name = strdup(builtins[i].name);
+		t->rust_name = strdup(builtins[i].name);
+		if (!t->name || !t->rust_name)
+			goto nomem;
+		t->is_signed = builtins[i].is_signed;
+		t->complete = true;
+		ld__layout(t, ty);
+		return t;
+	}
+	L->ret = -EINVAL;
+	return NULL;
+nomem:
+	L->ret = -ENOMEM;
+	return NULL;
+}
+
+static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n)
+{
+	struct ctype *t;
+
+	switch (ty.kind) {
+	case CXType_Elaborated:
+		return ld__type(L, clang_Type_getNamedType(ty), parent, anon_n);
+	case CXType_Typedef:
+	case CXType_Record:
+	case CXType_Enum:
+		return ld__decl(L, clang_getTypeDeclaration(ty), parent, anon_n, NULL);
+	case CXType_ConstantArray:
+	case CXType_IncompleteArray:
+		t = ld__new(L, CT_ARRAY);
+		if (!t)
+			break;
+		t->complete = true;
+		t->nelems = ty.kind == CXType_ConstantArray ? clang_getArraySize(ty) : -1;
+		t->target = ld__type(L, clang_getArrayElementType(ty), parent, anon_n);
+		if (!t->target)
+			return NULL;
+		if (t->nelems >= 0)
+			ld__layout(t, ty);
+		else
+			t->align = t->target->align;
+		return t;
+	case CXType_Pointer:
+		t = ld__new(L, CT_POINTER);
+		if (!t)
+			break;
+		t->complete = true;
+		ld__layout(t, ty);
+		t->target = ld__type(L, clang_getPointeeType(ty), parent, anon_n);
+		return t->target ? t : NULL;
+	case CXType_FunctionProto:
+	case CXType_FunctionNoProto:
+		t = ld__new(L, CT_FUNCTION);
+		if (!t)
+			break;
+		return t;
+	default:
+		return ld__builtin(L, ty);
+	}
+	L->ret = -ENOMEM;
+	return NULL;
+}
+
+static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
+{
+	struct cmodel *cm = L->cm;
+	struct tslot *slot;
+	char *usr = cx_strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
+						c : clang_getCursorDefinition(c)));
+	struct ctype **n;
+
+	if (!usr)
+		return -ENOMEM;
+	slot = *usr ? ld__slot(L, usr) : NULL;
+	free(usr);
+	if (slot && slot->usr) {
+		if (slot->listed)
+			return 0;
+		slot->listed = true;
+	} else {
+		for (size_t i = 0; i < cm->ntypes; i++)
+			if (cm->types[i] == t)
+				return 0;
+	}
+	n = realloc(cm->types, (cm->ntypes + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	cm->types = n;
+	cm->types[cm->ntypes++] = t;
+	return 0;
+}
+
+static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
+{
+	struct loader *L = data;
+	enum CXCursorKind k = clang_getCursorKind(c);
+	bool top = clang_getCursorKind(p) == CXCursor_TranslationUnit;
+	struct ctype *t;
+
+	switch (k) {
+	case CXCursor_StructDecl:
+	case CXCursor_UnionDecl:
+	case CXCursor_EnumDecl:
+		if (clang_Cursor_isAnonymous(c) && !(top && k == CXCursor_EnumDecl))
+			return k == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
+		/* fall through */
+	case CXCursor_TypedefDecl:
+		t = ld__decl(L, c, NULL, NULL, NULL);
+		if (!t || (L->ret = ld__list(L, c, t)))
+			return CXChildVisit_Break;
+		return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ? CXChildVisit_Recurse :
+									     CXChildVisit_Continue;
+	default:
+		return CXChildVisit_Continue;
+	}
+}
+
+/* "6.1.187" from linux/version.h of the include dirs, or NULL. */
+static char *headers__version(char **dirs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[4096], line[256];
+		long maj = -1, min = -1, sub = -1;
+		char *r = NULL;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/linux/version.h", dirs[i]);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "#define LINUX_VERSION_MAJOR %ld", &maj);
+			sscanf(line, "#define LINUX_VERSION_PATCHLEVEL %ld", &min);
+			sscanf(line, "#define LINUX_VERSION_SUBLEVEL %ld", &sub);
+		}
+		fclose(f);
+		if (maj >= 0 && min >= 0 && asprintf(&r, "%ld.%ld.%ld", maj, min, sub < 0 ? 0 : sub) < 0)
+			r = NULL;
+		return r;
+	}
+	return NULL;
+}
+
+int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
+			 const char *kernel, char *err, size_t errlen)
+{
+	struct loader L = { .cm = cm };
+	const char *triple = arch__triple(arch);
+	const char *argv[32];
+	struct clang_args a = { .argv = argv };
+	CXTranslationUnit tu = NULL;
+	CXIndex idx = NULL;
+	size_t ndirs = 0, srclen = 0;
+	char **dirs = NULL;
+	int ret;
+
+	memset(cm, 0, sizeof(*cm));
+	ret = headers__include_dirs(arch, headers, &dirs, &ndirs, err, errlen);
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < ndirs; i++)
+		srclen += strlen(dirs[i]) + 1;
+	cm->arch = strdup(arch);
+	cm->source = malloc(srclen + 16);
+	cm->kernel = kernel ? strdup(kernel) : headers__version(dirs, ndirs);
+	if (!cm->arch || !cm->source || (!cm->kernel && !(cm->kernel = strdup("unknown")))) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	strcpy(cm->source, "headers ");
+	for (size_t i = 0; i < ndirs; i++) {
+		if (i)
+			strcat(cm->source, ":");
+		strcat(cm->source, dirs[i]);
+	}
+	argv[a.argc++] = "-x";
+	argv[a.argc++] = "c";
+	argv[a.argc++] = "-std=gnu11";
+	argv[a.argc++] = "-target";
+	argv[a.argc++] = triple;
+	argv[a.argc++] = "-nostdinc";
+	argv[a.argc++] = "-ferror-limit=0";
+	for (size_t i = 0; i < ndirs && a.argc < 30; i++) {
+		argv[a.argc++] = "-isystem";
+		argv[a.argc++] = dirs[i];
+	}
+	idx = clang_createIndex(0, 0);
+	if (!idx) {
+		snprintf(err, errlen, "libclang: cannot create an index");
+		ret = -EIO;
+		goto out;
+	}
+	ret = clang__parse(idx, &a, "#include <linux/kvm.h>\n", true, &tu, err, errlen);
+	if (ret)
+		goto out;
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &L);
+	ret = L.ret;
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", cm->source, ret == -ENOMEM ? "out of memory" :
+			 "unsupported type in a declaration");
+		goto out;
+	}
+	ret = clang__load_macros(cm, idx, tu, &a, err, errlen);
+out:
+	if (tu)
+		clang_disposeTranslationUnit(tu);
+	if (idx)
+		clang_disposeIndex(idx);
+	for (size_t i = 0; i < L.cap; i++)
+		free(L.slots[i].usr);
+	free(L.slots);
+	for (size_t i = 0; i < ndirs; i++)
+		free(dirs[i]);
+	free(dirs);
+	if (ret)
+		cmodel__fini(cm);
+	return ret;
+}
+
+static bool headers_source__probe(const char *path)
+{
+	char p[4096];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/include/linux/kvm.h", path);
+	f = fopen(p, "r");
+	if (!f) {
+		snprintf(p, sizeof(p), "%s/linux/kvm.h", path);
+		f = fopen(p, "r");
+	}
+	if (f)
+		fclose(f);
+	return f != NULL;
+}
+
+static int headers_source__load(struct manifest *m, const char *path, const struct source_opts *o,
+				char *err, size_t errlen)
+{
+	struct cmodel cm;
+	const char *arch = o && o->arch ? o->arch : "x86_64";
+	int ret = cmodel__load_headers(&cm, arch, path, o ? o->kernel : NULL, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = cmodel__flatten(&cm, m);
+	if (ret)
+		snprintf(err, errlen, "%s: out of memory", path);
+	cmodel__fini(&cm);
+	return ret;
+}
+
+const struct source_ops headers_source_ops = {
+	.name = "headers",
+	.probe = headers_source__probe,
+	.load = headers_source__load,
+};

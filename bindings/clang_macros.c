@@ -1,0 +1,396 @@
+/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: every
+ * object-like macro of the translation unit becomes a constant initialiser in a second parse,
+ * so that function-like macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the
+ * target exactly as C would. Ioctls are told apart and their argument type read from the tokens
+ * (through aliases); a macro the compiler rejects keeps the compiler's reason. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clang_internal.h"
+
+#define EVAL_PREFIX "kvmgate__v"
+
+struct mdef {
+	char *name;
+	char **toks;	/* body tokens */
+	size_t ntoks;
+	bool in_kvm;
+};
+
+struct mset {
+	struct mdef *d;
+	size_t n;
+	int ret;
+};
+
+static char *cx_dup(CXString s)
+{
+	const char *c = clang_getCString(s);
+	char *r = strdup(c ? c : "");
+
+	clang_disposeString(s);
+	return r;
+}
+
+int clang__parse(CXIndex idx, const struct clang_args *a, const char *src, bool fatal_errors,
+		 CXTranslationUnit *tu, char *err, size_t errlen)
+{
+	struct CXUnsavedFile uf = { .Filename = "kvmgate-main.c", .Contents = src,
+				    .Length = strlen(src) };
+	enum CXErrorCode ec;
+	unsigned nd;
+
+	ec = clang_parseTranslationUnit2(idx, uf.Filename, a->argv, a->argc, &uf, 1,
+					 CXTranslationUnit_DetailedPreprocessingRecord |
+					 CXTranslationUnit_SkipFunctionBodies, tu);
+	if (ec != CXError_Success) {
+		snprintf(err, errlen, "libclang failed to parse (error %d)", (int)ec);
+		*tu = NULL;
+		return -EIO;
+	}
+	if (!fatal_errors)
+		return 0;
+	nd = clang_getNumDiagnostics(*tu);
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic d = clang_getDiagnostic(*tu, i);
+		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+
+		if (sev >= CXDiagnostic_Error) {
+			CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+							    CXDiagnostic_DisplayColumn);
+			const char *msg = clang_getCString(s);
+
+			/* "FILE:LINE:COL: error: message"; for the in-memory main file, name the header */
+			snprintf(err, errlen, "%s", msg ? msg : "parse error");
+			clang_disposeString(s);
+			clang_disposeDiagnostic(d);
+			clang_disposeTranslationUnit(*tu);
+			*tu = NULL;
+			return -EINVAL;
+		}
+		clang_disposeDiagnostic(d);
+	}
+	return 0;
+}
+
+bool clang__in_kvm_header(CXCursor c)
+{
+	CXSourceLocation loc = clang_getCursorLocation(c);
+	CXFile f;
+	char *name;
+	size_t l;
+	bool r;
+
+	clang_getSpellingLocation(loc, &f, NULL, NULL, NULL);
+	if (!f)
+		return false;
+	name = cx_dup(clang_getFileName(f));
+	if (!name)
+		return false;
+	l = strlen(name);
+	r = (l >= 12 && !strcmp(name + l - 12, "/linux/kvm.h")) ||
+	    (l >= 10 && !strcmp(name + l - 10, "/asm/kvm.h"));
+	free(name);
+	return r;
+}
+
+static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientData data)
+{
+	struct mset *ms = data;
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	CXSourceLocation loc;
+	CXToken *toks = NULL;
+	unsigned ntoks = 0;
+	struct mdef *d;
+	CXFile f;
+	(void)p;
+
+	if (clang_getCursorKind(c) != CXCursor_MacroDefinition || clang_Cursor_isMacroBuiltin(c) ||
+	    clang_Cursor_isMacroFunctionLike(c))
+		return CXChildVisit_Continue;
+	loc = clang_getCursorLocation(c);
+	clang_getSpellingLocation(loc, &f, NULL, NULL, NULL);
+	if (!f)
+		return CXChildVisit_Continue;	/* <built-in> or the command line */
+	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &ntoks);
+	if (ntoks < 2) {	/* name only: an empty macro (include guard, __KVM_HAVE_*) */
+		clang_disposeTokens(tu, toks, ntoks);
+		return CXChildVisit_Continue;
+	}
+	if (ntoks == 2 && clang_getTokenKind(toks[1]) == CXToken_Literal) {
+		char *s = cx_dup(clang_getTokenSpelling(tu, toks[1]));
+		bool str = s && (s[0] == '"' || s[0] == '\'');
+
+		free(s);
+		if (str && !clang_Cursor_isNull(c)) {
+			clang_disposeTokens(tu, toks, ntoks);
+			return CXChildVisit_Continue;
+		}
+	}
+	d = realloc(ms->d, (ms->n + 1) * sizeof(*d));
+	if (!d)
+		goto nomem;
+	ms->d = d;
+	d = &ms->d[ms->n++];
+	memset(d, 0, sizeof(*d));
+	d->name = cx_dup(clang_getCursorSpelling(c));
+	d->in_kvm = clang__in_kvm_header(c);
+	d->toks = calloc(ntoks - 1, sizeof(char *));
+	if (!d->name || !d->toks)
+		goto nomem;
+	for (unsigned i = 1; i < ntoks; i++) {
+		d->toks[d->ntoks] = cx_dup(clang_getTokenSpelling(tu, toks[i]));
+		if (!d->toks[d->ntoks++])
+			goto nomem;
+	}
+	clang_disposeTokens(tu, toks, ntoks);
+	return CXChildVisit_Continue;
+nomem:
+	clang_disposeTokens(tu, toks, ntoks);
+	ms->ret = -ENOMEM;
+	return CXChildVisit_Break;
+}
+
+static void mset__fini(struct mset *ms)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		for (size_t j = 0; j < ms->d[i].ntoks; j++)
+			free(ms->d[i].toks[j]);
+		free(ms->d[i].toks);
+		free(ms->d[i].name);
+	}
+	free(ms->d);
+}
+
+static const struct mdef *mset__find(const struct mset *ms, const char *name)
+{
+	for (size_t i = 0; i < ms->n; i++)
+		if (!strcmp(ms->d[i].name, name))
+			return &ms->d[i];
+	return NULL;
+}
+
+/* Follow aliases (#define A B) to the _IO* expansion; return its argument type spelling
+ * ("-" for _IO), or NULL when the macro is not an ioctl. */
+static char *macro__ioctl_arg(const struct mset *ms, const struct mdef *d)
+{
+	size_t depth = 0, start, end, commas = 0, level = 0, len = 1;
+	const char *io;
+	char *arg;
+
+	/* aliases: #define A B, or #define A (B) */
+	while (d && depth++ < 16) {
+		const struct mdef *to = NULL;
+
+		if (d->ntoks == 1)
+			to = mset__find(ms, d->toks[0]);
+		else if (d->ntoks == 3 && !strcmp(d->toks[0], "(") && !strcmp(d->toks[2], ")"))
+			to = mset__find(ms, d->toks[1]);
+		if (!to)
+			break;
+		d = to;
+	}
+	if (!d || d->ntoks < 4)
+		return NULL;
+	io = d->toks[0];
+	if (strcmp(io, "_IO") && strcmp(io, "_IOR") && strcmp(io, "_IOW") && strcmp(io, "_IOWR"))
+		return NULL;
+	if (strcmp(d->toks[1], "(") || strcmp(d->toks[d->ntoks - 1], ")"))
+		return NULL;
+	if (!strcmp(io, "_IO"))
+		return strdup("-");
+	/* the third argument, at parenthesis level 1 */
+	start = end = 0;
+	for (size_t i = 2; i < d->ntoks - 1; i++) {
+		const char *t = d->toks[i];
+
+		if (!strcmp(t, "(") || !strcmp(t, "["))
+			level++;
+		else if (!strcmp(t, ")") || !strcmp(t, "]"))
+			level--;
+		else if (!strcmp(t, ",") && level == 0 && ++commas == 2)
+			start = i + 1;
+	}
+	end = d->ntoks - 1;
+	if (commas != 2 || start >= end)
+		return NULL;
+	for (size_t i = start; i < end; i++)
+		len += strlen(d->toks[i]) + 1;
+	arg = malloc(len);
+	if (!arg)
+		return NULL;
+	arg[0] = '\0';
+	for (size_t i = start; i < end; i++) {
+		const char *t = d->toks[i];
+
+		if (i > start && strcmp(t, "[") && strcmp(t, "]") && strcmp(d->toks[i - 1], "["))
+			strcat(arg, " ");
+		strcat(arg, t);
+	}
+	return arg;
+}
+
+struct eval_ctx {
+	struct cmodel *cm;
+	size_t base;	/* index of the first macro of this run in cm->macros */
+	int ret;
+};
+
+static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData data)
+{
+	struct eval_ctx *ec = data;
+	struct cmacro *m;
+	CXEvalResult r;
+	char *name;
+	long i;
+	(void)p;
+
+	if (clang_getCursorKind(c) != CXCursor_VarDecl)
+		return CXChildVisit_Continue;
+	name = cx_dup(clang_getCursorSpelling(c));
+	if (!name || strncmp(name, EVAL_PREFIX, strlen(EVAL_PREFIX))) {
+		free(name);
+		return CXChildVisit_Continue;
+	}
+	i = strtol(name + strlen(EVAL_PREFIX), NULL, 10);
+	free(name);
+	m = &ec->cm->macros[ec->base + (size_t)i];
+	if (m->kind == CM_UNEVAL)
+		return CXChildVisit_Continue;	/* already has the compiler's reason */
+	r = clang_Cursor_Evaluate(c);
+	if (!r || clang_EvalResult_getKind(r) != CXEval_Int) {
+		m->kind = CM_UNEVAL;
+		m->reason = strdup("not an integer constant expression");
+	} else if (m->kind == CM_IOCTL) {
+		unsigned long long v = clang_EvalResult_getAsUnsigned(r);
+
+		if (v > 0xffffffffull) {
+			m->kind = CM_UNEVAL;
+			m->reason = strdup("ioctl number does not fit 32 bits");
+		} else {
+			m->number = (uint32_t)v;
+		}
+	} else {
+		m->is_unsigned = clang_EvalResult_isUnsignedInt(r);
+		m->value = m->is_unsigned ? (int64_t)clang_EvalResult_getAsUnsigned(r) :
+					    clang_EvalResult_getAsLongLong(r);
+	}
+	if (r)
+		clang_EvalResult_dispose(r);
+	if (m->kind == CM_UNEVAL && !m->reason)
+		ec->ret = -ENOMEM;
+	return CXChildVisit_Continue;
+}
+
+/* Lines of the evaluation source: line 1 is the #include, macro i is on line i + 2. */
+static int eval__diagnostics(struct cmodel *cm, size_t base, size_t n, CXTranslationUnit tu,
+			     char *err, size_t errlen)
+{
+	unsigned nd = clang_getNumDiagnostics(tu);
+
+	for (unsigned i = 0; i < nd; i++) {
+		CXDiagnostic d = clang_getDiagnostic(tu, i);
+		CXSourceLocation loc = clang_getDiagnosticLocation(d);
+		unsigned line = 0;
+		CXFile f;
+		char *fname;
+		int ret = 0;
+
+		if (clang_getDiagnosticSeverity(d) < CXDiagnostic_Error) {
+			clang_disposeDiagnostic(d);
+			continue;
+		}
+		clang_getExpansionLocation(loc, &f, &line, NULL, NULL);
+		fname = f ? cx_dup(clang_getFileName(f)) : NULL;
+		if (fname && !strcmp(fname, "kvmgate-main.c") && line >= 2 && line - 2 < n) {
+			struct cmacro *m = &cm->macros[base + line - 2];
+
+			if (m->kind != CM_UNEVAL) {
+				m->kind = CM_UNEVAL;
+				m->reason = cx_dup(clang_getDiagnosticSpelling(d));
+				if (!m->reason)
+					ret = -ENOMEM;
+			}
+		} else {
+			CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+							    CXDiagnostic_DisplayColumn);
+
+			snprintf(err, errlen, "%s", clang_getCString(s));
+			clang_disposeString(s);
+			ret = -EINVAL;
+		}
+		free(fname);
+		clang_disposeDiagnostic(d);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
+		       const struct clang_args *a, char *err, size_t errlen)
+{
+	struct mset ms = { 0 };
+	struct eval_ctx ec = { .cm = cm };
+	CXTranslationUnit etu = NULL;
+	char *src = NULL;
+	size_t srclen = 0;
+	FILE *mf;
+	int ret;
+
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &ms);
+	if ((ret = ms.ret))
+		goto out_nomem;
+	ec.base = cm->nmacros;
+	cm->macros = realloc(cm->macros, (cm->nmacros + ms.n) * sizeof(*cm->macros));
+	if (!cm->macros && ms.n) {
+		ret = -ENOMEM;
+		goto out_nomem;
+	}
+	mf = open_memstream(&src, &srclen);
+	if (!mf) {
+		ret = -ENOMEM;
+		goto out_nomem;
+	}
+	fprintf(mf, "#include <linux/kvm.h>\n");
+	for (size_t i = 0; i < ms.n; i++) {
+		struct cmacro *m = &cm->macros[cm->nmacros++];
+
+		memset(m, 0, sizeof(*m));
+		m->name = strdup(ms.d[i].name);
+		m->in_kvm_header = ms.d[i].in_kvm;
+		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
+		m->kind = m->arg ? CM_IOCTL : CM_INT;
+		if (!m->name) {
+			fclose(mf);
+			ret = -ENOMEM;
+			goto out_nomem;
+		}
+		/* +0: integer promotion, so that the type says the signedness C gives it */
+		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", m->name,
+			i, m->name);
+	}
+	if (fclose(mf)) {
+		ret = -ENOMEM;
+		goto out_nomem;
+	}
+	ret = clang__parse(idx, a, src, false, &etu, err, errlen);
+	if (ret)
+		goto out;
+	ret = eval__diagnostics(cm, ec.base, ms.n, etu, err, errlen);
+	if (ret)
+		goto out;
+	clang_visitChildren(clang_getTranslationUnitCursor(etu), eval__visit, &ec);
+	if ((ret = ec.ret))
+		goto out_nomem;
+	goto out;
+out_nomem:
+	snprintf(err, errlen, "out of memory");
+out:
+	if (etu)
+		clang_disposeTranslationUnit(etu);
+	free(src);
+	mset__fini(&ms);
+	return ret;
+}

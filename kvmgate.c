@@ -1,0 +1,442 @@
+/* kvmgate.c - the command-line front end: parses options and dispatches to bindings/ (the
+ * generator, the manifest, the classifier) and dwarf/ (DWARF and BTF through pahole).
+ *
+ *   kvmgate gen --arch ARCH [--headers DIR] [--kernel LABEL] -o OUTDIR
+ *   kvmgate dump [--from FMT] [--arch ARCH] [--btf-base FILE] [--types MANIFEST] [SOURCE]
+ *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] A B
+ *
+ * Exit status: 0 success (diff: nothing incompatible), 1 diff found something incompatible,
+ * 2 bad input or failure (one line on stderr: "kvmgate: what (file:line)").
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bindings/cmodel.h"
+#include "bindings/manifest.h"
+#include "bindings/source.h"
+
+/* dwarf/ fills these in; weak so that bindings/ alone still links (dwarf/dwarf.h). */
+extern const struct source_ops dwarf_source_ops __attribute__((weak));
+extern const struct source_ops btf_source_ops __attribute__((weak));
+extern const struct source_ops rust_source_ops __attribute__((weak));
+int dwarf__probe_view(const struct manifest *layout, const char *arch, const char *headers,
+		      struct manifest *out, char *err, size_t errlen) __attribute__((weak));
+
+#define EXIT_BAD 2
+
+static const struct source_ops *const sources[] = {
+	&manifest_source_ops, &rust_source_ops, &headers_source_ops, &btf_source_ops,
+	&dwarf_source_ops,
+};
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kvmgate: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_BAD;
+}
+
+static const struct source_ops *source__by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i] && !strcmp(sources[i]->name, name))
+			return sources[i];
+	return NULL;
+}
+
+static const struct source_ops *source__probe(const char *path)
+{
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
+		if (sources[i] && sources[i]->probe && sources[i]->probe(path))
+			return sources[i];
+	return NULL;
+}
+
+static bool arch__valid(const char *arch)
+{
+	return arch__triple(arch) != NULL;
+}
+
+/* Load SOURCE (NULL: the default headers of o->arch) with the named or probed format. */
+static int source__load(struct manifest *m, const char *path, const char *from,
+			const struct source_opts *o, const struct source_ops **used)
+{
+	const struct source_ops *ops;
+	char err[ERRBUF_SIZE] = "";
+	struct stat st;
+	int ret;
+
+	manifest__init(m);
+	if (!path) {
+		ops = &headers_source_ops;
+	} else if (from) {
+		ops = source__by_name(from);
+		if (!ops)
+			return fail("unknown source format '%s' (expected manifest, rust, headers, dwarf "
+				    "or btf)", from);
+	} else {
+		if (stat(path, &st))
+			return fail("%s: %s", path, strerror(errno));
+		ops = source__probe(path);
+		if (!ops)
+			return fail("%s: not a manifest, bindings.rs, headers tree, ELF or BTF file",
+				    path);
+	}
+	if (used)
+		*used = ops;
+	ret = ops->load(m, path, o, err, sizeof(err));
+	if (ret) {
+		manifest__fini(m);
+		return fail("%s", *err ? err : strerror(-ret));
+	}
+	return 0;
+}
+
+/* ---- gen ---- */
+
+struct outfile {
+	const char *name;
+	char path[PATH_MAX];
+	char tmp[PATH_MAX];
+	FILE *f;
+};
+
+static int outfile__open(struct outfile *o, const char *dir, const char *name)
+{
+	int fd;
+
+	o->name = name;
+	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
+	snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.XXXXXX", dir, name);
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		o->tmp[0] = '\0';
+		return fail("%s: cannot create: %s", o->path, strerror(errno));
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		return fail("%s: %s", o->path, strerror(errno));
+	}
+	return 0;
+}
+
+static void outfiles__abort(struct outfile *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (o[i].f)
+			fclose(o[i].f);
+		o[i].f = NULL;
+		if (o[i].tmp[0])
+			unlink(o[i].tmp);
+		o[i].tmp[0] = '\0';
+	}
+}
+
+/* Close every file and move them into place only when all of them were written. */
+static int outfiles__commit(struct outfile *o, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int bad = ferror(o[i].f);
+
+		if (fclose(o[i].f) || bad) {
+			o[i].f = NULL;
+			outfiles__abort(o, n);
+			return fail("%s: write error", o[i].path);
+		}
+		o[i].f = NULL;
+		if (chmod(o[i].tmp, 0644)) {
+			outfiles__abort(o, n);
+			return fail("%s: %s", o[i].tmp, strerror(errno));
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (rename(o[i].tmp, o[i].path)) {
+			int e = errno;
+
+			outfiles__abort(o, n);
+			return fail("%s: %s", o[i].path, strerror(e));
+		}
+	return 0;
+}
+
+static void gen__summary(const struct manifest *m, const char *arch, const char *kernel,
+			 const char *outdir)
+{
+	unsigned n[MREC__NR] = { 0 };
+
+	for (size_t i = 0; i < m->nrecs; i++)
+		n[m->recs[i].kind]++;
+	fprintf(stderr, "kvmgate: %s %s: %u types, %u fields, %u constants, %u ioctls, "
+		"%u unevaluated -> %s/\n", arch, kernel, n[MREC_TYPE], n[MREC_FIELD], n[MREC_CONST],
+		n[MREC_IOCTL], n[MREC_UNEVAL], outdir);
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "headers", required_argument, NULL, 'H' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-dwarf", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
+	struct outfile of[4] = { 0 };
+	struct manifest m, dw;
+	char err[ERRBUF_SIZE] = "";
+	struct cmodel cm;
+	bool dwarf = true;
+	size_t nof = 0;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "a:H:k:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': arch = optarg; break;
+		case 'H': headers = optarg; break;
+		case 'k': kernel = optarg; break;
+		case 'o': outdir = optarg; break;
+		case 'N': dwarf = false; break;
+		default:
+			return fail("usage: kvmgate gen --arch x86_64|arm64 [--headers DIR] "
+				    "[--kernel LABEL] [--no-dwarf] -o OUTDIR");
+		}
+	}
+	if (optind != argc)
+		return fail("gen: unexpected argument '%s'", argv[optind]);
+	if (!arch || !outdir)
+		return fail("gen: --arch and -o OUTDIR are required");
+	if (!arch__valid(arch))
+		return fail("gen: unknown arch '%s' (expected x86_64 or arm64)", arch);
+	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
+	if (ret)
+		return fail("%s", err);
+	manifest__init(&m);
+	manifest__init(&dw);
+	if (cmodel__flatten(&cm, &m)) {
+		ret = fail("out of memory");
+		goto out;
+	}
+	if (dwarf && dwarf__probe_view) {
+		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
+		if (ret) {
+			ret = fail("%s", err);
+			goto out;
+		}
+	}
+	if (mkdir(outdir, 0777) && errno != EEXIST) {
+		ret = fail("%s: %s", outdir, strerror(errno));
+		goto out;
+	}
+	ret = EXIT_BAD;
+	if (outfile__open(&of[nof++], outdir, "layout") ||
+	    manifest__write(&m, of[nof - 1].f) ||
+	    outfile__open(&of[nof++], outdir, "bindings.rs") ||
+	    rust__write(&cm, of[nof - 1].f) ||
+	    outfile__open(&of[nof++], outdir, "layout.h") ||
+	    c__write_layout(&m, of[nof - 1].f)) {
+		fail("%s: cannot write %s", outdir, of[nof - 1].name);
+		outfiles__abort(of, nof);
+		goto out;
+	}
+	if (dwarf && dwarf__probe_view &&
+	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
+		fail("%s: cannot write layout.dwarf", outdir);
+		outfiles__abort(of, nof);
+		goto out;
+	}
+	ret = outfiles__commit(of, nof);
+	if (!ret)
+		gen__summary(&m, arch, cm.kernel, outdir);
+out:
+	manifest__fini(&m);
+	manifest__fini(&dw);
+	cmodel__fini(&cm);
+	return ret;
+}
+
+/* ---- dump and diff ---- */
+
+struct src_args {
+	const char *from, *arch, *kernel, *btf_base, *types, *allow;
+	bool json;
+};
+
+static const struct option src_longopts[] = {
+	{ "from", required_argument, NULL, 'f' },
+	{ "arch", required_argument, NULL, 'a' },
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "btf-base", required_argument, NULL, 'b' },
+	{ "btf_base", required_argument, NULL, 'b' },
+	{ "types", required_argument, NULL, 't' },
+	{ "allow", required_argument, NULL, 'A' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int src_args__parse(struct src_args *s, int argc, char **argv, const char *usage)
+{
+	int c;
+
+	memset(s, 0, sizeof(*s));
+	while ((c = getopt_long(argc, argv, "f:a:k:b:t:A:", src_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': s->from = optarg; break;
+		case 'a': s->arch = optarg; break;
+		case 'k': s->kernel = optarg; break;
+		case 'b': s->btf_base = optarg; break;
+		case 't': s->types = optarg; break;
+		case 'A': s->allow = optarg; break;
+		default:
+			return fail("usage: %s", usage);
+		}
+	}
+	if (s->arch && !arch__valid(s->arch))
+		return fail("unknown arch '%s' (expected x86_64 or arm64)", s->arch);
+	return 0;
+}
+
+static int cmd_dump(int argc, char **argv)
+{
+	static const char usage[] = "kvmgate dump [--from manifest|rust|headers|dwarf|btf] "
+		"[--arch ARCH] [--kernel LABEL] [--btf-base FILE] [--types MANIFEST] [SOURCE]";
+	struct manifest m, types;
+	struct src_args s;
+	struct source_opts o = { 0 };
+	unsigned warnings = 0;
+	const char *path;
+	int ret;
+
+	if ((ret = src_args__parse(&s, argc, argv, usage)))
+		return ret;
+	if (argc - optind > 1)
+		return fail("usage: %s", usage);
+	path = optind < argc ? argv[optind] : NULL;
+	if (!path && !s.arch)
+		return fail("dump: give a SOURCE, or --arch for the installed default headers");
+	manifest__init(&types);
+	if (s.types && (ret = source__load(&types, s.types, NULL, &o, NULL)))
+		return ret;
+	o.arch = s.arch;
+	o.kernel = s.kernel;
+	o.btf_base = s.btf_base;
+	o.only = s.types ? &types : NULL;
+	o.warnings = &warnings;
+	ret = source__load(&m, path, s.from, &o, NULL);
+	if (!ret) {
+		if (manifest__write(&m, stdout))
+			ret = fail("stdout: write error");
+		manifest__fini(&m);
+	}
+	if (warnings)
+		fprintf(stderr, "kvmgate: %u pahole warnings about unknown BTF kinds filtered\n",
+			warnings);
+	manifest__fini(&types);
+	return ret;
+}
+
+static int cmd_diff(int argc, char **argv)
+{
+	static const char usage[] = "kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] "
+		"[--from FMT] A B";
+	struct manifest a, b;
+	struct allowlist allow = { 0 };
+	struct diff_counts n;
+	struct diff_opts dopts = { .out = stdout };
+	struct source_opts o = { 0 };
+	const struct source_ops *bops = NULL;
+	char err[ERRBUF_SIZE];
+	unsigned warnings = 0;
+	struct src_args s;
+	int ret;
+
+	if ((ret = src_args__parse(&s, argc, argv, usage)))
+		return ret;
+	if (argc - optind != 2)
+		return fail("usage: %s", usage);
+	if (s.allow) {
+		if (allowlist__read(&allow, s.allow, err, sizeof(err)))
+			return fail("%s", err);
+		dopts.allow = &allow;
+	}
+	o.arch = s.arch;
+	o.kernel = s.kernel;
+	o.warnings = &warnings;
+	ret = source__load(&a, argv[optind], NULL, &o, NULL);
+	if (ret)
+		goto out_allow;
+	if (!o.arch)
+		o.arch = manifest__meta(&a, "arch");
+	o.btf_base = s.btf_base;
+	o.only = &a;
+	ret = source__load(&b, argv[optind + 1], s.from, &o, &bops);
+	if (ret)
+		goto out_a;
+	dopts.b_is_debuginfo = bops->is_debuginfo;
+	ret = manifest__diff(&a, &b, &dopts, &n);
+	if (ret) {
+		ret = fail("diff: %s", strerror(-ret));
+		goto out_b;
+	}
+	printf("kvmgate diff: %u incompatible, %u compatible, %u allowed, %u not in kernel\n",
+	       n.n[DIFF_INCOMPATIBLE], n.n[DIFF_COMPATIBLE], n.n[DIFF_ALLOWED], n.n[DIFF_NOT_IN_B]);
+	if (warnings)
+		printf("kvmgate diff: %u pahole warnings about unknown BTF kinds filtered\n", warnings);
+	ret = n.n[DIFF_INCOMPATIBLE] ? 1 : 0;
+	if (fflush(stdout))
+		ret = fail("stdout: write error");
+out_b:
+	manifest__fini(&b);
+out_a:
+	manifest__fini(&a);
+out_allow:
+	allowlist__fini(&allow);
+	return ret;
+}
+
+static const struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+} cmds[] = {
+	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,layout.dwarf} from UAPI headers" },
+	{ "dump", cmd_dump, "print the layout manifest of a source on stdout" },
+	{ "diff", cmd_diff, "compare two sources; exit 1 when something is incompatible" },
+};
+
+static int usage(FILE *f, int ret)
+{
+	fprintf(f, "usage: kvmgate COMMAND [OPTIONS]\n\n");
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-5s %s\n", cmds[i].name, cmds[i].help);
+	fprintf(f, "\nkvmgate COMMAND --help for its options; exit 0 ok, 1 incompatible, 2 error\n");
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return usage(stderr, EXIT_BAD);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return usage(stdout, 0);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("kvmgate %s\n", KVMGATE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fail("unknown command '%s'", argv[1]);
+	return usage(stderr, EXIT_BAD);
+}
