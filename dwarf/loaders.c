@@ -197,6 +197,8 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 			goto out;
 		}
 		rc = pahole__parse(r.out, m, err, errlen);
+		if (!rc && o && o->only)
+			rc = pahole__adopt_zero_extents(m, o->only);
 		if (rc)
 			goto out;
 	}
@@ -204,8 +206,16 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 	kernel = marker ? marker__get(marker, "kernel") : NULL;
 	if (!kernel)
 		kernel = o && o->kernel ? strdup(o->kernel) : kernel__label(path);
-	rc = meta__add(m, arch ? arch : o && o->arch ? o->arch : k.arch, kernel,
-		       c->probe ? "probe" : c->fmt, path);
+	if (marker) {
+		/* the probe lives in a temporary directory: name what it was built from */
+		char *h = marker__get(marker, "headers");
+
+		rc = meta__add(m, arch ? arch : k.arch, kernel, "dwarf probe of headers",
+			       h ? h : "default");
+		free(h);
+	} else {
+		rc = meta__add(m, o && o->arch ? o->arch : k.arch, kernel, c->fmt, path);
+	}
 out:
 	pahole_result__fini(&r);
 	free(names);

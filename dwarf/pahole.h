@@ -34,6 +34,10 @@ void pahole_result__fini(struct pahole_result *r);
  * is inferred from the members (scalars aligned to their size, as on x86_64 and arm64), packed and
  * aligned attributes. 0, or -EINVAL with err = "pahole output:LINE: what". */
 int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen);
+/* DWARF and BTF do not tell a flexible array "T x[]" from a zero-length one "T x[0]" (gcc even
+ * writes a count of 0 for some flexible arrays): for each such field of m, take the spelling and
+ * the flex flag of the same field of ref, when ref has one. 0 or -ENOMEM. */
+int pahole__adopt_zero_extents(struct manifest *m, const struct manifest *ref);
 /* Normalise a DWARF/BTF base type name to its C spelling ("long long unsigned int" ->
  * "unsigned long long"); other names are returned unchanged. */
 const char *pahole__base_spelling(const char *name);

@@ -53,7 +53,9 @@ static const struct {
 	{ "short int", "short" },
 	{ "unsigned char", "unsigned char" },
 	{ "signed char", "signed char" },
-	{ "__int128 unsigned", "unsigned __int128" },
+	/* gcc's builtin typedefs, which the UAPI headers use, leave only the base type */
+	{ "__int128 unsigned", "__uint128_t" },
+	{ "__int128", "__int128_t" },
 };
 
 const char *pahole__base_spelling(const char *name)
@@ -306,7 +308,11 @@ static int parser__open_type(struct parser *p, char *text)
 	char kw[16], name[256], brace[4];
 	struct pnode *t;
 
-	if (sscanf(text, "%15s %255s %3s", kw, name, brace) != 3 || strcmp(brace, "{") != 0)
+	if (strcmp(text, "typedef struct {") == 0 || strcmp(text, "typedef union {") == 0) {
+		/* a typedef of an anonymous aggregate: named by its typedef at the closing brace */
+		snprintf(kw, sizeof(kw), "%s", text[8] == 's' ? "struct" : "union");
+		snprintf(name, sizeof(name), "%s", "");
+	} else if (sscanf(text, "%15s %255s %3s", kw, name, brace) != 3 || strcmp(brace, "{") != 0)
 		return parser__error(p, "expected 'struct|union|enum NAME {'", text);
 	if (strcmp(kw, "struct") && strcmp(kw, "union") && strcmp(kw, "enum"))
 		return parser__error(p, "expected 'struct|union|enum NAME {'", text);
@@ -325,6 +331,8 @@ static int parser__open_type(struct parser *p, char *text)
 	if (!t->name)
 		return -ENOMEM;
 	sprintf(t->name, "%s %s", kw, name);
+	if (!*name)
+		t->name[0] = '\0';	/* typedef: named when closed */
 	t->is_aggr = true;
 	t->is_union = strcmp(kw, "union") == 0;
 	t->is_enum = strcmp(kw, "enum") == 0;
@@ -351,7 +359,15 @@ static int parser__close(struct parser *p, char *text, char *comment)
 	n->attr_align = aligned;
 	n->packed = packed;
 	if (p->depth == 1) {
-		if (strcmp(rest, ";") != 0)
+		if (!*n->name && *rest && rest[strlen(rest) - 1] == ';') {
+			/* "} __kernel_fsid_t;" */
+			free(n->name);
+			n->name = strndup(rest, strlen(rest) - 1);
+			if (!n->name)
+				return -ENOMEM;
+			rest = ";";
+		}
+		if (strcmp(rest, ";") != 0 || !*n->name)
 			return parser__error(p, "expected '};' closing the type", text);
 		p->depth = 0;
 		return 0;
@@ -454,7 +470,7 @@ static uint64_t builtin__align(const char *t)
 		{ "short", 2 }, { "unsigned short", 2 }, { "int", 4 }, { "unsigned int", 4 },
 		{ "long", 8 }, { "unsigned long", 8 }, { "long long", 8 },
 		{ "unsigned long long", 8 }, { "float", 4 }, { "double", 8 },
-		{ "long double", 16 }, { "__int128", 16 }, { "unsigned __int128", 16 },
+		{ "long double", 16 }, { "__int128_t", 16 }, { "__uint128_t", 16 },
 		{ "__aligned_u64", 8 }, { "__aligned_le64", 8 }, { "__aligned_be64", 8 },
 	};
 	unsigned bits;
@@ -499,8 +515,8 @@ static uint64_t node__align(struct parser *p, struct pnode *n)
 			a = 8;
 		else if (strncmp(n->type, "struct ", 7) == 0 || strncmp(n->type, "union ", 6) == 0)
 			a = type__align(p, n->type);
-		else
-			a = builtin__align(n->type);
+		else if (!(a = builtin__align(n->type)))
+			a = type__align(p, n->type);	/* a typedef printed as a type of its own */
 		if (!a && elem)
 			a = (elem & (elem - 1)) == 0 && elem <= 16 ? elem : pow2__fit(elem);
 		if (!a)
@@ -571,10 +587,12 @@ static int node__emit(struct manifest *m, const char *owner, const struct pnode 
 			rc = manifest__add_field(m, owner, path, type, k->offset, flex ? 0 : k->size,
 						 flex);
 		free(type);
-		if (!rc && k->is_aggr) {
+		/* the members of an anonymous aggregate follow it; of a one-dimensional array of
+		 * one, the first element stands for all ("redirtbl[0].bits"), as in the libclang view */
+		if (!rc && k->is_aggr && strchr(k->extents, '[') == strrchr(k->extents, '[')) {
 			char *sub;
 
-			if (asprintf(&sub, "%s.", path) < 0)
+			if (asprintf(&sub, "%s%s.", path, *k->extents ? "[0]" : "") < 0)
 				rc = -ENOMEM;
 			else
 				rc = node__emit(m, owner, k, sub), free(sub);
@@ -625,4 +643,53 @@ int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen
 	free(p.types);
 	free(copy);
 	return rc;
+}
+
+/* The part of a type spelling after its first extent when that extent is "[]" or "[0]"
+ * ("struct kvm_msr_entry[0][2]" -> "[2]" and base "struct kvm_msr_entry"), else NULL. */
+static const char *zero_extent(const char *t, size_t *baselen)
+{
+	const char *b = strchr(t, '[');
+
+	if (!b)
+		return NULL;
+	*baselen = (size_t)(b - t);
+	if (strncmp(b, "[]", 2) == 0)
+		return b + 2;
+	if (strncmp(b, "[0]", 3) == 0)
+		return b + 3;
+	return NULL;
+}
+
+int pahole__adopt_zero_extents(struct manifest *m, const struct manifest *ref)
+{
+	for (size_t i = 0; i < m->nrecs; i++) {
+		struct mrec *f = &m->recs[i];
+		const char *rest;
+		size_t base;
+
+		if (f->kind != MREC_FIELD || f->is_bitfield || !(rest = zero_extent(f->text, &base)))
+			continue;
+		for (size_t j = 0; j < ref->nrecs; j++) {
+			const struct mrec *r = &ref->recs[j];
+			const char *rrest;
+			size_t rbase;
+			char *t;
+
+			if (r->kind != MREC_FIELD || strcmp(r->key, f->key) ||
+			    strcmp(r->member, f->member))
+				continue;
+			if (!(rrest = zero_extent(r->text, &rbase)) || rbase != base ||
+			    strncmp(r->text, f->text, base) || strcmp(rrest, rest))
+				break;
+			t = strdup(r->text);
+			if (!t)
+				return -ENOMEM;
+			free(f->text);
+			f->text = t;
+			f->flex = r->flex;
+			break;
+		}
+	}
+	return 0;
 }

@@ -182,7 +182,7 @@ int dwarf__probe_build(const struct manifest *layout, const char *arch, const ch
 int dwarf__probe_view(const struct manifest *layout, const char *arch, const char *headers,
 		      struct manifest *out, char *err, size_t errlen)
 {
-	struct source_opts o = { .arch = arch };
+	struct source_opts o = { .arch = arch, .only = layout };
 	char *tmp = NULL, *obj = NULL;
 	int rc = tmpdir__new(&tmp);
 
