@@ -15,14 +15,15 @@ $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANC
 
 # Guest builds: the same sources with the project's warnings but no sanitizers, one tree per arch.
 # GUEST_CC_<arch>, GUEST_CFLAGS_<arch>, GUEST_LDFLAGS_<arch> pick the compiler and atf-c of each
-# arch (vmimages/build.mk points arm64 at a sysroot of Debian's arm64 atf packages).
+# arch (vmimages/build.mk points arm64 at a sysroot of Debian's arm64 atf packages and makes the
+# objects depend on it).
 GUEST_ARCHES := x86_64 arm64
 GUEST_CC_x86_64 ?= $(if $(filter x86_64,$(shell uname -m)),$(CC),x86_64-linux-gnu-gcc)
 GUEST_CC_arm64 ?= $(if $(filter aarch64,$(shell uname -m)),$(CC),aarch64-linux-gnu-gcc)
 GUEST_CFLAGS = $(WARNFLAGS) -O2 -g
 
 define conformance_guest_rules
-$(B)/guest/$(1)/conformance/%.o: conformance/%.c $(CONFORMANCE_HDRS) $(GUEST_DEPS_$(1))
+$(B)/guest/$(1)/conformance/%.o: conformance/%.c $(CONFORMANCE_HDRS)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo '  CC      $$@')
 	$$(Q)$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -c -o $$@ $$<
@@ -37,6 +38,8 @@ $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
 	$$(Q)cp $$< $$@
 
+GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_LIB:.c=.o) \
+	$(addsuffix .o,$(CONFORMANCE_PROGS)))
 GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) Kyuafile)
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))

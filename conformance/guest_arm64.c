@@ -14,7 +14,8 @@ const uint64_t guest_ucall_addr = 0x10000000;
 const uint64_t guest_ucall_value = 0x42;
 const unsigned int guest_ucall_size = 4;
 
-#define PSCI_0_2_FN_SYSTEM_OFF 0x84000008u
+/* The movz/movk pair below loads this function id (from <linux/psci.h>, through <linux/kvm.h>). */
+_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == 0x84000008u, "PSCI SYSTEM_OFF function id");
 
 static const uint32_t exit_code[] = {
 	0xd2800841,	/* movz x1, #0x42 */
@@ -28,8 +29,8 @@ static const uint32_t exit_code[] = {
 const struct guest_prog guest_prog_exit = { "exit", exit_code, sizeof(exit_code), 24 };
 
 static const uint32_t add_code[] = {
-	0x8b020021,	/* add  x1, x1, x2 */
-	0x8b040063,	/* add  x3, x3, x4 */
+	0x8b0600a5,	/* add  x5, x5, x6 */
+	0x8b0800e7,	/* add  x7, x7, x8 */
 	0xd2800100,	/* movz x0, #0x0008 */
 	0xf2b08000,	/* movk x0, #0x8400, lsl #16 */
 	0xd4000002,	/* hvc  #0 */
@@ -101,17 +102,18 @@ struct guest_exit vcpu_exit_decode(struct kvm_vcpu *vcpu)
 	return ex;
 }
 
-/* The addends live in x1..x4 (x0 carries the PSCI function). */
+/* The addends live in x5..x8: x0 carries the PSCI function, and KVM's PSCI handler writes its
+ * return values to x0..x3. */
 void guest_set_addends(struct kvm_vcpu *vcpu, const uint64_t in[4])
 {
 	for (int i = 0; i < 4; i++)
-		set_one_reg(vcpu, xreg_id(i + 1), in[i]);
+		set_one_reg(vcpu, xreg_id(i + 5), in[i]);
 }
 
 void guest_get_addends(struct kvm_vcpu *vcpu, uint64_t out[4])
 {
 	for (int i = 0; i < 4; i++)
-		out[i] = get_one_reg(vcpu, xreg_id(i + 1));
+		out[i] = get_one_reg(vcpu, xreg_id(i + 5));
 }
 
 uint64_t vcpu_get_pc(struct kvm_vcpu *vcpu)

@@ -1,1 +1,61 @@
-# vmimages/build.mk - build rules of vmimages/, included by the top-level Makefile.
+# vmimages/build.mk - the x86_64 and arm64 guests that run the conformance suite under QEMU (nested
+# KVM), included by the top-level Makefile. Plain `make` only builds the host test programs (shell
+# scripts); the downloads, image builds and boots happen in `make check` and these targets:
+#   make vmimages        build both guest images (kernel packages and arm64 libraries into the
+#                        cache ${KVMGATE_CACHE:-~/.cache/kvmgate}; incremental)
+#   make vmimages-run    boot both guests in parallel, results in $(B)/vmimages/<arch>/results
+#   make vmimages-bench  boot-to-first-test and total per arch over VM_BENCH_RUNS runs
+VM_CACHE := $(or $(KVMGATE_CACHE),$(HOME)/.cache/kvmgate)
+VM_ARCHES := x86_64 arm64
+VM_BENCH_RUNS ?= 5
+VM_SCRIPTS := $(addprefix vmimages/,apt-arch.sh fetch-kernel.sh fetch-debs.sh extract-vmlinux.sh \
+	build-image.sh init.sh)
+
+# The arm64 cross build links against Debian's arm64 atf-c, unpacked into a sysroot in the cache.
+VM_SYSROOT_arm64 := $(VM_CACHE)/sysroot/arm64
+GUEST_CFLAGS_arm64 = -I$(VM_SYSROOT_arm64)/usr/include
+GUEST_LDFLAGS_arm64 = -L$(VM_SYSROOT_arm64)/usr/lib/aarch64-linux-gnu
+$(GUEST_OBJS_arm64) $(B)/guest/arm64/kvmcheck: $(VM_SYSROOT_arm64)/.unpacked
+$(VM_SYSROOT_arm64)/.unpacked: vmimages/fetch-debs.sh vmimages/apt-arch.sh
+	$(Q)rm -rf $(VM_SYSROOT_arm64)
+	$(Q)sh vmimages/fetch-debs.sh arm64 $(VM_SYSROOT_arm64) libatf-dev libatf-c-1
+	$(Q)touch $@
+
+# Per arch: the guest's KVM check, its image, and the host test program that reports its cases.
+define vmimages_rules
+$(B)/guest/$(1)/kvmcheck: vmimages/kvmcheck.c
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo '  CC      $$@')
+	$$(Q)$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -o $$@ $$<
+
+$(B)/vmimages/$(1)/image.env: $(GUEST_PROGS_$(1)) $(B)/guest/$(1)/kvmcheck $(VM_SCRIPTS)
+	$$(Q)sh vmimages/build-image.sh $(1) $(B)/vmimages/$(1) $(B)/guest/$(1)
+
+vmimages/guest_$(1)_test: vmimages/guest_test.sh vmimages/build.mk conformance/build.mk
+	$$(Q)sed -e 's|@ARCH@|$(1)|g' -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' \
+		-e 's|@PROGS@|$(CONFORMANCE_PROGS)|g' $$< > $$@ && chmod +x $$@
+endef
+$(foreach a,$(VM_ARCHES),$(eval $(call vmimages_rules,$(a))))
+
+VM_IMAGES := $(foreach a,$(VM_ARCHES),$(B)/vmimages/$(a)/image.env)
+VM_TESTS := $(foreach a,$(VM_ARCHES),vmimages/guest_$(a)_test) vmimages/failure_test
+TEST_PROGS += $(VM_TESTS)
+ALL_TARGETS += $(VM_TESTS)
+
+vmimages/failure_test: vmimages/failure_test.sh vmimages/build.mk
+	$(Q)sed -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' $< > $@ && chmod +x $@
+
+.PHONY: vmimages vmimages-run vmimages-bench
+vmimages: $(VM_IMAGES)
+
+# Both guests boot in parallel (one vCPU each); a guest that fails is reported by its test cases.
+vmimages-run: $(VM_IMAGES)
+	$(Q)for a in $(VM_ARCHES); do \
+	  bash vmimages/run-guest.sh $$a $(B)/vmimages/$$a $(B)/vmimages/$$a/results & \
+	done; wait; true
+
+vmimages-bench: $(VM_IMAGES)
+	$(Q)bash vmimages/bench.sh $(B) $(VM_BENCH_RUNS) $(VM_ARCHES)
+
+# `make check` boots the guests once, before kyua reads their results.
+check: vmimages-run
