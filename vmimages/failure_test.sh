@@ -1,3 +1,110 @@
 #! /usr/bin/env atf-sh
-# placeholder
-atf_init_test_cases() { :; }
+# vmimages/failure_test.sh - template of vmimages/failure_test (build.mk fills in @TOP@ and @B@):
+# the failure paths of the guests. A guest whose init exits early, one that hangs (the timeout
+# fires), one that loses /dev/kvm: each boot is reported as failed, and the per-arch test program
+# then fails the guest's cases with the reason and the console excerpt. A missing kernel package
+# is a clear error naming it.
+TOP=@TOP@
+B=@B@
+
+# boot_faulty ARCH FAULT [TIMEOUT]: boot the ARCH image with a fault injected into its init;
+# results in ./res. The boot must be reported as failed (exit 1).
+boot_faulty()
+{
+	[ -r "$B/vmimages/$1/image.env" ] || atf_skip "no $1 guest image in $B/vmimages/$1 (make vmimages)"
+	KVMGATE_GUEST_FAULT=$2 KVMGATE_BOOT_TIMEOUT=${3:-120} \
+		bash "$TOP/vmimages/run-guest.sh" "$1" "$B/vmimages/$1" "$PWD/res" 2> run.err
+	rc=$?
+	cat run.err
+	[ "$rc" = 1 ] || atf_fail "run-guest.sh exited with $rc, expected 1"
+}
+
+# check_cases_fail ARCH PATTERN: every case of guest_ARCH_test fails with a reason matching
+# PATTERN, and prints the console excerpt.
+check_cases_fail()
+{
+	prog=$TOP/vmimages/guest_$1_test
+	cases=$("$prog" -l | sed -n 's/^ident: //p')
+	[ -n "$cases" ] || atf_fail "guest_$1_test lists no cases"
+	for c in $cases; do
+		KVMGATE_GUEST_RESULTS=$PWD/res "$prog" -r result "$c" > out 2> err
+		grep -q "^failed: .*$2" result || atf_fail "$c: result '$(cat result)', expected a failure matching '$2'"
+		grep -q 'console, last lines' err || atf_fail "$c: no console excerpt on stderr"
+	done
+}
+
+atf_test_case init_exits_early
+init_exits_early_head()
+{
+	atf_set descr "x86_64 guest whose init exits before the suite: reported as a kernel panic, every case fails"
+	atf_set require.progs qemu-system-x86_64
+	atf_set timeout 300
+}
+init_exits_early_body()
+{
+	boot_faulty x86_64 exit
+	atf_check -o match:'fail: guest kernel: Kernel panic.*init' cat res/host-status
+	atf_check -o match:'fault injected: init exits early' cat res/console.log
+	check_cases_fail x86_64 'Kernel panic'
+}
+
+atf_test_case guest_hangs
+guest_hangs_head()
+{
+	atf_set descr "arm64 guest that hangs: the boot timeout fires and is reported, every case fails"
+	atf_set require.progs qemu-system-aarch64
+	atf_set timeout 300
+}
+guest_hangs_body()
+{
+	boot_faulty arm64 hang 8
+	atf_check -o inline:'fail: timed out after 8 s\n' cat res/host-status
+	atf_check -o match:'fault injected: init hangs' cat res/console.log
+	check_cases_fail arm64 'timed out after 8 s'
+}
+
+atf_test_case guest_loses_kvm
+guest_loses_kvm_head()
+{
+	atf_set descr "arm64 guest without /dev/kvm: the guest's check fails, every case fails (not skipped)"
+	atf_set require.progs qemu-system-aarch64
+	atf_set timeout 300
+}
+guest_loses_kvm_body()
+{
+	boot_faulty arm64 nokvm
+	atf_check -o match:'fail: guest: nokvm: kvmcheck: open /dev/kvm' cat res/host-status
+	check_cases_fail arm64 'nokvm'
+}
+
+atf_test_case missing_kernel_package
+missing_kernel_package_head()
+{
+	atf_set descr "fetch-kernel.sh with a kernel metapackage that does not exist: exit 2 naming it"
+}
+missing_kernel_package_body()
+{
+	KVMGATE_KERNEL_META=linux-image-kvmgate-missing atf_check -s exit:2 -o empty \
+		-e match:'^fetch-kernel.sh: package linux-image-kvmgate-missing not found' \
+		sh "$TOP/vmimages/fetch-kernel.sh" x86_64
+}
+
+atf_test_case bad_arch
+bad_arch_head()
+{
+	atf_set descr "the vmimages scripts reject an unknown arch with exit 2"
+}
+bad_arch_body()
+{
+	atf_check -s exit:2 -e match:"unknown arch 'riscv64'" sh "$TOP/vmimages/fetch-kernel.sh" riscv64
+	atf_check -s exit:2 -e match:"no image in" bash "$TOP/vmimages/run-guest.sh" arm64 /nonexistent x
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case init_exits_early
+	atf_add_test_case guest_hangs
+	atf_add_test_case guest_loses_kvm
+	atf_add_test_case missing_kernel_package
+	atf_add_test_case bad_arch
+}
