@@ -53,28 +53,50 @@ bool dwarf__is_probe(const char *path)
 	return yes;
 }
 
-/* "-C a,b,c" from the struct/union/enum records of only (kind words dropped); NULL when none. */
-static char *names__from_manifest(const struct manifest *only)
+/* Split "struct a,union b,enum c" (in place) into bare names. */
+static int names__split(char *list, struct type_name **t, size_t *n)
+{
+	size_t cap = 1;
+
+	for (const char *s = list; *s; s++)
+		cap += *s == ',';
+	*t = calloc(cap, sizeof(**t));
+	*n = 0;
+	if (!*t)
+		return -ENOMEM;
+	for (char *save = NULL, *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		char *sp = strchr(k, ' ');
+
+		(*t)[*n].is_enum = strncmp(k, "enum ", 5) == 0;
+		(*t)[(*n)++].name = sp ? sp + 1 : k;
+	}
+	return 0;
+}
+
+/* The type records of a manifest as a list (names: the storage of the strings). */
+static int names__from_manifest(const struct manifest *only, char **names, struct type_name **t,
+				size_t *n)
 {
 	size_t len = 1;
-	char *s, *w;
+	char *w;
 
 	for (size_t i = 0; i < only->nrecs; i++)
 		if (only->recs[i].kind == MREC_TYPE)
 			len += strlen(only->recs[i].key) + 1;
-	s = w = malloc(len);
-	if (!s)
-		return NULL;
+	*names = w = malloc(len);
+	if (!w)
+		return -ENOMEM;
 	*w = '\0';
-	for (size_t i = 0; i < only->nrecs; i++) {
-		const char *k = only->recs[i].key, *sp;
+	for (size_t i = 0; i < only->nrecs; i++)
+		if (only->recs[i].kind == MREC_TYPE)
+			w += sprintf(w, "%s%s", w == *names ? "" : ",", only->recs[i].key);
+	return names__split(*names, t, n);
+}
 
-		if (only->recs[i].kind != MREC_TYPE)
-			continue;
-		sp = strchr(k, ' ');
-		w += sprintf(w, "%s%s", w == s ? "" : ",", sp ? sp + 1 : k);
-	}
-	return s;
+static int names__from_marker(const char *marker, char **names, struct type_name **t, size_t *n)
+{
+	*names = marker__get(marker, "types");
+	return *names ? names__split(*names, t, n) : -ENOMEM;
 }
 
 struct load_ctx {
@@ -113,11 +135,11 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 			   const struct load_ctx *c, char *err, size_t errlen)
 {
 	struct kfile k, base = { 0 };
-	struct pahole_result r = { 0 };
-	const char *argv[12];
+	struct type_name *types = NULL;
+	size_t ntypes = 0;
 	char *names = NULL, *marker = NULL, *arch = NULL, *kernel = NULL, *basearg = NULL;
 	const char *base_path = o ? o->btf_base : NULL;
-	int argc = 0, rc;
+	int rc;
 
 	rc = kfile__open(&k, path, c->fmt, err, errlen);
 	if (rc)
@@ -160,48 +182,25 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 		}
 	}
 	if (o && o->only)
-		names = names__from_manifest(o->only);
+		rc = names__from_manifest(o->only, &names, &types, &ntypes);
 	else if (marker)
-		names = marker__get(marker, "types");
-	if ((o && o->only) || marker) {
-		if (!names) {
-			rc = -ENOMEM;
-			goto out;
-		}
-	}
-	argv[argc++] = "pahole";
-	argv[argc++] = "-F";
-	argv[argc++] = c->fmt;
-	if (basearg)
-		argv[argc++] = basearg;
-	if (names) {
-		argv[argc++] = "-C";
-		argv[argc++] = names;
-	} else {
-		/* no manifest: the KVM types only, kernel debug info holds thousands */
-		argv[argc++] = "-y";
-		argv[argc++] = "kvm";
-	}
-	argv[argc++] = k.path;
-	argv[argc] = NULL;
-	if (!names || *names) {
-		rc = pahole__run(argv, &r, err, errlen);
-		if (o && o->warnings)
-			*o->warnings += r.warnings;
-		if (rc) {
-			/* name the file the user gave, not a carved temporary */
-			char msg[ERRBUF_SIZE];
+		rc = names__from_marker(marker, &names, &types, &ntypes);
+	if (rc)
+		goto out;
+	rc = pahole__load_types(m, k.path, c->fmt, basearg, types, ntypes, !c->probe,
+				o ? o->warnings : NULL, err, errlen);
+	if (rc) {
+		/* name the file the user gave, not a carved temporary */
+		char msg[ERRBUF_SIZE];
 
-			snprintf(msg, sizeof(msg), "%s", err);
-			snprintf(err, errlen, "%s: %s", path, msg);
-			goto out;
-		}
-		rc = pahole__parse(r.out, m, err, errlen);
-		if (!rc && o && o->only)
-			rc = pahole__adopt_zero_extents(m, o->only);
-		if (rc)
-			goto out;
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, errlen, "%s: %s", path, msg);
+		goto out;
 	}
+	if (o && o->only)
+		rc = pahole__adopt_extents(m, o->only);
+	if (rc)
+		goto out;
 	arch = marker ? marker__get(marker, "arch") : NULL;
 	kernel = marker ? marker__get(marker, "kernel") : NULL;
 	if (!kernel)
@@ -217,7 +216,7 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 		rc = meta__add(m, o && o->arch ? o->arch : k.arch, kernel, c->fmt, path);
 	}
 out:
-	pahole_result__fini(&r);
+	free(types);
 	free(names);
 	free(marker);
 	free(arch);

@@ -28,16 +28,33 @@ const char *pahole__path(void);
 int pahole__run(const char *const *argv, struct pahole_result *r, char *err, size_t errlen);
 void pahole_result__fini(struct pahole_result *r);
 
+/* ---- pahole_types.c ---- */
+struct type_name {
+	const char *name;	/* bare: "kvm_regs" */
+	bool is_enum;
+};
+/* Read the types t[0..n) from file through pahole (argv "-F fmt [basearg]") into m; t NULL: every
+ * type whose name starts with "kvm". scan_all: the file may lack some of the types (kernel debug
+ * info), list every struct and union in one run. Filtered warnings are added to *warnings.
+ * 0 or -errno with err. */
+int pahole__load_types(struct manifest *m, const char *file, const char *fmt,
+		       const char *basearg, const struct type_name *t, size_t n, bool scan_all,
+		       unsigned *warnings, char *err, size_t errlen);
+
 /* ---- pahole_parse.c ---- */
-/* Parse pahole's C-like output (default options, no --expand_types) into type and field records.
- * Types already in m are skipped (pahole prints a type once per CU of DWARF objects). Alignment
- * is inferred from the members (scalars aligned to their size, as on x86_64 and arm64), packed and
- * aligned attributes. 0, or -EINVAL with err = "pahole output:LINE: what". */
-int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen);
-/* DWARF and BTF do not tell a flexible array "T x[]" from a zero-length one "T x[0]" (gcc even
- * writes a count of 0 for some flexible arrays): for each such field of m, take the spelling and
- * the flex flag of the same field of ref, when ref has one. 0 or -ENOMEM. */
-int pahole__adopt_zero_extents(struct manifest *m, const struct manifest *ref);
+/* Parse pahole's C-like output (default options, no --expand_types) into type and field records;
+ * when wanted is not NULL, only the types of those bare names (sorted, strcmp). A type printed
+ * twice (once per CU of DWARF objects) is kept once. Alignment is inferred from the members
+ * (scalars aligned to their size, as on x86_64 and arm64), packed and aligned attributes.
+ * 0, or -EINVAL with err = "pahole output:LINE: what". */
+int pahole__parse(const char *text, struct manifest *m, const char *const *wanted,
+		  size_t nwanted, char *err, size_t errlen);
+/* Array spellings that debug info cannot keep: DWARF and BTF do not tell a flexible array "T x[]"
+ * from a zero-length one "T x[0]" (gcc even writes a count of 0 for some flexible arrays), and
+ * pahole's BTF flattens "T x[8][16]" into "T x[128]". For each such field of m, take the spelling
+ * and the flex flag of the same field of ref when the base type and the element count agree.
+ * 0 or -ENOMEM. */
+int pahole__adopt_extents(struct manifest *m, const struct manifest *ref);
 /* Normalise a DWARF/BTF base type name to its C spelling ("long long unsigned int" ->
  * "unsigned long long"); other names are returned unchanged. */
 const char *pahole__base_spelling(const char *name);

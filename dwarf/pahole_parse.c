@@ -37,6 +37,9 @@ struct parser {
 	struct pnode *stack[32];
 	int depth;		/* 0 outside a type; stack[0] is the type */
 	bool in_enum;
+	int skip_depth;		/* > 0: inside a type that is not wanted */
+	const char *const *wanted;	/* sorted bare names; NULL = every type */
+	size_t nwanted;
 	unsigned line;
 	char *err;
 	size_t errlen;
@@ -303,6 +306,17 @@ static int parser__member(struct parser *p, char *text, char *comment)
 	return 0;
 }
 
+static int name__cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool parser__wants(const struct parser *p, const char *name)
+{
+	return !p->wanted ||
+	       bsearch(&name, p->wanted, p->nwanted, sizeof(*p->wanted), name__cmp) != NULL;
+}
+
 static int parser__open_type(struct parser *p, char *text)
 {
 	char kw[16], name[256], brace[4];
@@ -312,10 +326,18 @@ static int parser__open_type(struct parser *p, char *text)
 		/* a typedef of an anonymous aggregate: named by its typedef at the closing brace */
 		snprintf(kw, sizeof(kw), "%s", text[8] == 's' ? "struct" : "union");
 		snprintf(name, sizeof(name), "%s", "");
-	} else if (sscanf(text, "%15s %255s %3s", kw, name, brace) != 3 || strcmp(brace, "{") != 0)
+	} else if (sscanf(text, "%15s %255s %3s", kw, name, brace) != 3 || strcmp(brace, "{") != 0 ||
+		   (strcmp(kw, "struct") && strcmp(kw, "union") && strcmp(kw, "enum"))) {
+		if (p->wanted && text[strlen(text) - 1] == '{') {
+			p->skip_depth = 1;	/* whatever it is, it is not one of ours */
+			return 0;
+		}
 		return parser__error(p, "expected 'struct|union|enum NAME {'", text);
-	if (strcmp(kw, "struct") && strcmp(kw, "union") && strcmp(kw, "enum"))
-		return parser__error(p, "expected 'struct|union|enum NAME {'", text);
+	}
+	if (*name && !parser__wants(p, name)) {
+		p->skip_depth = 1;
+		return 0;
+	}
 	if (p->ntypes == p->cap) {
 		size_t cap = p->cap ? 2 * p->cap : 64;
 		struct pnode *v = realloc(p->types, cap * sizeof(*v));
@@ -370,6 +392,10 @@ static int parser__close(struct parser *p, char *text, char *comment)
 		if (strcmp(rest, ";") != 0 || !*n->name)
 			return parser__error(p, "expected '};' closing the type", text);
 		p->depth = 0;
+		if (!parser__wants(p, strchr(n->name, ' ') ? strchr(n->name, ' ') + 1 : n->name)) {
+			pnode__fini(n);
+			p->ntypes--;
+		}
 		return 0;
 	}
 	if (!*rest || rest[strlen(rest) - 1] != ';')
@@ -399,6 +425,13 @@ static int parser__line(struct parser *p, char *line)
 	text = trim(line);
 	if (!*text)
 		return 0;
+	if (p->skip_depth) {
+		if (*text == '}')
+			p->skip_depth--;
+		else if (text[strlen(text) - 1] == '{')
+			p->skip_depth++;
+		return 0;
+	}
 	if (p->in_enum) {
 		if (*text == '}')
 			p->in_enum = false, p->depth = 0;
@@ -604,22 +637,23 @@ static int node__emit(struct manifest *m, const char *owner, const struct pnode 
 	return 0;
 }
 
-int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen)
+int pahole__parse(const char *text, struct manifest *m, const char *const *wanted,
+		  size_t nwanted, char *err, size_t errlen)
 {
-	struct parser p = { .err = err, .errlen = errlen };
+	struct parser p = { .err = err, .errlen = errlen, .wanted = wanted, .nwanted = nwanted };
 	char *copy = strdup(text), *line, *next;
 	int rc = 0;
 
 	if (!copy)
 		return -ENOMEM;
-	for (line = copy; line && *line && !rc; line = next) {
+	for (line = copy; line && !rc; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		p.line++;
 		rc = parser__line(&p, line);
 	}
-	if (!rc && (p.depth || p.in_enum))
+	if (!rc && (p.depth || p.in_enum || p.skip_depth))
 		rc = parser__error(&p, "output ends inside a type", p.stack[0]->name);
 	for (size_t i = 0; i < p.ntypes && !rc; i++) {
 		struct pnode *t = &p.types[i];
@@ -645,42 +679,45 @@ int pahole__parse(const char *text, struct manifest *m, char *err, size_t errlen
 	return rc;
 }
 
-/* The part of a type spelling after its first extent when that extent is "[]" or "[0]"
- * ("struct kvm_msr_entry[0][2]" -> "[2]" and base "struct kvm_msr_entry"), else NULL. */
-static const char *zero_extent(const char *t, size_t *baselen)
+/* The number of elements of a spelling's extents ("__u8[8][16]" -> 128, base length 4, 2
+ * extents); 0 elements for a zero or flexible extent, 1 for no extent. */
+static uint64_t spell__elems(const char *t, size_t *baselen, unsigned *next)
 {
 	const char *b = strchr(t, '[');
+	uint64_t n = 1;
 
-	if (!b)
-		return NULL;
-	*baselen = (size_t)(b - t);
-	if (strncmp(b, "[]", 2) == 0)
-		return b + 2;
-	if (strncmp(b, "[0]", 3) == 0)
-		return b + 3;
-	return NULL;
+	*baselen = b ? (size_t)(b - t) : strlen(t);
+	*next = 0;
+	for (; b && *b == '['; b = strchr(b, ']') ? strchr(b, ']') + 1 : NULL) {
+		n *= strtoull(b + 1, NULL, 10);
+		(*next)++;
+	}
+	return n;
 }
 
-int pahole__adopt_zero_extents(struct manifest *m, const struct manifest *ref)
+int pahole__adopt_extents(struct manifest *m, const struct manifest *ref)
 {
 	for (size_t i = 0; i < m->nrecs; i++) {
 		struct mrec *f = &m->recs[i];
-		const char *rest;
-		size_t base;
+		size_t base, rbase;
+		unsigned next, rnext;
+		uint64_t n;
 
-		if (f->kind != MREC_FIELD || f->is_bitfield || !(rest = zero_extent(f->text, &base)))
+		if (f->kind != MREC_FIELD || f->is_bitfield || !strchr(f->text, '['))
 			continue;
+		n = spell__elems(f->text, &base, &next);
+		if (n && next != 1)
+			continue;	/* neither zero-length nor flattened */
 		for (size_t j = 0; j < ref->nrecs; j++) {
 			const struct mrec *r = &ref->recs[j];
-			const char *rrest;
-			size_t rbase;
 			char *t;
 
 			if (r->kind != MREC_FIELD || strcmp(r->key, f->key) ||
 			    strcmp(r->member, f->member))
 				continue;
-			if (!(rrest = zero_extent(r->text, &rbase)) || rbase != base ||
-			    strncmp(r->text, f->text, base) || strcmp(rrest, rest))
+			if (spell__elems(r->text, &rbase, &rnext) != n || rbase != base ||
+			    strncmp(r->text, f->text, base) || (n && rnext == 1) ||
+			    (!n && strcmp(strchr(f->text, ']'), strchr(r->text, ']'))))
 				break;
 			t = strdup(r->text);
 			if (!t)

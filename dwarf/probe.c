@@ -34,11 +34,11 @@ static int probe__write_c(const struct manifest *layout, const char *arch, const
 		   "\t\"headers=%s\\n\"\n\t\"types=",
 		PROBE_SECTION, arch, kernel ? kernel : "unknown", headers ? headers : "default");
 	for (size_t i = 0; i < layout->nrecs; i++) {
-		const char *k = layout->recs[i].key, *sp = strchr(k, ' ');
+		const char *k = layout->recs[i].key;
 
 		if (layout->recs[i].kind != MREC_TYPE)
 			continue;
-		fprintf(f, "%s%s", first ? "" : ",", sp ? sp + 1 : k);
+		fprintf(f, "%s%s", first ? "" : ",", k);
 		first = false;
 	}
 	fprintf(f, "\\n\";\n\n");
