@@ -16,6 +16,8 @@
 	" (bindgen 0.60.1 compatible) */"
 /* The line that opens the items bindgen cannot produce (ioctl numbers, unevaluated macros). */
 #define RUST_EXTRAS_MARK "// kvmgate: items bindgen does not emit"
+/* The last line of a bindings.rs that kvmgate writes (a file without it was truncated). */
+#define RUST_END_MARK "// kvmgate: end of bindings"
 /* The comment after an ioctl constant: `// ioctl _IOR(0xae, 0x81, struct kvm_regs)`. */
 #define RUST_IOCTL_MARK "// ioctl "
 /* An unevaluated macro: `// NAME: not evaluated: reason`. */

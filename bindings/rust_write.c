@@ -956,6 +956,7 @@ int rust__write(const struct cmodel *cm, FILE *out)
 		sbuf__fini(&ty);
 	}
 	rw__extras(&w);
+	fputs(RUST_END_MARK "\n", out);
 out:
 	ptrset__fini(&w.emitted);
 	ptrset__fini(&w.listed);
