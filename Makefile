@@ -16,6 +16,10 @@ CFLAGS ?= -O2 -g
 LDFLAGS ?=
 LLVM_CONFIG ?= llvm-config-19
 KYUA ?= kyua
+# Downloads and generated trees, outside the source tree; kyua gives each test its own HOME,
+# so the suite gets the cache through the environment.
+KVMGATE_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/kvmgate
+export KVMGATE_CACHE
 
 ifeq ($(V),1)
 Q :=

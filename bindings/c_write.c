@@ -1,7 +1,10 @@
 /* c_write.c - a manifest as a C header (OUTDIR/layout.h): the ioctl numbers and constants as
  * macros for conformance/ (KVMGATE_<NAME>), and, under KVMGATE_LAYOUT_ASSERT, a static assertion
  * for every size, alignment, field offset, field size and value, so that compiling it after
- * <linux/kvm.h> with the target's own compiler checks the manifest against that compiler. */
+ * <linux/kvm.h> with the target's own compiler checks the manifest against that compiler.
+ * offsetof cannot reach a bitfield: under KVMGATE_LAYOUT_BITFIELDS the header defines
+ * kvmgate_check_bitfields(), which sets each bitfield to all ones in a zeroed object and checks
+ * that exactly the manifest's bits changed (run on the target). */
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -12,6 +15,34 @@ static bool field__checkable(const struct mrec *r)
 {
 	/* offsetof cannot name a bitfield */
 	return !r->is_bitfield;
+}
+
+static void c__write_bitfields(const struct manifest *m, FILE *out)
+{
+	fprintf(out, "\n#ifdef KVMGATE_LAYOUT_BITFIELDS\n"
+		"/* 1 when exactly bits [lo, lo + n) of p are set (little-endian bit numbering). */\n"
+		"static int kvmgate__bits(const void *p, unsigned long size, unsigned long lo,\n"
+		"\t\t\t unsigned long n)\n{\n"
+		"\tconst unsigned char *b = p;\n\n"
+		"\tfor (unsigned long i = 0; i < size * 8; i++)\n"
+		"\t\tif (!!(b[i / 8] & (1u << (i %% 8))) != (i >= lo && i < lo + n))\n"
+		"\t\t\treturn 0;\n\treturn 1;\n}\n\n"
+		"/* Number of bitfields not where the manifest says; report() gets each. */\n"
+		"static int kvmgate_check_bitfields(void (*report)(const char *what))\n{\n"
+		"\tint bad = 0;\n");
+	for (size_t i = 0; i < m->nrecs; i++) {
+		const struct mrec *r = &m->recs[i];
+
+		if (r->kind != MREC_FIELD || !r->is_bitfield)
+			continue;
+		fprintf(out, "\t{\n\t\t%s v;\n\n\t\t__builtin_memset(&v, 0, sizeof(v));\n"
+			"\t\tv.%s = 0;\n\t\tv.%s -= 1;\n"
+			"\t\tif (!kvmgate__bits(&v, sizeof(v), %" PRIu64 ", %" PRIu32 ")) {\n"
+			"\t\t\treport(\"%s.%s: not at bits %" PRIu64 "+%" PRIu32 "\");\n"
+			"\t\t\tbad++;\n\t\t}\n\t}\n", r->key, r->member, r->member, r->bitoffset,
+			r->bitsize, r->key, r->member, r->bitoffset, r->bitsize);
+	}
+	fprintf(out, "\treturn bad;\n}\n#endif /* KVMGATE_LAYOUT_BITFIELDS */\n");
 }
 
 int c__write_layout(struct manifest *m, FILE *out)
@@ -75,6 +106,8 @@ int c__write_layout(struct manifest *m, FILE *out)
 			break;
 		}
 	}
-	fprintf(out, "#endif /* KVMGATE_LAYOUT_ASSERT */\n\n#endif\n");
+	fprintf(out, "#endif /* KVMGATE_LAYOUT_ASSERT */\n");
+	c__write_bitfields(m, out);
+	fprintf(out, "\n#endif\n");
 	return fflush(out) || ferror(out) ? -EIO : 0;
 }

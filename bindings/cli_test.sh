@@ -1,0 +1,142 @@
+#! /usr/bin/env atf-sh
+# cli_test.sh - "$(kg)" gen/dump/diff as a user runs them: determinism, round trips, exit codes
+# of diff, and every kind of bad input (one line naming the file, exit 2, no partial output).
+
+# the command under test (kyua config variable kvmgate overrides)
+kg() {
+	atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate"
+}
+
+# The installed x86_64 headers copied into a headers_install-like tree we may break.
+copy_headers() {
+	mkdir -p hdr/include
+	cp -r /usr/include/linux /usr/include/asm-generic hdr/include/
+	cp -r /usr/include/x86_64-linux-gnu/asm hdr/include/
+}
+
+atf_test_case gen_deterministic
+gen_deterministic_head() {
+	atf_set descr 'Two runs of gen on the same input give byte-identical files'
+}
+gen_deterministic_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o a
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o b
+	for f in layout bindings.rs layout.h; do
+		[ -s a/$f ] || atf_fail "a/$f missing or empty"
+		atf_check -s exit:0 cmp a/$f b/$f
+	done
+	# nothing but the outputs: no temporary files left behind
+	atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.h\n' ls a
+}
+
+atf_test_case dump_roundtrip
+dump_roundtrip_head() {
+	atf_set descr 'dump of headers equals gen layout; dump of a manifest reproduces it'
+}
+dump_roundtrip_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --no-dwarf -o g
+	atf_check -s exit:0 -o save:d1 "$(kg)" dump --arch arm64
+	atf_check -s exit:0 cmp g/layout d1
+	atf_check -s exit:0 -o save:d2 "$(kg)" dump g/layout
+	atf_check -s exit:0 cmp g/layout d2
+}
+
+atf_test_case diff_exit_status
+diff_exit_status_head() {
+	atf_set descr 'diff exits 0 on equal manifests, 1 on a moved field (naming it), 0 with an allow entry'
+}
+diff_exit_status_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o g
+	atf_check -s exit:0 -o match:'^kvmgate diff: 0 incompatible, 0 compatible' \
+		"$(kg)" diff g/layout g/layout
+	sed 's/^\(field	struct kvm_regs	rbx	offset=\)8/\116/' g/layout > moved
+	cmp -s g/layout moved && atf_fail "mutation did not apply"
+	atf_check -s exit:1 -o match:'incompatible +field struct kvm_regs.rbx: offset=8 size=8 type=__u64 -> offset=16' \
+		"$(kg)" diff g/layout moved
+	printf 'field\tstruct kvm_regs\trbx\treason=test: moved on purpose\n' > allow
+	atf_check -s exit:0 -o match:'allowed +field struct kvm_regs.rbx.*test: moved on purpose' \
+		"$(kg)" diff --allow allow g/layout moved
+	# the 6.1 x86_64 manifest against arm64's: different arch, different ioctls
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --no-dwarf -o a
+	atf_check -s exit:1 -o match:'warning: comparing arch x86_64 with arch arm64' \
+		-o match:'incompatible +type struct kvm_regs: size' "$(kg)" diff g/layout a/layout
+}
+
+atf_test_case bad_arch
+bad_arch_head() {
+	atf_set descr 'An unknown arch is exit 2 with one line and no output directory'
+}
+bad_arch_body() {
+	atf_check -s exit:2 -e inline:"kvmgate: gen: unknown arch 'riscv' (expected x86_64 or arm64)\n" \
+		"$(kg)" gen --arch riscv -o out
+	[ ! -e out ] || atf_fail "out was created"
+}
+
+atf_test_case bad_headers_dir
+bad_headers_dir_head() {
+	atf_set descr 'A missing headers directory names the kvm.h it looked for, exit 2'
+}
+bad_headers_dir_body() {
+	atf_check -s exit:2 -e match:'^kvmgate: /nonexistent/include/linux/kvm.h: not found' \
+		"$(kg)" gen --arch x86_64 --headers /nonexistent -o out
+	[ ! -e out ] || atf_fail "out was created"
+	atf_check -s exit:2 -e match:'^kvmgate: /nonexistent: No such file' "$(kg)" dump /nonexistent
+}
+
+atf_test_case bad_header_syntax
+bad_header_syntax_head() {
+	atf_set descr 'A header with a syntax error gives FILE:LINE:COL and exit 2; an existing output dir keeps its files'
+}
+bad_header_syntax_body() {
+	copy_headers
+	awk '/^struct kvm_pit_config/ { print; print "\t__u32 flags oops;"; next } { print }' \
+		/usr/include/linux/kvm.h > hdr/include/linux/kvm.h
+	mkdir out
+	echo precious > out/layout
+	atf_check -s exit:2 -e match:"^kvmgate: .*hdr/include/linux/kvm.h:[0-9]+:[0-9]+: error: " \
+		"$(kg)" gen --arch x86_64 --headers hdr -o out
+	[ "$(cat out/layout)" = precious ] || atf_fail "out/layout was overwritten on failure"
+	atf_check -s exit:0 -o inline:'layout\n' ls -A out
+}
+
+atf_test_case bad_manifest
+bad_manifest_head() {
+	atf_set descr 'Truncated and corrupted manifests: FILE:LINE, exit 2, nothing on stdout'
+}
+bad_manifest_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o g
+	head -c 20000 g/layout > trunc
+	atf_check -s exit:2 -o empty -e match:'^kvmgate: trunc:[0-9]+: truncated' "$(kg)" dump trunc
+	head -n 300 g/layout > trunc2
+	atf_check -s exit:2 -o empty -e match:'^kvmgate: trunc2:[0-9]+: truncated: expected the end line' \
+		"$(kg)" dump trunc2
+	sed '12s/size=[0-9]*/size=twelve/' g/layout > corrupt
+	atf_check -s exit:2 -o empty -e match:"^kvmgate: corrupt:12: expected a number after 'size='" \
+		"$(kg)" dump corrupt
+	atf_check -s exit:2 -o empty -e match:'^kvmgate: corrupt:12:' "$(kg)" diff g/layout corrupt
+	printf 'hello\n' > junk
+	atf_check -s exit:2 -o empty -e match:'^kvmgate: junk: not a manifest' "$(kg)" dump junk
+}
+
+atf_test_case usage_errors
+usage_errors_head() {
+	atf_set descr 'Unknown commands and missing operands are exit 2 with a usage line'
+}
+usage_errors_body() {
+	atf_check -s exit:2 -e match:"unknown command 'frobnicate'" "$(kg)" frobnicate
+	atf_check -s exit:2 -e match:'--arch and -o OUTDIR are required' "$(kg)" gen --arch x86_64
+	atf_check -s exit:2 -e match:'usage: kvmgate diff' "$(kg)" diff onlyone
+	atf_check -s exit:0 -o match:'^kvmgate [0-9]' "$(kg)" --version
+	atf_check -s exit:0 -o match:'gen' -o match:'dump' -o match:'diff' "$(kg)" --help
+}
+
+atf_init_test_cases() {
+	atf_add_test_case gen_deterministic
+	atf_add_test_case dump_roundtrip
+	atf_add_test_case diff_exit_status
+	atf_add_test_case bad_arch
+	atf_add_test_case bad_headers_dir
+	atf_add_test_case bad_header_syntax
+	atf_add_test_case bad_manifest
+	atf_add_test_case usage_errors
+}
