@@ -21,6 +21,11 @@ esac
 # guest_results: make sure $RES holds results of the current image, booting the guest if not.
 guest_results()
 {
+	if [ -r "$IMG/build-status" ] && [ "$(cat "$IMG/build-status")" != ok ]; then
+		echo "$ARCH image build, last lines ($IMG/build.log):" >&2
+		tail -n 20 "$IMG/build.log" >&2
+		atf_fail "$(sed 's/^fail: //' "$IMG/build-status")"
+	fi
 	[ -r "$IMG/image.env" ] || atf_fail "no $ARCH guest image in $IMG (make vmimages)"
 	id=$(sed -n 's/^IMAGE_ID=//p' "$IMG/image.env")
 	exec 9> "$IMG/lock"
