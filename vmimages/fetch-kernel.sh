@@ -17,14 +17,21 @@ apt_setup
 apt_update
 
 meta=${KVMGATE_KERNEL_META:-linux-image-$DEBARCH}
-dep=$(apt_field "$meta" Depends | sed 's/[ ,(].*//')
-[ -n "$dep" ] || die "package $meta not found for $DEBARCH (sources: $APT_DIR/etc/sources.list)"
-case "$dep" in
-*-unsigned) pkg=$dep ;;
-*) pkg=$dep-unsigned ;;
-esac
-ver=$(apt_field "$pkg" Version)
-[ -n "$ver" ] || die "package $pkg (from $meta) not found for $DEBARCH"
+# The resolution is kept until the lists change (apt-cache on the private state takes a second).
+resolved=$APT_DIR/resolved-$meta
+if [ -s "$resolved" ] && [ "$resolved" -nt "$APT_DIR/lists/stamp" ]; then
+	read -r pkg ver < "$resolved"
+else
+	dep=$(apt_field "$meta" Depends | sed 's/[ ,(].*//')
+	[ -n "$dep" ] || die "package $meta not found for $DEBARCH (sources: $APT_DIR/etc/sources.list)"
+	case "$dep" in
+	*-unsigned) pkg=$dep ;;
+	*) pkg=$dep-unsigned ;;
+	esac
+	ver=$(apt_field "$pkg" Version)
+	[ -n "$ver" ] || die "package $pkg (from $meta) not found for $DEBARCH"
+	echo "$pkg $ver" > "$resolved"
+fi
 
 root=$CACHE/kernel/${pkg}_$(echo "$ver" | tr ':~' '__')
 if [ ! -e "$root/.unpacked" ]; then

@@ -97,6 +97,17 @@ else
 fi
 echo "$IMAGE_ID" > "$tmp/image-id"
 
+# The guest kernel's BTF also goes to the cache, by kernel release, for dwarf/.
+if [ -s "$tmp/btf/vmlinux" ] && [ -s "$tmp/kernel-release" ]; then
+	btf=${KVMGATE_CACHE:-$HOME/.cache/kvmgate}/btf/$(cat "$tmp/kernel-release")
+	mkdir -p "$btf"
+	for f in "$tmp"/btf/*; do
+		dst=$btf/${f##*/}
+		cmp -s "$f" "$dst" && continue
+		cp "$f" "$dst.tmp.$$" && mv -f "$dst.tmp.$$" "$dst"
+	done
+fi
+
 rm -rf "$resdir"
 mv "$tmp" "$resdir" || die "cannot move results to $resdir"
 trap - EXIT
