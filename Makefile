@@ -40,7 +40,7 @@ LLVM_LIBDIR = $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
 CLANG_CFLAGS = -I$(LLVM_INCDIR)
 CLANG_LIBS = -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang
 
-.PHONY: all check clean install deps FORCE
+.PHONY: all check gate clean install deps FORCE
 all:
 
 # Rebuild everything when the flags change (e.g. SANITIZE=1).
@@ -58,8 +58,6 @@ include dwarf/build.mk
 include conformance/build.mk
 include vmimages/build.mk
 
-all: $(ALL_TARGETS)
-
 check: all
 	$(Q)mkdir -p $(B)
 	$(Q)rm -f $(B)/results.db
@@ -68,6 +66,10 @@ check: all
 	  $(KYUA) report-junit --results-file=$(B)/results.db --output=$(B)/junit.xml; \
 	  $(KYUA) report --results-file=$(B)/results.db | tail -n 4; \
 	  exit $$rc
+
+# The main job: the gate on the default inputs (bindings/gate.sh says what it checks).
+gate: all
+	$(Q)bindings/gate.sh $(CURDIR)/$(B)/gate
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)
@@ -82,7 +84,10 @@ clean: $(CLEAN_TARGETS)
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # The command: a thin front end over bindings/ and dwarf/.
+EXTRA_CFLAGS_./ = -Ibindings -Idwarf
 ALL_TARGETS += kvmgate
 kvmgate: $(B)/kvmgate.o $(BINDINGS_OBJS) $(DWARF_OBJS)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(KVMGATE_LIBS)
+
+all: $(ALL_TARGETS)

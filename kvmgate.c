@@ -17,22 +17,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bindings/cmodel.h"
-#include "bindings/manifest.h"
-#include "bindings/source.h"
-
-/* dwarf/ fills these in; weak so that bindings/ alone still links (dwarf/dwarf.h). */
-extern const struct source_ops dwarf_source_ops __attribute__((weak));
-extern const struct source_ops btf_source_ops __attribute__((weak));
-extern const struct source_ops rust_source_ops __attribute__((weak));
-int dwarf__probe_view(const struct manifest *layout, const char *arch, const char *headers,
-		      struct manifest *out, char *err, size_t errlen) __attribute__((weak));
+#include "cmodel.h"
+#include "dwarf.h"
+#include "manifest.h"
+#include "source.h"
 
 #define EXIT_BAD 2
 
 static const struct source_ops *const sources[] = {
-	&manifest_source_ops, &rust_source_ops, &headers_source_ops, &btf_source_ops,
-	&dwarf_source_ops,
+	&manifest_source_ops, &rust_source_ops, &headers_source_ops, &probe_source_ops,
+	&btf_source_ops, &dwarf_source_ops,
 };
 
 static int fail(const char *fmt, ...)
@@ -83,8 +77,8 @@ static int source__load(struct manifest *m, const char *path, const char *from,
 	} else if (from) {
 		ops = source__by_name(from);
 		if (!ops)
-			return fail("unknown source format '%s' (expected manifest, rust, headers, dwarf "
-				    "or btf)", from);
+			return fail("unknown source format '%s' (expected manifest, rust, headers, "
+				    "probe, dwarf or btf)", from);
 	} else {
 		if (stat(path, &st))
 			return fail("%s: %s", path, strerror(errno));
@@ -229,7 +223,7 @@ static int cmd_gen(int argc, char **argv)
 		ret = fail("out of memory");
 		goto out;
 	}
-	if (dwarf && dwarf__probe_view) {
+	if (dwarf) {
 		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
 		if (ret) {
 			ret = fail("%s", err);
@@ -251,7 +245,7 @@ static int cmd_gen(int argc, char **argv)
 		outfiles__abort(of, nof);
 		goto out;
 	}
-	if (dwarf && dwarf__probe_view &&
+	if (dwarf &&
 	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
 		fail("%s: cannot write layout.dwarf", outdir);
 		outfiles__abort(of, nof);

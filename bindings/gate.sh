@@ -1,0 +1,114 @@
+#!/bin/sh
+# gate.sh - the main job: the gate on the default inputs. For each arch (x86_64, arm64) it
+# generates the bindings from the installed UAPI headers and proves them three ways:
+#   compiler   every layout fact as a static assertion, compiled by the arch's gcc
+#   dwarf      the DWARF view of the same headers (pahole) equals the libclang view
+#   candidate  an existing bindings.rs (CANDIDATE_x86_64=FILE, CANDIDATE_arm64=FILE) has nothing
+#              incompatible with the generated manifest (skipped when not given)
+# and, informational, the manifest against this machine's kernel BTF (/sys/kernel/btf/vmlinux).
+# Writes OUT/<arch>/{layout,bindings.rs,layout.h,layout.dwarf,*-drift.txt} and OUT/junit.xml.
+# Exit 0 when every check passes, 1 when one finds something incompatible, 2 on failure.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+KVMGATE=${KVMGATE:-$top/kvmgate}
+OUT=${1:-$top/build/gate}
+rc=0
+cases=
+
+say() { printf '%-8s %-10s %s\n' "$1" "$2" "$3"; }
+
+# record ARCH CHECK STATUS(pass|fail|skip|error) MESSAGE [DETAILS-FILE]
+record() {
+	say "$1" "$2" "$3${4:+: $4}"
+	case $3 in
+	fail) [ $rc -eq 2 ] || rc=1 ;;
+	error) rc=2 ;;
+	esac
+	cases="$cases$1|$2|$3|$4|${5:-}
+"
+}
+
+xml_escape() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'; }
+
+write_junit() {
+	n=$(printf '%s' "$cases" | grep -c .)
+	nf=$(printf '%s' "$cases" | grep -c '|fail|\||error|')
+	ns=$(printf '%s' "$cases" | grep -c '|skip|')
+	{
+		echo '<?xml version="1.0" encoding="UTF-8"?>'
+		echo "<testsuite name=\"kvmgate-gate\" tests=\"$n\" failures=\"$nf\" skipped=\"$ns\">"
+		printf '%s' "$cases" | while IFS='|' read -r arch check st msg file; do
+			[ -n "$arch" ] || continue
+			echo "  <testcase classname=\"gate.$arch\" name=\"$check\">"
+			m=$(printf '%s' "$msg" | xml_escape)
+			case $st in
+			fail|error)
+				echo "    <failure message=\"$m\"><![CDATA["
+				[ -n "$file" ] && [ -f "$file" ] && head -n 200 "$file"
+				echo "]]></failure>" ;;
+			skip) echo "    <skipped message=\"$m\"/>" ;;
+			esac
+			echo "  </testcase>"
+		done
+		echo "</testsuite>"
+	} > "$OUT/junit.xml"
+}
+
+[ -x "$KVMGATE" ] || { echo "gate.sh: $KVMGATE not built (run make)" >&2; exit 2; }
+mkdir -p "$OUT" || exit 2
+for arch in x86_64 arm64; do
+	o=$OUT/$arch
+	rm -rf "$o.tmp"
+	if ! "$KVMGATE" gen --arch "$arch" -o "$o.tmp" 2>"$OUT/$arch-gen.err"; then
+		record "$arch" gen error "$(tail -n 1 "$OUT/$arch-gen.err")"
+		continue
+	fi
+	rm -rf "$o" && mv "$o.tmp" "$o" && rm -f "$OUT/$arch-gen.err"
+	record "$arch" gen pass "$(grep -c '^type' "$o/layout") types, $(grep -c '^ioctl' "$o/layout") ioctls"
+
+	case $arch in x86_64) cc=${KVMGATE_CC_x86_64:-gcc} ;; arm64) cc=${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc} ;; esac
+	inc=$(sed -n 's/^meta\tsource\theaders //p' "$o/layout" | tr ':' '\n' | sed 's/^/-isystem /' | tr '\n' ' ')
+	printf '#include <linux/kvm.h>\n#include "layout.h"\n' > "$o/probe.c"
+	if (cd "$o" && $cc -std=gnu11 -fsyntax-only -nostdinc $inc -DKVMGATE_LAYOUT_ASSERT \
+			-DKVMGATE_LAYOUT_BITFIELDS probe.c) > "$o/compiler-drift.txt" 2>&1; then
+		record "$arch" compiler pass "$(grep -c '^KVMGATE_CHECK' "$o/layout.h") assertions hold for $cc"
+		rm -f "$o/compiler-drift.txt"
+	else
+		record "$arch" compiler fail "$(grep -c 'error:' "$o/compiler-drift.txt") assertions fail" \
+			"$o/compiler-drift.txt"
+	fi
+	rm -f "$o/probe.c"
+
+	if [ -f "$o/layout.dwarf" ]; then
+		"$KVMGATE" diff "$o/layout" "$o/layout.dwarf" > "$o/dwarf-drift.txt" 2>&1
+		case $? in
+		0) record "$arch" dwarf pass "$(tail -n 1 "$o/dwarf-drift.txt")" ;;
+		1) record "$arch" dwarf fail "$(grep '^kvmgate diff:' "$o/dwarf-drift.txt")" "$o/dwarf-drift.txt" ;;
+		*) record "$arch" dwarf error "$(tail -n 1 "$o/dwarf-drift.txt")" "$o/dwarf-drift.txt" ;;
+		esac
+	else
+		record "$arch" dwarf skip "no layout.dwarf (kvmgate built without dwarf/)"
+	fi
+
+	eval cand=\${CANDIDATE_$arch:-}
+	if [ -n "$cand" ]; then
+		"$KVMGATE" diff "$o/layout" "$cand" > "$o/candidate-drift.txt" 2>&1
+		case $? in
+		0) record "$arch" candidate pass "$cand: $(grep '^kvmgate diff:' "$o/candidate-drift.txt")" ;;
+		1) record "$arch" candidate fail "$cand: $(grep '^kvmgate diff:' "$o/candidate-drift.txt")" \
+			"$o/candidate-drift.txt" ;;
+		*) record "$arch" candidate error "$(tail -n 1 "$o/candidate-drift.txt")" ;;
+		esac
+	else
+		record "$arch" candidate skip "no CANDIDATE_$arch bindings.rs given"
+	fi
+
+	if [ "$arch" = "$(uname -m)" ] && [ -r /sys/kernel/btf/vmlinux ]; then
+		"$KVMGATE" diff --allow "$top/dwarf/kernel.allow" "$o/layout" /sys/kernel/btf/vmlinux \
+			> "$o/kernel-drift.txt" 2>&1
+		say "$arch" kernel "(informational) $(uname -r): $(grep -m1 '^kvmgate diff: [0-9]' "$o/kernel-drift.txt" || tail -n 1 "$o/kernel-drift.txt")"
+	fi
+done
+write_junit
+echo "gate: reports in $OUT (junit.xml, <arch>/*-drift.txt); exit $rc"
+exit $rc
