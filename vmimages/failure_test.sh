@@ -77,6 +77,46 @@ guest_loses_kvm_body()
 	check_cases_fail arm64 'nokvm'
 }
 
+atf_test_case guest_case_results
+guest_case_results_head()
+{
+	atf_set descr "each guest case reports its own guest result: pass, fail with the guest's report, skip with its reason"
+}
+guest_case_results_body()
+{
+	# Results as a guest hands them back, one case failed and one skipped.
+	mkdir res
+	echo ok > res/host-status
+	sed -n 's/^IMAGE_ID=//p' "$B/vmimages/arm64/image.env" > res/image-id 2>/dev/null
+	[ -s res/image-id ] || atf_skip "no arm64 guest image in $B/vmimages/arm64 (make vmimages)"
+	cat > res/cases.txt <<EOT
+===> Passed tests
+conformance/kvm_basic_test:api_version  ->  passed  [0.049s]
+conformance/kvm_basic_test:run_exit_decode  ->  passed  [0.050s]
+===> Skipped tests
+conformance/kvm_basic_test:create_vm_vcpu  ->  skipped: no such capability  [0.001s]
+===> Failed tests
+conformance/kvm_basic_test:regs_guest_add  ->  failed: 3 checks failed; see output for more details  [0.067s]
+EOT
+	cat > res/report.txt <<EOT
+===> conformance/kvm_basic_test:regs_guest_add
+Result:     failed: 3 checks failed; see output for more details
+Standard error:
+*** Check failed: register 0 is 0x0 after the guest's adds, expected 0x11112222
+===> conformance/kvm_basic_test:run_exit_decode
+Result:     passed
+EOT
+	prog=$TOP/vmimages/guest_arm64_test
+	export KVMGATE_GUEST_RESULTS=$PWD/res
+	atf_check -s exit:0 -o ignore -e ignore "$prog" -r r1 kvm_basic_test__api_version
+	atf_check -o inline:'passed\n' cat r1
+	atf_check -s exit:0 -o ignore -e ignore "$prog" -r r2 kvm_basic_test__create_vm_vcpu
+	atf_check -o inline:'skipped: arm64 guest: no such capability\n' cat r2
+	atf_check -s exit:1 -o ignore -e match:"register 0 is 0x0 after the guest's adds" \
+		"$prog" -r r3 kvm_basic_test__regs_guest_add
+	atf_check -o match:'^failed: arm64 guest: failed: 3 checks failed' cat r3
+}
+
 atf_test_case missing_kernel_package
 missing_kernel_package_head()
 {
@@ -105,6 +145,7 @@ atf_init_test_cases()
 	atf_add_test_case init_exits_early
 	atf_add_test_case guest_hangs
 	atf_add_test_case guest_loses_kvm
+	atf_add_test_case guest_case_results
 	atf_add_test_case missing_kernel_package
 	atf_add_test_case bad_arch
 }
