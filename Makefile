@@ -62,9 +62,15 @@ check: all
 	$(Q)mkdir -p $(B)
 	$(Q)rm -f $(B)/results.db
 	$(Q)$(KYUA) test --kyuafile=Kyuafile --results-file=$(B)/results.db; rc=$$?; \
-	  $(KYUA) report --results-file=$(B)/results.db --verbose > $(B)/report.txt 2>&1; \
+	  $(KYUA) report --results-file=$(B)/results.db --verbose --results-filter=skipped,xfail,broken,failed \
+	    > $(B)/report.txt 2>&1; \
 	  $(KYUA) report-junit --results-file=$(B)/results.db --output=$(B)/junit.xml; \
-	  $(KYUA) report --results-file=$(B)/results.db | tail -n 4; \
+	  $(KYUA) report --results-file=$(B)/results.db --results-filter=skipped,broken,failed | \
+	    sed -n '/^===> \(Skipped\|Broken\|Failed\)/,/^===> Summary/p' | sed '$$d'; \
+	  $(KYUA) report --results-file=$(B)/results.db | awk '/^Test cases:/ { \
+	    gsub(",", ""); total=$$3; skip=$$5; xfail=$$7; broken=$$10; failed=$$12; \
+	    printf "kvmgate check: %d passed, %d failed, %d skipped\n", total-skip-xfail-broken-failed, broken+failed, skip }'; \
+	  echo "kvmgate check: details in $(B)/report.txt, JUnit XML in $(B)/junit.xml"; \
 	  exit $$rc
 
 # The main job: the gate on the default inputs (bindings/gate.sh says what it checks).

@@ -145,6 +145,27 @@ static const struct mrec *type__find(const struct manifest *b, const char *key)
 	return manifest__find(b, MREC_TYPE, alt, NULL);
 }
 
+/* A bare name, for the one-line-per-screen list of types the kernel lacks. */
+static void dctx__add_name(struct dctx *d, enum diff_class cls, const char *name)
+{
+	struct dline *n;
+	char *text;
+
+	if (d->err)
+		return;
+	text = strdup(name);
+	n = text ? realloc(d->l, (d->n + 1) * sizeof(*n)) : NULL;
+	if (!n) {
+		free(text);
+		d->err = -ENOMEM;
+		return;
+	}
+	d->l = n;
+	d->l[d->n].cls = cls;
+	d->l[d->n].text = text;
+	d->n++;
+}
+
 static bool is_padding_name(const char *path)
 {
 	static const char *const pfx[] = { "pad", "__pad", "padding", "reserved", "__reserved",
@@ -242,7 +263,7 @@ static void diff__types(struct dctx *d, const struct manifest *a, const struct m
 		tb = type__find(b, ta->key);
 		if (!tb) {
 			if (dbg)
-				dctx__add(d, DIFF_NOT_IN_B, "type", ta->key, NULL, "not in kernel");
+				dctx__add_name(d, DIFF_NOT_IN_B, ta->key);
 			else
 				dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL, "missing");
 			continue;
@@ -385,13 +406,29 @@ int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opt
 		diff__ioctls(&d, a, b);
 	}
 	for (int c = 0; c < DIFF__NR; c++) {
+		size_t col = 0;
+
 		for (size_t i = 0; i < d.n; i++) {
 			if (d.l[i].cls != (enum diff_class)c)
 				continue;
 			counts->n[c]++;
-			if (out)
+			if (!out)
+				continue;
+			if (c != DIFF_NOT_IN_B) {
 				fprintf(out, "%-13s %s\n", class_names[c], d.l[i].text);
+				continue;
+			}
+			/* types the kernel does not build: names only, wrapped, to stay on one screen */
+			if (!col || col + strlen(d.l[i].text) > 96) {
+				fprintf(out, "%s%-13s %s", col ? "\n" : "", class_names[c], d.l[i].text);
+				col = 14 + strlen(d.l[i].text);
+			} else {
+				fprintf(out, ", %s", d.l[i].text);
+				col += 2 + strlen(d.l[i].text);
+			}
 		}
+		if (out && col)
+			fputc('\n', out);
 	}
 	if (out && opts->allow)
 		for (size_t i = 0; i < opts->allow->n; i++)
