@@ -241,6 +241,7 @@ ATF_TC_BODY(diff_padding_and_debuginfo, tc)
 	ATF_REQUIRE(manifest__add_field(&a, "struct s", "pad", "__u32", 4, 4, false) == 0);
 	ATF_REQUIRE(manifest__add_type(&a, "struct gone", 4, 4) == 0);
 	ATF_REQUIRE(manifest__add_const(&a, "KVM_C", 1, false) == 0);
+	ATF_REQUIRE(manifest__add_ioctl(&a, "KVM_I", 0xae01u, "-") == 0);
 	ATF_REQUIRE(manifest__add_type(&b, "struct s", 8, 4) == 0);
 	ATF_REQUIRE(manifest__add_field(&b, "struct s", "x", "__u32", 0, 4, false) == 0);
 	ATF_REQUIRE(manifest__add_field(&b, "struct s", "flags", "__u32", 4, 4, false) == 0);
@@ -250,7 +251,8 @@ ATF_TC_BODY(diff_padding_and_debuginfo, tc)
 	ATF_CHECK(strstr(rep, "field struct s.pad: padding renamed to 'flags'") != NULL);
 	ATF_CHECK(strstr(rep, "not in kernel struct gone") != NULL);
 	free(rep);
-	/* the same against another manifest: the missing type and constant are incompatible */
+	/* against another full manifest: the missing type and constant are incompatible */
+	ATF_REQUIRE(manifest__add_ioctl(&b, "KVM_I", 0xae01u, "-") == 0);
 	diff_of(&a, &b, false, &n, &rep);
 	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 2);
 	free(rep);
