@@ -18,8 +18,9 @@ $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANC
 # arch (vmimages/build.mk points arm64 at a sysroot of Debian's arm64 atf packages and makes the
 # objects depend on it).
 GUEST_ARCHES := x86_64 arm64
-GUEST_CC_x86_64 ?= $(if $(filter x86_64,$(shell uname -m)),$(CC),x86_64-linux-gnu-gcc)
-GUEST_CC_arm64 ?= $(if $(filter aarch64,$(shell uname -m)),$(CC),aarch64-linux-gnu-gcc)
+HOST_MACHINE := $(shell uname -m)
+GUEST_CC_x86_64 ?= $(if $(filter x86_64,$(HOST_MACHINE)),$(CC),x86_64-linux-gnu-gcc)
+GUEST_CC_arm64 ?= $(if $(filter aarch64,$(HOST_MACHINE)),$(CC),aarch64-linux-gnu-gcc)
 GUEST_CFLAGS = $(WARNFLAGS) -O2 -g
 
 define conformance_guest_rules

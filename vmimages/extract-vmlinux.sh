@@ -10,8 +10,8 @@ die() { echo "$prog: $*" >&2; exit 2; }
 in=$1 out=$2
 [ -r "$in" ] || die "cannot read $in"
 
-# u8/u32 OFFSET: little-endian integers of the image (od reads in host order; x86 hosts only
-# matter for the header's meaning, so read bytes and assemble them).
+# byte_at/u32_at OFFSET: integers of the setup header, which is little-endian; read byte by byte so
+# that the host's byte order does not matter.
 byte_at() { od -A n -t u1 -j "$1" -N 1 "$in" | tr -d ' '; }
 u32_at() {
 	set -- "$(byte_at "$1")" "$(byte_at $(($1 + 1)))" "$(byte_at $(($1 + 2)))" "$(byte_at $(($1 + 3)))"
