@@ -130,7 +130,24 @@ usage_errors_body() {
 	atf_check -s exit:0 -o match:'gen' -o match:'dump' -o match:'diff' "$(kg)" --help
 }
 
+atf_test_case valgrind_clean
+valgrind_clean_head() {
+	atf_set descr 'gen (both arches, with the DWARF view), dump and diff run valgrind-clean: no error, no leak'
+	atf_set require.progs valgrind
+	atf_set timeout 600
+}
+valgrind_clean_body() {
+	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+	for a in x86_64 arm64; do
+		atf_check -s exit:0 -o empty -e match:"^kvmgate: $a" $vg "$(kg)" gen --arch $a -o $a
+	done
+	atf_check -s exit:0 -o save:d $vg "$(kg)" dump x86_64/layout
+	atf_check -s exit:1 -o match:'incompatible' $vg "$(kg)" diff x86_64/layout arm64/layout
+	atf_check -s exit:2 -e match:'not found' $vg "$(kg)" gen --arch x86_64 --headers /nonexistent -o x
+}
+
 atf_init_test_cases() {
+	atf_add_test_case valgrind_clean
 	atf_add_test_case gen_deterministic
 	atf_add_test_case dump_roundtrip
 	atf_add_test_case diff_exit_status
