@@ -64,7 +64,7 @@ int rust__bitfield_units(const struct cmember *members, size_t nmembers, size_t 
 
 		if (off != 0 && (width == 0 || (off & (talign * 8 - 1)) + width > tsize * 8))
 			off = bits__align_up(off, talign * 8);
-		if (m->name && width > unit_align_bits)
+		if (m->name && m->name[0] && width > unit_align_bits)
 			unit_align_bits = width;
 		u->bf[u->nbf].m = m;
 		u->bf[u->nbf].offset = off;

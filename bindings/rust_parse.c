@@ -503,7 +503,7 @@ static int rp__const(struct rp *p)
 	if (!c->name || !c->type)
 		return -ENOMEM;
 	c->is_unsigned = c->type[0] == 'u' && !neg;
-	c->value = neg ? -(int64_t)u : (int64_t)u;
+	c->value = (int64_t)(neg ? 0 - u : u);
 	if (rp__cur(p)->kind == RT_COMMENT && rp__cur(p)->line == semi_line) {
 		const struct rtok *cm = rp__cur(p);
 		static const char mark[] = " ioctl ";

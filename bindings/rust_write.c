@@ -101,6 +101,12 @@ static const struct ctype *ctype__strip(const struct ctype *t)
 	return t;
 }
 
+/* Unnamed members (anonymous aggregates, padding bitfields) may come with an empty name. */
+static bool member__named(const struct cmember *m)
+{
+	return m->name && m->name[0];
+}
+
 static bool ctype__is_aggregate(const struct ctype *t)
 {
 	return t && (t->kind == CT_STRUCT || t->kind == CT_UNION);
@@ -171,7 +177,7 @@ static const char *rust__builtin(const struct ctype *t)
 	return "::std::os::raw::c_int";
 }
 
-/* The primitive a bitfield accessor casts through (`as u8`): by size and signedness. */
+/* The primitive a bitfield accessor casts through (`as u8`). */
 static const char *rust__prim(const struct ctype *t)
 {
 	t = ctype__strip(t);
@@ -181,12 +187,13 @@ static const char *rust__prim(const struct ctype *t)
 		return "u32";
 	if (t->name && (!strcmp(t->name, "_Bool") || !strcmp(t->name, "bool")))
 		return "u8";
+	/* bindgen transmutes through the unsigned integer of the type's size, signed or not */
 	switch (t->size) {
-	case 1: return t->is_signed ? "i8" : "u8";
-	case 2: return t->is_signed ? "i16" : "u16";
-	case 8: return t->is_signed ? "i64" : "u64";
-	case 16: return t->is_signed ? "i128" : "u128";
-	default: return t->is_signed ? "i32" : "u32";
+	case 1: return "u8";
+	case 2: return "u16";
+	case 8: return "u64";
+	case 16: return "u128";
+	default: return "u32";
 	}
 }
 
@@ -424,7 +431,7 @@ static int rlayout__build(const struct ctype *t, struct rlayout *l)
 			continue;
 		}
 		f->m = m;
-		if (!m->name) {
+		if (!member__named(m)) {
 			f->anon = true;
 			snprintf(f->name, sizeof(f->name), "__bindgen_anon_%zu", ++anon);
 			snprintf(f->cname, sizeof(f->cname), "%s", f->name);
@@ -475,6 +482,26 @@ static void rw__padding(struct rw *w, const struct cmember *m, uint64_t *end, si
 				(*npad)++, blob[a], pad / a);
 	}
 	*end = off + (m->type ? m->type->size : 0);
+}
+
+/* bindgen asks for the C alignment explicitly when it is beyond what Rust guarantees, or when
+ * only bitfields give it (the storage units are byte arrays). */
+static bool agg__needs_repr_align(const struct ctype *t)
+{
+	uint64_t max = 1;
+	bool bitfields = false;
+
+	if (t->align > RUST_MAX_GUARANTEED_ALIGN)
+		return true;
+	for (size_t i = 0; i < t->nmembers; i++) {
+		if (t->members[i].is_bitfield) {
+			bitfields = true;
+			continue;
+		}
+		if (ctype__align(t->members[i].type) > max)
+			max = ctype__align(t->members[i].type);
+	}
+	return bitfields && t->kind == CT_STRUCT && t->align > max;
 }
 
 static void rw__struct_body(struct rw *w, const struct ctype *t, const struct rlayout *l,
@@ -573,7 +600,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 			char kw[128];
 			const char *id;
 
-			if (!m->name)
+			if (!member__named(m))
 				continue;
 			id = rust__ident(m->name, kw, sizeof(kw));
 			sbuf__reset(&ty);
@@ -586,7 +613,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 			const struct cmember *m = u->bf[b].m;
 			char kw[128];
 
-			if (!m->name)
+			if (!member__named(m))
 				continue;
 			sbuf__reset(&ty);
 			rw__spell(w, &ty, m->type, false);
@@ -607,7 +634,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 			const struct cmember *m = u->bf[b].m;
 			char kw[128];
 
-			if (!m->name)
+			if (!member__named(m))
 				continue;
 			fmt__bitfield_ctor_set(w->out, rust__ident(m->name, kw, sizeof(kw)),
 					       rust__prim(m->type), u->bf[b].offset, m->bit_width);
@@ -672,7 +699,7 @@ static void rw__impl_debug(struct rw *w, const struct ctype *t, const struct rla
 				char kw[128];
 				const char *id;
 
-				if (!m->name)
+				if (!member__named(m))
 					continue;
 				id = rust__ident(m->name, kw, sizeof(kw));
 				sbuf__addf(&fmt, "%s%s: {:?}", nargs ? ", " : "", m->name);
@@ -719,7 +746,7 @@ static void rw__aggregate(struct rw *w, const struct ctype *t)
 	d = agg__derives(t);
 	bunion = union__is_bindgen(t);
 	fputs(t->packed ? "#[repr(C, packed)]\n" : "#[repr(C)]\n", w->out);
-	if (t->align > RUST_MAX_GUARANTEED_ALIGN)
+	if (agg__needs_repr_align(t))
 		fprintf(w->out, "#[repr(align(%" PRIu64 "))]\n", t->align);
 	rw__derive_line(w, d);
 	rw__struct_body(w, t, &l, bunion);
