@@ -30,6 +30,8 @@ endif
 WARNFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers
 ifeq ($(SANITIZE),1)
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+export LSAN_OPTIONS := suppressions=$(CURDIR)/bindings/lsan.supp:print_suppressions=0
+export KVMGATE_SANITIZED := 1
 endif
 ALL_CFLAGS = $(WARNFLAGS) $(CFLAGS) $(SANFLAGS) -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
