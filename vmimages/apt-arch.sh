@@ -89,21 +89,34 @@ apt_field() {
 	apt-cache $APT_OPTS show --no-all-versions "$1" 2>/dev/null | sed -n "s/^$2: //p" | head -n 1
 }
 
-# apt_fetch PKG: download the candidate .deb of PKG into the cache (once); prints its path.
+# apt_fetch PKG...: download the candidate .debs of PKG... into the cache (those not there yet, in
+# one apt-get call); prints their paths, one a line, in the order given.
 apt_fetch() {
-	ver=$(apt_field "$1" Version)
-	[ -n "$ver" ] || die "package $1 not found for $DEBARCH (sources: $APT_DIR/etc/sources.list)"
 	dir=$CACHE/debs/$DEBARCH
 	mkdir -p "$dir"
-	deb=$(ls "$dir/${1}_"*"_$DEBARCH.deb" "$dir/${1}_"*"_all.deb" 2>/dev/null |
-		grep -F "_$(echo "$ver" | sed 's/:/%3a/')_" | head -n 1 || true)
-	if [ -z "$deb" ]; then
+	# shellcheck disable=SC2086
+	apt-cache $APT_OPTS show --no-all-versions "$@" 2>/dev/null |
+		awk '/^Package: / { p = $2 } /^Version: / { print p, $2 }' > "$dir/versions" || true
+	missing= paths=
+	for p in "$@"; do
+		ver=$(awk -v p="$p" '$1 == p { print $2; exit }' "$dir/versions")
+		[ -n "$ver" ] || die "package $p not found for $DEBARCH (sources: $APT_DIR/etc/sources.list)"
+		deb=$(ls "$dir/${p}_$(echo "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || missing="$missing $p=$ver"
+		paths="$paths $p=$ver"
+	done
+	if [ -n "$missing" ]; then
 		t0=$(now_ms)
 		# shellcheck disable=SC2086
-		(cd "$dir" && apt-get $APT_OPTS download "$1=$ver" > "$dir/download.log" 2>&1) ||
-			{ sed 's/^/  /' "$dir/download.log" >&2; die "cannot download package $1 ($DEBARCH)"; }
-		deb=$(ls "$dir/${1}_"*.deb | grep -F "_$(echo "$ver" | sed 's/:/%3a/')_" | head -n 1)
-		progress "downloaded $(basename "$deb") ($(du -k "$deb" | cut -f1) KiB, $(secs_since "$t0") s)"
+		(cd "$dir" && apt-get $APT_OPTS download $missing > "$dir/download.log" 2>&1) ||
+			{ sed 's/^/  /' "$dir/download.log" >&2; die "cannot download$missing ($DEBARCH)"; }
+		n=$(echo $missing | wc -w)
+		progress "downloaded $n $DEBARCH package(s):$(echo "$missing" | sed 's/=[^ ]*//g') ($(secs_since "$t0") s)"
 	fi
-	echo "$deb"
+	for pv in $paths; do
+		p=${pv%%=*} ver=${pv#*=}
+		deb=$(ls "$dir/${p}_$(echo "$ver" | sed 's/:/%3a/')_"*.deb 2>/dev/null | head -n 1)
+		[ -n "$deb" ] || die "package $p=$ver missing from $dir after the download"
+		echo "$deb"
+	done
 }

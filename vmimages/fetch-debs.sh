@@ -14,7 +14,7 @@ shift 2
 apt_setup
 apt_update
 mkdir -p "$dest"
-for p in "$@"; do
-	deb=$(apt_fetch "$p")
+debs=$(apt_fetch "$@") || exit 2
+for deb in $debs; do
 	dpkg -x "$deb" "$dest" || die "cannot unpack $deb"
 done
