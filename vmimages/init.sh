@@ -14,7 +14,7 @@ mount -t devtmpfs dev /dev 2>/dev/null
 mount -t tmpfs tmp /tmp
 mkdir -p /out /root
 
-log() { echo "kvmgate-guest: $*"; }
+log() { echo "kvmgate-guest: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 fault=$(sed -n 's/.*kvmgate\.fault=\([a-z]*\).*/\1/p' /proc/cmdline)
 [ "$fault" = exit ] && { log "fault injected: init exits early"; exit 1; }
 

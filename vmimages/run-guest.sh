@@ -9,7 +9,8 @@
 # RESULTDIR is replaced atomically. One progress line on stderr. Exit 0 when the guest ran the
 # suite (whatever its results), 1 when it did not, 2 on bad input.
 # Environment: KVMGATE_BOOT_TIMEOUT (seconds, default 180), KVMGATE_GUEST_FAULT (exit, hang or
-# nokvm: passed to the guest's init, for tests of the failure paths), QEMU_SYSTEM_<ARCH> (binary).
+# nokvm: passed to the guest's init, for tests of the failure paths), KVMGATE_GUEST_APPEND (more
+# kernel command line), QEMU_SYSTEM_X86_64 / QEMU_SYSTEM_AARCH64 (the QEMU binaries).
 set -u
 prog=run-guest.sh
 die() { echo "$prog: $*" >&2; exit 2; }
@@ -21,7 +22,7 @@ arch=$1 imagedir=$2 resdir=$3
 timeout=${KVMGATE_BOOT_TIMEOUT:-180}
 fault=${KVMGATE_GUEST_FAULT:-}
 
-cmdline="panic=-1 quiet loglevel=4${fault:+ kvmgate.fault=$fault}"
+cmdline="panic=-1 quiet loglevel=4${fault:+ kvmgate.fault=$fault} ${KVMGATE_GUEST_APPEND:-}"
 case "$arch" in
 x86_64)
 	qemu=${QEMU_SYSTEM_X86_64:-qemu-system-x86_64}
@@ -57,7 +58,7 @@ while IFS= read -r line || [ -n "$line" ]; do
 	line=${line%$'\r'}
 	printf '%s\n' "$line" >> "$tmp/console.log"
 	case "$line" in
-	*"kvmgate-guest: kyua test starting"*) echo "$EPOCHREALTIME" > "$tmp/t_first" ;;
+	*"kvmgate-guest: "*"kyua test starting"*) echo "$EPOCHREALTIME" > "$tmp/t_first" ;;
 	esac
 done
 rc=${PIPESTATUS[0]}
