@@ -1,0 +1,151 @@
+#!/bin/sh
+# bench.sh - how fast `kvmgate gen` is next to bindgen 0.60.1 on the same linux/kvm.h.
+#
+# For each arch of the installed headers: wall time (median of RUNS) and peak memory of
+# `kvmgate gen` (with and without its DWARF cross-check) and of bindgen with kvm-bindings' flags,
+# and kvmgate's share of bindgen's time (goal: at most 0.15). Then all four arch x version sets
+# (x86_64/arm64 x installed/6.12 headers_install trees) generated back to back, against one
+# bindgen run. Needs GNU time (Debian package `time`) for peak memory.
+#
+#   bindings/bench.sh [-n RUNS] [-k KVMGATE] [-v VERSION]
+#
+# KVMGATE defaults to ./kvmgate next to this folder; VERSION (6.12) names the headers trees under
+# ${KVMGATE_CACHE:-$HOME/.cache/kvmgate}/headers/VERSION/ARCH that dwarf/kernel-headers.sh builds.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+runs=5
+kvmgate=$here/../kvmgate
+version=6.12
+goal=0.15
+while getopts n:k:v: opt; do
+	case $opt in
+	n) runs=$OPTARG ;;
+	k) kvmgate=$OPTARG ;;
+	v) version=$OPTARG ;;
+	*) echo "usage: $0 [-n RUNS] [-k KVMGATE] [-v VERSION]" >&2; exit 2 ;;
+	esac
+done
+cache=${KVMGATE_CACHE:-$HOME/.cache/kvmgate}/headers/$version
+libclang=${KVMGATE_BINDGEN_LIBCLANG:-/usr/lib/llvm-14/lib}
+gnutime=/usr/bin/time
+
+for prog in "$kvmgate" bindgen "$gnutime"; do
+	command -v "$prog" > /dev/null 2>&1 || { echo "bench.sh: $prog not found" >&2; exit 2; }
+done
+[ -e "$libclang/libclang.so.1" ] || [ -e "$libclang/libclang.so" ] ||
+	{ echo "bench.sh: no libclang in $libclang (Debian's bindgen needs LLVM 14's)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+# bindgen pipes its output through rustfmt: Debian's if installed (a rustup proxy also works)
+if [ -x /usr/bin/rustfmt ]; then
+	RUSTFMT=/usr/bin/rustfmt
+	export RUSTFMT
+fi
+
+now_ns() {
+	date +%s%N
+}
+
+# measure NAME CMD...: RUNS runs; sets min_ms and med_ms (wall), cpu_ms (user+sys of the fastest
+# run, 10 ms resolution) and rss_kb (largest peak RSS). The machine may be busy: the minimum is
+# the better estimate of the work itself, the median shows the noise.
+measure() {
+	name=$1
+	shift
+	: > "$tmp/$name.wall"
+	rss_kb=0
+	i=0
+	while [ $i -lt "$runs" ]; do
+		t0=$(now_ns)
+		if ! "$gnutime" -f '%M %U %S' -o "$tmp/$name.rss" "$@" > "$tmp/$name.out" \
+			2> "$tmp/$name.err"; then
+			echo "bench.sh: $name failed: $(tail -n 3 "$tmp/$name.err")" >&2
+			exit 1
+		fi
+		t1=$(now_ns)
+		read -r r u sy < "$tmp/$name.rss"
+		echo "$(((t1 - t0) / 1000)) $u $sy" >> "$tmp/$name.wall"
+		[ "$r" -gt "$rss_kb" ] && rss_kb=$r
+		i=$((i + 1))
+	done
+	sort -n "$tmp/$name.wall" > "$tmp/$name.sorted"
+	min_ms=$(awk 'NR == 1 { printf "%.1f", $1 / 1000 }' "$tmp/$name.sorted")
+	cpu_ms=$(awk 'NR == 1 { printf "%.0f", ($2 + $3) * 1000 }' "$tmp/$name.sorted")
+	med_ms=$(awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }' \
+		"$tmp/$name.sorted")
+}
+
+# bindgen_args ARCH [HEADERS]: bindgen's arguments for the installed or a headers_install tree
+bindgen_args() {
+	flags="--impl-debug --with-derive-default --with-derive-partialeq --impl-partialeq"
+	case "$1:$2" in
+	x86_64:) echo "/usr/include/linux/kvm.h $flags -- -I/usr/include -I/usr/include/x86_64-linux-gnu" ;;
+	arm64:) echo "/usr/aarch64-linux-gnu/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I/usr/aarch64-linux-gnu/include" ;;
+	x86_64:*) echo "$2/include/linux/kvm.h $flags -- -nostdinc -I$2/include" ;;
+	arm64:*) echo "$2/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I$2/include" ;;
+	esac
+}
+
+# row ARCH COMMAND NOTE: one line of the table from the last measure
+row() {
+	last_row=$(printf '%-8s %-30s %18s %7s %9s  %s' "$1" "$2" "$min_ms ($med_ms)" "$cpu_ms" \
+		"$rss_kb" "$3")
+	echo "$last_row"
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" -v g="$goal" 'BEGIN {
+		r = a / b; printf "%.3fx %s", r, (r <= g ? "(goal <= " g ": met)" : "(goal <= " g ": MISSED)") }'
+}
+
+echo "kvmgate: $("$kvmgate" --version 2>/dev/null || echo "$kvmgate")"
+echo "bindgen: $(bindgen --version 2>/dev/null | head -n 1) (libclang $libclang)"
+echo "runs: $runs; wall time: fastest run (median), CPU: user+sys of the fastest run; peak RSS: largest"
+echo
+printf '%-8s %-30s %18s %7s %9s  %s\n' arch command "wall_ms (median)" cpu_ms rss_kb \
+	"kvmgate/bindgen (fastest runs)"
+for arch in x86_64 arm64; do
+	# shellcheck disable=SC2046
+	measure bg_$arch env LIBCLANG_PATH="$libclang" bindgen $(bindgen_args $arch "")
+	bg_ms=$min_ms
+	row $arch bindgen ""
+	if [ $arch = x86_64 ]; then
+		bg1_ms=$min_ms bg1_row=$last_row
+	fi
+	measure kg_$arch "$kvmgate" gen --arch $arch --no-dwarf -o "$tmp/out_$arch"
+	row $arch "kvmgate gen --no-dwarf" "$(ratio "$min_ms" "$bg_ms")"
+	measure kgd_$arch "$kvmgate" gen --arch $arch -o "$tmp/outd_$arch"
+	row $arch "kvmgate gen (with DWARF check)" "$(ratio "$min_ms" "$bg_ms")"
+done
+
+echo
+sets="x86_64: arm64:"
+for arch in x86_64 arm64; do
+	if [ -e "$cache/$arch/include/linux/kvm.h" ]; then
+		sets="$sets $arch:$cache/$arch"
+	else
+		echo "note: no $version headers for $arch in $cache/$arch (dwarf/kernel-headers.sh builds them); set skipped"
+	fi
+done
+cat > "$tmp/all.sh" <<EOF
+#!/bin/sh
+set -e
+n=0
+for s in $sets; do
+	arch=\${s%%:*} hdr=\${s#*:}
+	n=\$((n + 1))
+	if [ -n "\$hdr" ]; then
+		"$kvmgate" gen --arch \$arch --headers "\$hdr" --no-dwarf -o "$tmp/all_\$n"
+	else
+		"$kvmgate" gen --arch \$arch --no-dwarf -o "$tmp/all_\$n"
+	fi
+done
+EOF
+chmod +x "$tmp/all.sh"
+nsets=$(echo $sets | wc -w)
+measure all sh "$tmp/all.sh"
+echo "$bg1_row"
+row all "kvmgate gen x $nsets sets" \
+	"$(awk -v a="$min_ms" -v b="$bg1_ms" 'BEGIN { printf "%.3fx of one bindgen run", a / b }')"
