@@ -1,0 +1,137 @@
+#! /usr/bin/env atf-sh
+# badinput_test.sh - what pahole or kvmgate cannot read is an error (exit 2, one line naming the
+# file), never an empty result: not an ELF, a truncated BTF blob, a truncated ELF, an ELF without
+# BTF or DWARF, a module without its base, pahole missing.
+
+. "$(atf_get_srcdir)/common.sh"
+
+# A small object with DWARF and its BTF (pahole -J), made here: no download needed.
+make_btf() {
+	printf 'struct kvm_regs { unsigned long long rax, rbx; };\nstruct kvm_regs r;\n' > t.c
+	atf_check -s exit:0 gcc -g -c -o t.o t.c
+	atf_check -s exit:0 -o ignore -e ignore pahole -J --btf_encode_detached=t.btf t.o
+	[ -s t.btf ] || atf_fail "pahole -J wrote no BTF"
+}
+
+atf_test_case good_small_btf
+good_small_btf_head() {
+	atf_set descr 'The reference: the small BTF blob and the ELF with DWARF are read (exit 0)'
+	atf_set require.progs 'gcc pahole'
+}
+good_small_btf_body() {
+	make_btf
+	atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump --from btf --arch x86_64 t.btf
+	atf_check -s exit:0 -o ignore grep '^type	struct kvm_regs	size=16	align=8$' m
+	atf_check -s exit:0 -o save:d -e ignore "$(kg)" dump --from dwarf t.o
+	atf_check -s exit:0 -o ignore grep '^field	struct kvm_regs	rbx	offset=8	size=8	type=unsigned long long$' d
+}
+
+atf_test_case not_elf
+not_elf_head() {
+	atf_set descr 'A text file given as BTF or DWARF: exit 2 naming it'
+}
+not_elf_body() {
+	echo 'hello' > notelf
+	atf_check -s exit:2 -o empty -e match:'notelf: not an ELF' "$(kg)" dump --from btf notelf
+	atf_check -s exit:2 -o empty -e match:'notelf: not an ELF object' "$(kg)" dump --from dwarf notelf
+	: > empty
+	atf_check -s exit:2 -o empty -e match:'empty: empty file' "$(kg)" dump --from btf empty
+}
+
+atf_test_case truncated_btf
+truncated_btf_head() {
+	atf_set descr 'A BTF blob cut short: exit 2 with the sizes'
+	atf_set require.progs 'gcc pahole'
+}
+truncated_btf_body() {
+	make_btf
+	head -c $(( $(stat -c %s t.btf) - 20 )) t.btf > short.btf
+	atf_check -s exit:2 -o empty -e match:'short.btf: truncated BTF: its header claims [0-9]+ bytes, the file has [0-9]+' \
+		"$(kg)" dump --from btf short.btf
+}
+
+atf_test_case truncated_elf
+truncated_elf_head() {
+	atf_set descr 'An ELF cut short (its section table gone): exit 2'
+	atf_set require.progs 'gcc pahole'
+}
+truncated_elf_body() {
+	make_btf
+	head -c 200 t.o > short.o
+	atf_check -s exit:2 -o empty -e match:'short.o: truncated or malformed ELF' "$(kg)" dump --from dwarf short.o
+	atf_check -s exit:2 -o empty -e match:'short.o: truncated or malformed ELF' "$(kg)" dump --from btf short.o
+}
+
+atf_test_case elf_without_debug_info
+elf_without_debug_info_head() {
+	atf_set descr 'An ELF without .BTF or without DWARF for the format asked: exit 2 saying which'
+	atf_set require.progs 'gcc'
+}
+elf_without_debug_info_body() {
+	printf 'int x;\n' > n.c
+	atf_check -s exit:0 gcc -c -o n.o n.c
+	atf_check -s exit:2 -o empty -e match:'n.o: no .BTF section' "$(kg)" dump --from btf n.o
+	atf_check -s exit:2 -o empty -e match:'n.o: no DWARF' "$(kg)" dump --from dwarf n.o
+}
+
+atf_test_case ko_without_base
+ko_without_base_head() {
+	atf_set descr 'A module .ko without --btf-base, and with a base that is a module: exit 2'
+	atf_set require.progs 'pahole xz'
+	atf_set timeout 600
+}
+ko_without_base_body() {
+	kernel_pkg x86_64
+	root=$KROOT
+	ko=$(find "$root/lib/modules" -name kvm.ko | head -n 1)
+	amd=$(find "$root/lib/modules" -name kvm-amd.ko | head -n 1)
+	atf_check -s exit:2 -o empty -e match:'kvm.ko: module BTF is split BTF and needs the BTF of its kernel: give --btf-base' \
+		"$(kg)" dump --from btf "$ko"
+	atf_check -s exit:2 -o empty -e match:'a module cannot be the BTF base' \
+		"$(kg)" dump --from btf --btf-base "$ko" "$amd"
+}
+
+atf_test_case pahole_missing
+pahole_missing_head() {
+	atf_set descr 'pahole not installed (KVMGATE_PAHOLE naming nothing, or not on PATH): exit 2 saying so'
+	atf_set require.progs 'gcc pahole'
+}
+pahole_missing_body() {
+	make_btf
+	atf_check -s exit:2 -o empty -e match:'/nonexistent/pahole: cannot run: No such file or directory \(install dwarves\)' \
+		env KVMGATE_PAHOLE=/nonexistent/pahole "$(kg)" dump --from btf t.btf
+	kg=$(kg)
+	case $kg in /*) ;; *) kg=$PWD/$kg ;; esac
+	atf_check -s exit:2 -o empty -e match:'pahole: cannot run' env PATH=/nonexistent "$kg" dump --from btf t.btf
+}
+
+atf_test_case pahole_fails
+pahole_fails_head() {
+	atf_set descr 'pahole that fails or dies: exit 2 with its message'
+	atf_set require.progs 'gcc pahole'
+}
+pahole_fails_body() {
+	make_btf
+	printf '#!/bin/sh\necho "libbpf: something is wrong" >&2\nexit 1\n' > fake-pahole
+	chmod +x fake-pahole
+	atf_check -s exit:2 -o empty -e match:'t.btf: .*fake-pahole failed \(exit 1\): libbpf: something is wrong' \
+		env KVMGATE_PAHOLE=$PWD/fake-pahole "$(kg)" dump --from btf t.btf
+	printf '#!/bin/sh\nkill -SEGV $$\n' > fake-pahole
+	atf_check -s exit:2 -o empty -e match:'killed by signal 11' \
+		env KVMGATE_PAHOLE=$PWD/fake-pahole "$(kg)" dump --from btf t.btf
+	# output pahole never writes is not taken for a layout
+	printf '#!/bin/sh\necho "struct kvm_regs {"\necho "garbage here"\n' > fake-pahole
+	atf_check -s exit:2 -o empty -e match:'pahole output:2: expected a member' \
+		env KVMGATE_PAHOLE=$PWD/fake-pahole "$(kg)" dump --from btf t.btf
+}
+
+atf_init_test_cases() {
+	atf_add_test_case good_small_btf
+	atf_add_test_case not_elf
+	atf_add_test_case truncated_btf
+	atf_add_test_case truncated_elf
+	atf_add_test_case elf_without_debug_info
+	atf_add_test_case ko_without_base
+	atf_add_test_case pahole_missing
+	atf_add_test_case pahole_fails
+}

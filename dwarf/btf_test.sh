@@ -1,0 +1,123 @@
+#! /usr/bin/env atf-sh
+# btf_test.sh - the manifest against the kernel's own debug info, through pahole: the running
+# host kernel's BTF, and the BTF of Debian's linux-image-6.1 packages (x86_64: vmlinuz and the kvm
+# modules with their base; arm64: the Image). The differences that the kernel's internal view
+# always has are in kernel.allow; a type the kernel lacks is "not in kernel", not a failure.
+
+. "$(atf_get_srcdir)/common.sh"
+
+# check_report FILE: the report compared real types (kvm_run is in every kernel with KVM).
+check_report() {
+	grep -q '^kvmgate diff: 0 incompatible,' "$1" ||
+		atf_fail "incompatible differences: $(grep -m 3 '^incompatible' "$1" | tr '\n' ' ')"
+	if grep -q 'type struct kvm_run: not in kernel' "$1"; then
+		atf_fail "struct kvm_run not found in the kernel's debug info"
+	fi
+}
+
+atf_test_case host_btf
+host_btf_head() {
+	atf_set descr 'The installed headers against the running kernel BTF (/sys/kernel/btf), allowed differences only'
+	atf_set require.progs 'pahole'
+}
+host_btf_body() {
+	[ -r /sys/kernel/btf/vmlinux ] ||
+		atf_skip "/sys/kernel/btf/vmlinux absent: this kernel has no CONFIG_DEBUG_INFO_BTF"
+	case $(uname -m) in
+	x86_64) arch=x86_64 ;;
+	aarch64) arch=arm64 ;;
+	*) atf_skip "host arch $(uname -m) is neither x86_64 nor arm64" ;;
+	esac
+	# KVM built as a module: its types are in the module's BTF, split on vmlinux
+	btf=/sys/kernel/btf/vmlinux
+	[ -r /sys/kernel/btf/kvm ] && btf=/sys/kernel/btf/kvm
+	layout_of $arch > layout || atf_fail "dump of the installed headers failed"
+	atf_check -s exit:0 -o save:report -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout $btf
+	if grep -q 'type struct kvm_run: not in kernel' report && [ $btf = /sys/kernel/btf/vmlinux ]; then
+		atf_skip "KVM is a module that is not loaded: no /sys/kernel/btf/kvm"
+	fi
+	check_report report
+}
+
+atf_test_case debian61_x86_64
+debian61_x86_64_head() {
+	atf_set descr 'linux-source-6.1 x86_64 headers against the BTF of Debian 6.1 amd64: kvm.ko, kvm-amd.ko, kvm-intel.ko on the vmlinuz base'
+	atf_set require.progs 'pahole xz'
+	atf_set timeout 600
+}
+debian61_x86_64_body() {
+	kernel_pkg x86_64
+	root=$KROOT
+	vmlinuz=$(ls "$root"/boot/vmlinuz-*)
+	headers_tree 6.1 x86_64
+	layout_of x86_64 "$TREE" > layout || atf_fail "dump of the 6.1 headers failed"
+	for ko in kvm kvm-amd kvm-intel; do
+		f=$(find "$root/lib/modules" -name "$ko.ko" | head -n 1)
+		[ -n "$f" ] || atf_fail "$ko.ko not in $root"
+		atf_check -s exit:0 -o save:report.$ko -e ignore "$(kg)" diff --allow "$(kernel_allow)" \
+			--btf-base "$vmlinuz" layout "$f"
+		grep -q '^kvmgate diff: 0 incompatible,' report.$ko ||
+			atf_fail "$ko.ko: $(grep -m 3 '^incompatible' report.$ko | tr '\n' ' ')"
+	done
+	check_report report.kvm
+}
+
+atf_test_case debian61_arm64
+debian61_arm64_head() {
+	atf_set descr 'linux-source-6.1 arm64 headers against the BTF of the Debian 6.1 arm64 Image (KVM built in)'
+	atf_set require.progs 'pahole'
+	atf_set timeout 600
+}
+debian61_arm64_body() {
+	kernel_pkg arm64
+	image=$(ls "$KROOT"/boot/vmlinuz-*)
+	headers_tree 6.1 arm64
+	layout_of arm64 "$TREE" > layout || atf_fail "dump of the 6.1 arm64 headers failed"
+	atf_check -s exit:0 -o save:report -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout "$image"
+	check_report report
+	# the arm64 register structs are compared, not only the common ones
+	if grep -q 'struct kvm_vcpu_init: not in kernel' report; then
+		atf_fail "struct kvm_vcpu_init not found in the arm64 Image's BTF"
+	fi
+}
+
+atf_test_case dump_module_needs_base
+dump_module_needs_base_head() {
+	atf_set descr 'A module .ko holds split BTF: without --btf-base exit 2 naming the option; with it, its types'
+	atf_set require.progs 'pahole xz'
+	atf_set timeout 600
+}
+dump_module_needs_base_body() {
+	kernel_pkg x86_64
+	root=$KROOT
+	ko=$(find "$root/lib/modules" -name kvm.ko | head -n 1)
+	atf_check -s exit:2 -o empty -e match:'kvm.ko: module BTF .*--btf-base' "$(kg)" dump --from btf "$ko"
+	atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump --from btf --btf-base "$(ls "$root"/boot/vmlinuz-*)" "$ko"
+	grep -q '^type	struct kvm_run	size=2352	align=8$' m || atf_fail "no struct kvm_run of 2352 bytes in kvm.ko"
+	grep -q '^field	struct kvm_run	immediate_exit	offset=1	size=1	type=__u8$' m ||
+		atf_fail "kvm_run.immediate_exit not read from kvm.ko"
+}
+
+atf_test_case live_btf_fast
+live_btf_fast_head() {
+	atf_set descr 'The dump of the running kernel BTF for a whole manifest takes well under a second'
+	atf_set require.progs 'pahole'
+}
+live_btf_fast_body() {
+	[ -r /sys/kernel/btf/vmlinux ] ||
+		atf_skip "/sys/kernel/btf/vmlinux absent: this kernel has no CONFIG_DEBUG_INFO_BTF"
+	layout_of x86_64 > layout || atf_fail "dump of the installed headers failed"
+	t0=$(date +%s%N)
+	atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump --from btf --types layout /sys/kernel/btf/vmlinux
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	echo "dump of /sys/kernel/btf/vmlinux: $ms ms"
+	[ $ms -lt 1000 ] || atf_fail "dump took $ms ms"
+}
+
+atf_init_test_cases() {
+	atf_add_test_case host_btf
+	atf_add_test_case debian61_x86_64
+	atf_add_test_case debian61_arm64
+	atf_add_test_case dump_module_needs_base
+	atf_add_test_case live_btf_fast
+}
