@@ -21,6 +21,7 @@
 #include "dwarf.h"
 #include "manifest.h"
 #include "source.h"
+#include "timing.h"
 
 #define EXIT_BAD 2
 
@@ -223,12 +224,14 @@ static int cmd_gen(int argc, char **argv)
 		ret = fail("out of memory");
 		goto out;
 	}
+	timing__mark("flatten");
 	if (dwarf) {
 		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
 		if (ret) {
 			ret = fail("%s", err);
 			goto out;
 		}
+		timing__mark("dwarf view");
 	}
 	if (mkdir(outdir, 0777) && errno != EEXIST) {
 		ret = fail("%s: %s", outdir, strerror(errno));
@@ -237,8 +240,10 @@ static int cmd_gen(int argc, char **argv)
 	ret = EXIT_BAD;
 	if (outfile__open(&of[nof++], outdir, "layout") ||
 	    manifest__write(&m, of[nof - 1].f) ||
+	    (timing__mark("write layout"), 0) ||
 	    outfile__open(&of[nof++], outdir, "bindings.rs") ||
 	    rust__write(&cm, of[nof - 1].f) ||
+	    (timing__mark("write bindings.rs"), 0) ||
 	    outfile__open(&of[nof++], outdir, "layout.h") ||
 	    c__write_layout(&m, of[nof - 1].f)) {
 		fail("%s: cannot write %s", outdir, of[nof - 1].name);
@@ -252,6 +257,7 @@ static int cmd_gen(int argc, char **argv)
 		goto out;
 	}
 	ret = outfiles__commit(of, nof);
+	timing__mark("write rest");
 	if (!ret)
 		gen__summary(&m, arch, cm.kernel, outdir);
 out:

@@ -7,6 +7,7 @@
 
 #include "clang_internal.h"
 #include "source.h"
+#include "timing.h"
 
 struct tslot {
 	char *usr;
@@ -560,10 +561,13 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		ret = -EIO;
 		goto out;
 	}
+	timing__mark("start");
 	ret = clang__parse(idx, &a, "#include <linux/kvm.h>\n", true, &tu, err, errlen);
 	if (ret)
 		goto out;
+	timing__mark("parse");
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &L);
+	timing__mark("types");
 	ret = L.ret;
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", cm->source, ret == -ENOMEM ? "out of memory" :
@@ -571,6 +575,7 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		goto out;
 	}
 	ret = clang__load_macros(cm, idx, tu, &a, err, errlen);
+	timing__mark("macros");
 out:
 	if (tu)
 		clang_disposeTranslationUnit(tu);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "clang_internal.h"
+#include "timing.h"
 
 #define EVAL_PREFIX "kvmgate__v"
 
@@ -231,6 +232,52 @@ static char *macro__ioctl_arg(const struct mset *ms, const struct mdef *d)
 	return arg;
 }
 
+/* A macro whose body is one integer literal gets its value and C type (C11 6.4.4.1: the first
+ * of int, unsigned int, long, unsigned long, long long, unsigned long long that fits, unsigned
+ * ones only for hex/octal or a U suffix) without the compiler; the static assertions of the
+ * compiler test check every such value against gcc. Returns false for anything else. */
+static bool literal__eval(const struct mdef *d, int64_t *value, bool *is_unsigned)
+{
+	const char *t = d->ntoks == 1 ? d->toks[0] :
+			d->ntoks == 3 && !strcmp(d->toks[0], "(") && !strcmp(d->toks[2], ")") ?
+			d->toks[1] : NULL;
+	unsigned long long v;
+	bool dec, u = false;
+	int l = 0;
+	char *end;
+
+	if (!t || t[0] < '0' || t[0] > '9')
+		return false;
+	dec = t[0] != '0' || !t[1] || (t[1] != 'x' && t[1] != 'X' && (t[1] < '0' || t[1] > '7'));
+	errno = 0;
+	v = strtoull(t, &end, 0);
+	if (errno)
+		return false;
+	for (; *end; end++) {
+		if ((*end == 'u' || *end == 'U') && !u)
+			u = true;
+		else if ((*end == 'l' || *end == 'L') && l < 2)
+			l++;
+		else
+			return false;	/* a float, a binary literal, a bad suffix: the compiler's job */
+	}
+	if (t[0] == '0' && t[1] && !dec && end == t + 1)
+		return false;
+	/* LP64 (x86_64 and arm64): int 32 bits, long and long long 64 */
+	if (l == 0 && !u && v <= 0x7fffffffull)
+		*is_unsigned = false;
+	else if (l == 0 && (u || !dec) && v <= 0xffffffffull)
+		*is_unsigned = true;
+	else if (!u && v <= 0x7fffffffffffffffull)
+		*is_unsigned = false;
+	else if (u || !dec)
+		*is_unsigned = true;
+	else
+		return false;	/* a decimal literal too large for long long: let the compiler say */
+	*value = (int64_t)v;
+	return true;
+}
+
 struct eval_ctx {
 	struct cmodel *cm;
 	size_t base;	/* index of the first macro of this run in cm->macros */
@@ -367,6 +414,10 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 			ret = -ENOMEM;
 			goto out_nomem;
 		}
+		if (!m->arg && literal__eval(&ms.d[i], &m->value, &m->is_unsigned)) {
+			fprintf(mf, "\n");	/* keep macro i on line i + 2 */
+			continue;
+		}
 		/* +0: integer promotion, so that the type says the signedness C gives it */
 		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", m->name,
 			i, m->name);
@@ -375,9 +426,11 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		ret = -ENOMEM;
 		goto out_nomem;
 	}
+	timing__mark("macros: collect");
 	ret = clang__parse(idx, a, src, false, &etu, err, errlen);
 	if (ret)
 		goto out;
+	timing__mark("macros: parse");
 	ret = eval__diagnostics(cm, ec.base, ms.n, etu, err, errlen);
 	if (ret)
 		goto out;
