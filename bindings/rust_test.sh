@@ -54,6 +54,9 @@ run_bindgen() {
 	arm64:)
 		set -- /usr/aarch64-linux-gnu/include/linux/kvm.h $flags -- \
 			--target=aarch64-linux-gnu -nostdinc -I/usr/aarch64-linux-gnu/include ;;
+	arm64:*)
+		set -- "$hdr/include/linux/kvm.h" $flags -- --target=aarch64-linux-gnu -nostdinc \
+			-I"$hdr/include" ;;
 	*)
 		set -- "$hdr/include/linux/kvm.h" $flags -- -nostdinc -I"$hdr/include" ;;
 	esac
@@ -102,11 +105,25 @@ check_items() {
 	fi
 }
 
-# The differential test for one arch of the installed headers.
+# The headers_install tree of a kernel version that dwarf/kernel-headers.sh caches. kyua gives
+# each test a HOME of its own, so the default cache is under the user's real home.
+headers_tree() {
+	version=$1 arch=$2
+	cache=${KVMGATE_CACHE:-$(getent passwd "$(id -u)" | cut -d: -f6)/.cache/kvmgate}
+	cache=$(atf_config_get kvmgate_cache "$cache")
+	echo "$cache/headers/$version/$arch"
+}
+
+# The differential test for one arch of the installed headers, or of HDR (a headers tree).
 differential() {
-	arch=$1
-	run_bindgen "$arch" "" bg.rs
-	atf_check -s exit:0 -e ignore "$(kg)" gen --arch "$arch" --no-dwarf -o g
+	arch=$1 hdr=${2:-}
+	run_bindgen "$arch" "$hdr" bg.rs
+	if [ -n "$hdr" ]; then
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch "$arch" --headers "$hdr" \
+			--no-dwarf -o g
+	else
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch "$arch" --no-dwarf -o g
+	fi
 	check_items bg.rs g/bindings.rs
 
 	# bindgen's file against ours: nothing incompatible (known bindgen bugs allowed)
@@ -156,6 +173,35 @@ bindgen_diff_arm64_head() {
 }
 bindgen_diff_arm64_body() {
 	differential arm64
+}
+
+differential_612() {
+	hdr=$(headers_tree 6.12 "$1")
+	[ -e "$hdr/include/linux/kvm.h" ] ||
+		atf_skip "no 6.12 headers tree at $hdr (dwarf/kernel-headers.sh 6.12 $1 builds it)"
+	differential "$1" "$hdr"
+}
+
+atf_test_case bindgen_diff_612_x86_64
+bindgen_diff_612_x86_64_head() {
+	atf_set descr 'x86_64, Linux 6.12 headers: our bindings.rs has every item of bindgen 0.60.1, same layouts'
+	atf_set require.progs 'bindgen'
+	atf_set require.files '/usr/lib/llvm-14/lib/libclang.so.1'
+	atf_set timeout 120
+}
+bindgen_diff_612_x86_64_body() {
+	differential_612 x86_64
+}
+
+atf_test_case bindgen_diff_612_arm64
+bindgen_diff_612_arm64_head() {
+	atf_set descr 'arm64, Linux 6.12 headers: our bindings.rs has every item of bindgen 0.60.1, same layouts'
+	atf_set require.progs 'bindgen'
+	atf_set require.files '/usr/lib/llvm-14/lib/libclang.so.1'
+	atf_set timeout 120
+}
+bindgen_diff_612_arm64_body() {
+	differential_612 arm64
 }
 
 atf_test_case bindgen_demo_identical
@@ -328,6 +374,8 @@ bad_corrupted_body() {
 atf_init_test_cases() {
 	atf_add_test_case bindgen_diff_x86_64
 	atf_add_test_case bindgen_diff_arm64
+	atf_add_test_case bindgen_diff_612_x86_64
+	atf_add_test_case bindgen_diff_612_arm64
 	atf_add_test_case bindgen_demo_identical
 	atf_add_test_case rustc_layout_tests
 	atf_add_test_case gen_deterministic
