@@ -22,6 +22,8 @@ $(VM_SYSROOT_arm64)/.unpacked: vmimages/fetch-debs.sh vmimages/apt-arch.sh
 	$(Q)touch $@
 
 # Per arch: the guest's KVM check, its image, and the host test program that reports its cases.
+# The test programs are shell scripts with this build's paths filled in, rewritten only when those
+# change (so B=... and KVMGATE_CACHE=... take effect).
 define vmimages_rules
 $(B)/guest/$(1)/kvmcheck: vmimages/kvmcheck.c
 	@mkdir -p $$(dir $$@)
@@ -31,9 +33,10 @@ $(B)/guest/$(1)/kvmcheck: vmimages/kvmcheck.c
 $(B)/vmimages/$(1)/image.env: $(GUEST_PROGS_$(1)) $(B)/guest/$(1)/kvmcheck $(VM_SCRIPTS)
 	$$(Q)sh vmimages/build-image.sh $(1) $(B)/vmimages/$(1) $(B)/guest/$(1)
 
-vmimages/guest_$(1)_test: vmimages/guest_test.sh vmimages/build.mk conformance/build.mk
+vmimages/guest_$(1)_test: vmimages/guest_test.sh FORCE
 	$$(Q)sed -e 's|@ARCH@|$(1)|g' -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' \
-		-e 's|@PROGS@|$(CONFORMANCE_PROGS)|g' $$< > $$@ && chmod +x $$@
+		-e 's|@CACHE@|$(VM_CACHE)|g' -e 's|@PROGS@|$(CONFORMANCE_PROGS)|g' $$< > $$@.tmp
+	$$(Q)chmod +x $$@.tmp && if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
 endef
 $(foreach a,$(VM_ARCHES),$(eval $(call vmimages_rules,$(a))))
 
@@ -42,8 +45,10 @@ VM_TESTS := $(foreach a,$(VM_ARCHES),vmimages/guest_$(a)_test) vmimages/failure_
 TEST_PROGS += $(VM_TESTS)
 ALL_TARGETS += $(VM_TESTS)
 
-vmimages/failure_test: vmimages/failure_test.sh vmimages/build.mk
-	$(Q)sed -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' $< > $@ && chmod +x $@
+vmimages/failure_test: vmimages/failure_test.sh FORCE
+	$(Q)sed -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' -e 's|@CACHE@|$(VM_CACHE)|g' \
+		$< > $@.tmp
+	$(Q)chmod +x $@.tmp && if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 .PHONY: vmimages vmimages-run vmimages-bench
 vmimages: $(VM_IMAGES)

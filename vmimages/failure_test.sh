@@ -1,11 +1,13 @@
 #! /usr/bin/env atf-sh
-# vmimages/failure_test.sh - template of vmimages/failure_test (build.mk fills in @TOP@ and @B@):
+# vmimages/failure_test.sh - template of vmimages/failure_test (build.mk fills in @TOP@, @B@ and @CACHE@):
 # the failure paths of the guests. A guest whose init exits early, one that hangs (the timeout
 # fires), one that loses /dev/kvm: each boot is reported as failed, and the per-arch test program
 # then fails the guest's cases with the reason and the console excerpt. A missing kernel package
 # is a clear error naming it.
 TOP=@TOP@
 B=@B@
+# kyua gives each test case its own HOME: the cache is the one the build used.
+export KVMGATE_CACHE=${KVMGATE_CACHE:-@CACHE@}
 
 # boot_faulty ARCH FAULT [TIMEOUT]: boot the ARCH image with a fault injected into its init;
 # results in ./res. The boot must be reported as failed (exit 1).

@@ -1,6 +1,6 @@
 #! /usr/bin/env atf-sh
 # vmimages/guest_test.sh - template of vmimages/guest_<arch>_test (build.mk fills in @ARCH@, @TOP@,
-# @B@ and @PROGS@): the conformance suite as run inside the @ARCH@ guest, one host test case per
+# @B@, @CACHE@ and @PROGS@): the conformance suite as run inside the @ARCH@ guest, one host test case per
 # guest test case, named <program>__<case>. The case list is the conformance programs' own (listed
 # natively, which needs no /dev/kvm). The guest boots once: `make check` boots it before kyua runs
 # (make vmimages-run); otherwise the first case boots it, under a lock, and the others read its
@@ -10,6 +10,8 @@ ARCH=@ARCH@
 TOP=@TOP@
 B=@B@
 PROGS="@PROGS@"
+# kyua gives each test case its own HOME: the cache is the one the build used.
+export KVMGATE_CACHE=${KVMGATE_CACHE:-@CACHE@}
 IMG=$B/vmimages/$ARCH
 RES=${KVMGATE_GUEST_RESULTS:-$IMG/results}
 
