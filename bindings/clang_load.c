@@ -235,6 +235,20 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		c = def;
 	k = clang_getCursorKind(c);
 	usr = cx_strdup(clang_getCursorUSR(c));
+	if (usr && *usr && clang_Cursor_isAnonymous(c)) {
+		/* anonymous aggregates from one macro (two __DECLARE_FLEX_ARRAY in a struct) share
+		 * their spelling location, hence their USR: tell them apart by where they expand */
+		CXSourceLocation loc = clang_getCursorLocation(c);
+		unsigned off;
+		char *u;
+		CXFile f;
+
+		clang_getExpansionLocation(loc, &f, NULL, NULL, &off);
+		if (asprintf(&u, "%s@%u", usr, off) < 0)
+			u = NULL;
+		free(usr);
+		usr = u;
+	}
 	if (!usr || !*usr) {
 		/* no USR (should not happen for C declarations): key by location */
 		CXSourceLocation loc = clang_getCursorLocation(c);
