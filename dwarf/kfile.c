@@ -416,3 +416,76 @@ void kfile__close(struct kfile *k)
 		k->tmpdir = NULL;
 	}
 }
+
+/* Read the BTF blob of k (raw file, carved file, or the .BTF section of an ELF). */
+static int kfile__read_btf(const struct kfile *k, unsigned char **buf, size_t *len)
+{
+	uint64_t off = k->kind == KFILE_ELF ? k->elf.btf_off : 0, size;
+	struct stat st;
+	int fd = open(k->path, O_RDONLY | O_CLOEXEC), rc = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rc = -errno;
+		goto out;
+	}
+	size = k->kind == KFILE_ELF ? k->elf.btf_size : (uint64_t)st.st_size;
+	if (size < BTF_HDR_MIN || size > (1u << 30)) {
+		rc = -EINVAL;
+		goto out;
+	}
+	*buf = malloc(size);
+	if (!*buf) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* sysfs hands out a blob in pieces */
+	for (uint64_t got = 0; got < size; got += (uint64_t)n) {
+		n = pread(fd, *buf + got, size - got, (off_t)(off + got));
+		if (n <= 0) {
+			free(*buf);
+			*buf = NULL;
+			rc = n < 0 ? -errno : -EINVAL;
+			goto out;
+		}
+	}
+	*len = size;
+out:
+	close(fd);
+	return rc;
+}
+
+int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, size_t n,
+			    bool *absent)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	uint64_t hdr, soff, slen;
+	int rc = kfile__read_btf(k, &buf, &len);
+
+	if (rc)
+		return rc;
+	hdr = le32(buf + 4);
+	soff = hdr + le32(buf + 16);
+	slen = le32(buf + 20);
+	if (btf__claimed_size(buf, len) == 0 || soff + slen > len) {
+		free(buf);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* "\0name\0": the name as a whole string of the string section */
+		size_t nl = strlen(names[i]);
+		const unsigned char *s = buf + soff, *end = s + slen, *p = s;
+		bool found = false;
+
+		while (!found && (p = memmem(p, (size_t)(end - p), names[i], nl)) != NULL) {
+			found = (p == s || p[-1] == '\0') && p + nl < end && p[nl] == '\0';
+			p++;
+		}
+		absent[i] = !found;
+	}
+	free(buf);
+	return 0;
+}

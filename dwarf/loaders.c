@@ -99,6 +99,34 @@ static int names__from_marker(const char *marker, char **names, struct type_name
 	return *names ? names__split(*names, t, n) : -ENOMEM;
 }
 
+/* Drop the names that no string of the BTF (nor of its base) spells: the types the kernel
+ * surely lacks, which would each cost pahole 1.24 a run (it stops -C at a missing name). A BTF
+ * whose strings cannot be read keeps every name (pahole then decides). */
+static void types__drop_absent(const struct kfile *k, const struct kfile *base,
+			       struct type_name *t, size_t *n)
+{
+	const char **names = calloc(*n + 1, sizeof(*names));
+	bool *absent = calloc(*n + 1, sizeof(*absent));
+	bool *absent_base = calloc(*n + 1, sizeof(*absent_base));
+	size_t w = 0;
+
+	if (!names || !absent || !absent_base)
+		goto out;
+	for (size_t i = 0; i < *n; i++)
+		names[i] = t[i].name;
+	if (kfile__btf_strings_lack(k, names, *n, absent) ||
+	    (base && kfile__btf_strings_lack(base, names, *n, absent_base)))
+		goto out;
+	for (size_t i = 0; i < *n; i++)
+		if (!absent[i] || (base && !absent_base[i]))
+			t[w++] = t[i];
+	*n = w;
+out:
+	free(names);
+	free(absent);
+	free(absent_base);
+}
+
 struct load_ctx {
 	const char *fmt;		/* "btf" or "dwarf" */
 	bool probe;			/* a probe object: meta and type list from its marker */
@@ -187,8 +215,13 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 		rc = names__from_marker(marker, &names, &types, &ntypes);
 	if (rc)
 		goto out;
-	rc = pahole__load_types(m, k.path, c->fmt, basearg, types, ntypes, !c->probe,
-				o ? o->warnings : NULL, err, errlen);
+	if (types && strcmp(c->fmt, "btf") == 0)
+		types__drop_absent(&k, basearg ? &base : NULL, types, &ntypes);
+	/* BTF: the names left are (nearly) all there, -C runs; DWARF of a kernel object: one run
+	 * over every struct and union */
+	rc = pahole__load_types(m, k.path, c->fmt, basearg, types, ntypes,
+				!c->probe && strcmp(c->fmt, "dwarf") == 0, o ? o->warnings : NULL,
+				err, errlen);
 	if (rc) {
 		/* name the file the user gave, not a carved temporary */
 		char msg[ERRBUF_SIZE];

@@ -96,6 +96,10 @@ struct kfile {
  * = "PATH: what" (-ENOENT, -EINVAL for not an ELF / truncated BTF / no .BTF / no DWARF). */
 int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, size_t errlen);
 void kfile__close(struct kfile *k);
+/* absent[i] = names[i] is not a string of k's BTF string section (then no type has that name;
+ * split BTF may also name types with its base's strings). 0 or -errno. */
+int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, size_t n,
+			    bool *absent);
 
 /* Remove a directory tree made by mkdtemp (files only one level deep). */
 void tmpdir__remove(char *dir);

@@ -39,6 +39,7 @@ struct parser {
 	bool in_enum;
 	int skip_depth;		/* > 0: inside a type that is not wanted */
 	const char *const *wanted;	/* sorted bare names; NULL = every type */
+	const struct manifest *m;	/* types of earlier runs */
 	size_t nwanted;
 	unsigned line;
 	char *err;
@@ -546,8 +547,11 @@ static uint64_t node__align(struct parser *p, struct pnode *n)
 
 		if (strchr(n->type, '*'))
 			a = 8;
-		else if (strncmp(n->type, "struct ", 7) == 0 || strncmp(n->type, "union ", 6) == 0)
+		else if (strncmp(n->type, "struct ", 7) == 0 || strncmp(n->type, "union ", 6) == 0) {
 			a = type__align(p, n->type);
+			if (!a && elem)
+				a = pow2__fit(elem);	/* an aggregate of unknown members */
+		}
 		else if (!(a = builtin__align(n->type)))
 			a = type__align(p, n->type);	/* a typedef printed as a type of its own */
 		if (!a && elem)
@@ -560,9 +564,13 @@ static uint64_t node__align(struct parser *p, struct pnode *n)
 	return a;
 }
 
-/* The alignment of a top-level type of this output; unknown types and cycles give 0. */
+/* The alignment of a top-level type of this output, or of a type record already in the
+ * manifest (an earlier pahole run); unknown types and cycles give 0. */
 static uint64_t type__align(struct parser *p, const char *name)
 {
+	for (size_t i = 0; p->m && i < p->m->nrecs; i++)
+		if (p->m->recs[i].kind == MREC_TYPE && strcmp(p->m->recs[i].key, name) == 0)
+			return p->m->recs[i].align;
 	for (size_t i = 0; i < p->ntypes; i++) {
 		struct pnode *t = &p->types[i];
 
@@ -640,7 +648,8 @@ static int node__emit(struct manifest *m, const char *owner, const struct pnode 
 int pahole__parse(const char *text, struct manifest *m, const char *const *wanted,
 		  size_t nwanted, char *err, size_t errlen)
 {
-	struct parser p = { .err = err, .errlen = errlen, .wanted = wanted, .nwanted = nwanted };
+	struct parser p = { .err = err, .errlen = errlen, .wanted = wanted, .nwanted = nwanted,
+			    .m = m };
 	char *copy = strdup(text), *line, *next;
 	int rc = 0;
 

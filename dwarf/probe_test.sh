@@ -73,7 +73,6 @@ v6_12_x86_64_head() {
 }
 v6_12_x86_64_body() {
 	headers_tree 6.12 x86_64
-	atf_expect_fail "bindings: the libclang view drops the second __DECLARE_FLEX_ARRAY of kvm_nested_state.data (data.__empty_svm, data.svm)"
 	same_views x86_64 "$TREE"
 }
 
