@@ -3,8 +3,8 @@
  * bindgen does not use clang's bit offsets inside a unit: it lays the run out again from bit 0
  * (a bitfield that would straddle its type's alignment boundary moves to the next boundary), sizes
  * the unit to the bytes used, and aligns it by the widest bitfield (in bits, rounded up to a power
- * of two bytes). The accessors' `get(OFFSETusize, WIDTHu8)` use these offsets, so the writer and the
- * reader must agree with bindgen here.
+ * of two bytes). The accessors' `get(OFFSETusize, WIDTHu8)` use these offsets, so the writer
+ * and the reader must agree with bindgen here.
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -844,17 +844,73 @@ static const char *macro__rust_type(int64_t v)
 	return v <= (int64_t)UINT32_MAX ? "u32" : "u64";
 }
 
+static size_t str__hash(const char *s, size_t cap)
+{
+	size_t h = 5381;
+
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h & (cap - 1);
+}
+
+/* 1 when name was added, 0 when it was there, -ENOMEM (names are not copied). */
+static int names__add(struct ptrset *s, const char *name)
+{
+	size_t i;
+
+	if ((s->n + 1) * 2 > s->cap) {
+		struct ptrset bigger = { .cap = s->cap ? s->cap * 2 : 1024 };
+
+		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
+		if (!bigger.v)
+			return -ENOMEM;
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i])
+				names__add(&bigger, (const char *)s->v[i]);
+		free(s->v);
+		*s = bigger;
+	}
+	for (i = str__hash(name, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
+		if (!strcmp((const char *)s->v[i], name))
+			return 0;
+	s->v[i] = name;
+	s->n++;
+	return 1;
+}
+
+/* Every integer macro, in definition order. A name defined twice, or that an anonymous enum's
+ * constant already takes (`#define X X`), is written once: Rust rejects a second definition. */
 static void rw__macros(struct rw *w)
 {
-	for (size_t i = 0; i < w->cm->nmacros; i++) {
+	struct ptrset names = { 0 };
+
+	for (size_t i = 0; i < w->cm->ntypes; i++) {
+		const struct ctype *t = w->cm->types[i];
+
+		if (t->kind == CT_TYPEDEF && t->target && !t->target->name)
+			continue;
+		if (t->kind != CT_ENUM || t->name)
+			continue;
+		for (size_t j = 0; j < t->nenumerators; j++)
+			if (names__add(&names, t->enumerators[j].name) < 0)
+				w->err = -ENOMEM;
+	}
+	for (size_t i = 0; i < w->cm->nmacros && !w->err; i++) {
 		const struct cmacro *mc = &w->cm->macros[i];
 		char val[32];
+		int r;
 
 		if (mc->kind != CM_INT)
+			continue;
+		r = names__add(&names, mc->name);
+		if (r < 0)
+			w->err = r;
+		if (r <= 0)
 			continue;
 		snprintf(val, sizeof(val), "%" PRId64, mc->value);
 		fmt__const(w->out, mc->name, macro__rust_type(mc->value), val);
 	}
+	ptrset__fini(&names);
 }
 
 static void rw__extras(struct rw *w)
@@ -893,6 +949,19 @@ static void rw__extras(struct rw *w)
 			fputc(*p == '\n' || *p == '\r' ? ' ' : *p, w->out);
 		fputc('\n', w->out);
 	}
+}
+
+/* The first line, with what the file is for (read back by rust_read.c when dumping it). */
+static void rw__banner(struct rw *w)
+{
+	const char *kernel = w->cm->kernel;
+
+	fputs(RUST_BANNER, w->out);
+	if (w->cm->arch)
+		fprintf(w->out, ": %s", w->cm->arch);
+	if (kernel && !strstr(kernel, "*/") && !strchr(kernel, '\n'))
+		fprintf(w->out, ", kernel %s", kernel);
+	fputs(" */\n\n", w->out);
 }
 
 /* Walk everything once to learn which helper types are needed (they come first). */
@@ -948,7 +1017,7 @@ int rust__write(const struct cmodel *cm, FILE *out)
 	if (w.err)
 		goto out;
 
-	fputs(RUST_BANNER "\n\n", out);
+	rw__banner(&w);
 	if (w.need_bfunit)
 		fputs(rust__helper_bitfield_unit, out);
 	if (w.need_incomplete)
