@@ -98,6 +98,27 @@ dump_module_needs_base_body() {
 		atf_fail "kvm_run.immediate_exit not read from kvm.ko"
 }
 
+atf_test_case dwarf_object
+dwarf_object_head() {
+	atf_set descr 'DWARF of an object built with debug info (as a -dbg vmlinux or module): its types compared, the rest not in kernel'
+	atf_set require.progs 'gcc pahole'
+}
+dwarf_object_body() {
+	printf '#include <linux/kvm.h>\nstruct kvm_run run;\nstruct kvm_regs regs;\n' > obj.c
+	atf_check -s exit:0 gcc -g -c -o obj.o obj.c
+	layout_of x86_64 > layout || atf_fail "dump of the installed headers failed"
+	atf_check -s exit:0 -o save:report -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout obj.o
+	check_report report
+	grep -q 'struct kvm_regs: not in kernel' report && atf_fail "struct kvm_regs not read from the DWARF"
+	# the same object with the kernel's rename: allowed, with its reason
+	atf_check -s exit:0 gcc -g -Dimmediate_exit=immediate_exit__unsafe -c -o obj2.o obj.c
+	atf_check -s exit:0 -o save:report2 -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout obj2.o
+	atf_check -s exit:0 -o ignore grep '^allowed .*kvm_run.immediate_exit: missing.*HINT_UNSAFE_IN_KVM' report2
+	# and without the allow file the rename is incompatible
+	atf_check -s exit:1 -o save:report3 -e ignore "$(kg)" diff layout obj2.o
+	atf_check -s exit:0 -o ignore grep '^incompatible .*kvm_run.immediate_exit: missing' report3
+}
+
 atf_test_case live_btf_fast
 live_btf_fast_head() {
 	atf_set descr 'The dump of the running kernel BTF for a whole manifest takes well under a second'
@@ -119,5 +140,6 @@ atf_init_test_cases() {
 	atf_add_test_case debian61_x86_64
 	atf_add_test_case debian61_arm64
 	atf_add_test_case dump_module_needs_base
+	atf_add_test_case dwarf_object
 	atf_add_test_case live_btf_fast
 }
