@@ -99,6 +99,98 @@ void fmt__put(FILE *out, struct sbuf *sb)
 	sbuf__fini(sb);
 }
 
+/* A Rust string literal's body: what proc_macro2 escapes (quotes, backslashes, control). */
+static void fmt__str_body(FILE *out, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '\r')
+			fputs("\\r", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\u{%x}", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static bool line__blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+void fmt__doc(FILE *out, unsigned indent, const char *raw)
+{
+	size_t len = strlen(raw), nlines = 0, cap = 0;
+	struct { const char *s; size_t n; } *lines = NULL, *grown;
+	const char *p, *end;
+	bool multi = len >= 2 && raw[0] == '/' && raw[1] == '*';
+
+	/* block comment: markers off both ends (`/` then `*` at the end, `/` at the start) */
+	p = raw;
+	end = raw + len;
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	if (multi) {
+		while (p < end && *p == '/')
+			p++;
+		while (end > p && end[-1] == '/')
+			end--;
+		while (end > p && end[-1] == '*')
+			end--;
+	}
+	while (p <= end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p)), *ls = p, *le = nl ? nl : end;
+
+		while (ls < le && (*ls == ' ' || *ls == '\t' || *ls == '\r'))
+			ls++;
+		while (le > ls && (le[-1] == ' ' || le[-1] == '\t' || le[-1] == '\r'))
+			le--;
+		if (multi) {
+			while (ls < le && *ls == '*')
+				ls++;
+			while (ls < le && *ls == '!')
+				ls++;
+		} else {
+			while (ls < le && *ls == '/')	/* `///` lines: every line kept */
+				ls++;
+		}
+		if (nlines || !multi || !line__blank(ls, (size_t)(le - ls))) {
+			if (nlines == cap) {
+				cap = cap ? cap * 2 : 16;
+				grown = realloc(lines, cap * sizeof(*lines));
+				if (!grown) {
+					free(lines);
+					return;
+				}
+				lines = grown;
+			}
+			lines[nlines].s = ls;
+			lines[nlines].n = (size_t)(le - ls);
+			nlines++;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (multi && nlines && (line__blank(lines[nlines - 1].s, lines[nlines - 1].n) ||
+				(lines[nlines - 1].n == 1 && lines[nlines - 1].s[0] == '/')))
+		nlines--;
+	for (size_t i = 0; i < nlines; i++) {
+		fprintf(out, "%*s#[doc = \"", (int)indent, "");
+		fmt__str_body(out, lines[i].s, lines[i].n);
+		fputs("\"]\n", out);
+	}
+	free(lines);
+}
+
 void fmt__field(FILE *out, const char *name, const char *type)
 {
 	fprintf(out, "    pub %s: %s,\n", name, type);

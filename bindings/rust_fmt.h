@@ -28,6 +28,9 @@ void sbuf__fini(struct sbuf *sb);
 /* Write the contents to out and reset. */
 void fmt__put(FILE *out, struct sbuf *sb);
 
+/* A raw C doc comment as bindgen 0.60 writes it: one `#[doc = "line"]` a line, comment markers
+ * and leading `*` stripped, at `indent` columns. */
+void fmt__doc(FILE *out, unsigned indent, const char *raw);
 /* `    pub NAME: TYPE,` */
 void fmt__field(FILE *out, const char *name, const char *type);
 /* `pub const NAME: TYPE = VALUE;` */
