@@ -231,6 +231,7 @@ bindgen_demo_identical_body() {
 atf_test_case rustc_layout_tests
 rustc_layout_tests_head() {
 	atf_set descr 'Our bindings.rs compiles as a library test (edition 2018, Debian rustc 1.63) and its layout tests pass (x86_64 host; the arm64 file too)'
+	atf_set require.progs 'rustc'
 	atf_set timeout 300
 }
 rustc_layout_tests_body() {
