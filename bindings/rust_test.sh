@@ -305,10 +305,10 @@ dump_equals_layout_body() {
 
 atf_test_case read_bindgen_forms
 read_bindgen_forms_head() {
-	atf_set descr 'bindgen 0.59 (null-pointer offsets), 0.60 (MaybeUninit) and 0.69 (const offset_of!) layout assertions read the same'
+	atf_set descr 'bindgen 0.59 (null-pointer offsets), 0.60 (MaybeUninit per field), 0.64 (one UNINIT, repr(transparent) helpers, cfg_attr) and 0.69 (const offset_of!) layout assertions read the same'
 }
 read_bindgen_forms_body() {
-	for v in 059 060 069; do
+	for v in 059 060 064 069; do
 		atf_check -s exit:0 -o save:d$v "$(kg)" dump "$(testdata)/demo_bindgen$v.rs"
 		grep -v '^meta' d$v > n$v
 		atf_check -s exit:0 diff "$(testdata)/demo.expected" n$v
