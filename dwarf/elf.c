@@ -85,6 +85,8 @@ int elf__inspect(int fd, const char *path, struct elf_info *info, char *err, siz
 			info->has_debug_info = sh[i].sh_type != SHT_NOBITS;
 		} else if (strcmp(n, ".modinfo") == 0) {
 			info->has_modinfo = true;
+			info->modinfo_off = sh[i].sh_offset;
+			info->modinfo_size = sh[i].sh_size;
 		} else if (strcmp(n, PROBE_SECTION) == 0) {
 			info->has_probe = true;
 			info->probe_off = sh[i].sh_offset;

@@ -489,3 +489,61 @@ int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, siz
 	free(buf);
 	return 0;
 }
+
+bool kfile__is_image(const char *path, const unsigned char *head, size_t len)
+{
+	const char *b = strrchr(path, '/');
+
+	b = b ? b + 1 : path;
+	if ((len > 0x206 && memcmp(head + 0x202, "HdrS", 4) == 0) ||
+	    (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0))
+		return true;
+	return compression__tool(head, len) &&
+	       (strstr(b, "vmlinu") || strstr(b, "Image") || strstr(b, "bzImage"));
+}
+
+/* The first token of a NUL- or blank-terminated string, malloc'd. */
+static char *token__dup(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n] && s[n] != ' ' && s[n] != '\n')
+		n++;
+	return n ? strndup(s, n) : NULL;
+}
+
+char *kfile__release(const char *path, const struct elf_info *e)
+{
+	unsigned char buf[4096];
+	char *r = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	if (e && e->is_elf && e->has_modinfo && e->modinfo_size < (1u << 20)) {
+		/* .modinfo: "key=value\0" strings; "vermagic=6.1.0-56-amd64 SMP ..." */
+		char *mi = malloc(e->modinfo_size + 1);
+
+		if (mi && pread(fd, mi, e->modinfo_size, (off_t)e->modinfo_off) ==
+			  (ssize_t)e->modinfo_size) {
+			mi[e->modinfo_size] = '\0';
+			for (size_t i = 0; i < e->modinfo_size && !r; i += strlen(mi + i) + 1)
+				if (strncmp(mi + i, "vermagic=", 9) == 0)
+					r = token__dup(mi + i + 9, e->modinfo_size - i - 9);
+		}
+		free(mi);
+	} else if ((n = pread(fd, buf, sizeof(buf), 0)) > 0x210 &&
+		   memcmp(buf + 0x202, "HdrS", 4) == 0) {
+		/* x86 boot protocol: kernel_version at 0x20e, an offset from 0x200 */
+		size_t off = 0x200 + (size_t)(buf[0x20e] | buf[0x20f] << 8);
+		char v[128];
+
+		if (pread(fd, v, sizeof(v) - 1, (off_t)off) > 0) {
+			v[sizeof(v) - 1] = '\0';
+			r = token__dup(v, sizeof(v) - 1);
+		}
+	}
+	close(fd);
+	return r;
+}

@@ -149,14 +149,16 @@ static int meta__add(struct manifest *m, const char *arch, const char *kernel, c
 
 /* The kernel label when none is given: the release of a running kernel for sysfs BTF, else the
  * file's name. */
-static char *kernel__label(const char *path)
+static char *kernel__label(const char *path, const struct kfile *k)
 {
 	struct utsname u;
 	const char *b = strrchr(path, '/');
+	char *r;
 
 	if (strncmp(path, "/sys/kernel/btf/", 16) == 0 && uname(&u) == 0)
 		return strdup(u.release);
-	return strdup(b ? b + 1 : path);
+	r = kfile__release(path, k->kind == KFILE_ELF ? &k->elf : NULL);
+	return r ? r : strdup(b ? b + 1 : path);
 }
 
 static int debuginfo__load(struct manifest *m, const char *path, const struct source_opts *o,
@@ -237,7 +239,7 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 	arch = marker ? marker__get(marker, "arch") : NULL;
 	kernel = marker ? marker__get(marker, "kernel") : NULL;
 	if (!kernel)
-		kernel = o && o->kernel ? strdup(o->kernel) : kernel__label(path);
+		kernel = o && o->kernel ? strdup(o->kernel) : kernel__label(path, &k);
 	if (marker) {
 		/* the probe lives in a temporary directory: name what it was built from */
 		char *h = marker__get(marker, "headers");
@@ -277,9 +279,12 @@ static bool btf__probe(const char *path)
 		yes = true;
 	else if (elf__inspect(fd, path, &e, err, sizeof(err)) == 0 && e.is_elf)
 		yes = e.has_btf && !e.has_probe;
-	else if (n >= 4 && !e.is_elf)
-		/* a kernel image (bzImage, Image, compressed vmlinuz): by its name */
-		yes = strstr(path, "vmlinuz") || strstr(path, "bzImage") || strstr(path, "Image");
+	else if (n >= 4 && !e.is_elf) {
+		unsigned char head[4096];
+		ssize_t hn = pread(fd, head, sizeof(head), 0);
+
+		yes = hn > 0 && kfile__is_image(path, head, (size_t)hn);
+	}
 	close(fd);
 	return yes;
 }

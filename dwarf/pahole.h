@@ -67,6 +67,7 @@ struct elf_info {
 	bool has_btf, has_debug_info, has_modinfo, has_probe;
 	uint64_t probe_off, probe_size;	/* file range of PROBE_SECTION */
 	uint64_t btf_off, btf_size;
+	uint64_t modinfo_off, modinfo_size;
 };
 /* Read the ELF header and section names of fd. 0 (info->is_elf false for a non-ELF file) or
  * -errno; a truncated or malformed ELF is -EINVAL with err. */
@@ -96,6 +97,12 @@ struct kfile {
  * = "PATH: what" (-ENOENT, -EINVAL for not an ELF / truncated BTF / no .BTF / no DWARF). */
 int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, size_t errlen);
 void kfile__close(struct kfile *k);
+/* The kernel release a kernel file names ("6.1.0-56-amd64": a module's vermagic, a bzImage's
+ * version string), malloc'd; NULL when it names none. */
+char *kfile__release(const char *path, const struct elf_info *e);
+/* True when the start of a file looks like a kernel image (bzImage, arm64 Image) or, for a file
+ * named like one (vmlinuz, Image), a compressed stream. */
+bool kfile__is_image(const char *path, const unsigned char *head, size_t len);
 /* absent[i] = names[i] is not a string of k's BTF string section (then no type has that name;
  * split BTF may also name types with its base's strings). 0 or -errno. */
 int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, size_t n,

@@ -23,6 +23,7 @@ struct pnode {
 	uint64_t storage;	/* bytes of a bitfield's declared type */
 	uint64_t attr_align;	/* __aligned__(N) on the member or aggregate */
 	bool is_aggr, is_union, is_enum, packed;
+	bool anon_enum;		/* "enum { ... } member;": enumerators skipped, a scalar field */
 	bool have_size;
 	struct pnode *kids;
 	size_t nkids, cap;
@@ -40,6 +41,8 @@ struct parser {
 	int skip_depth;		/* > 0: inside a type that is not wanted */
 	const char *const *wanted;	/* sorted bare names; NULL = every type */
 	const struct manifest *m;	/* types of earlier runs */
+	size_t m_nrecs;			/* ... its records before this output */
+	struct pnode **index;		/* types sorted by name (stable: first printed first) */
 	size_t nwanted;
 	unsigned line;
 	char *err;
@@ -413,6 +416,10 @@ static int parser__close(struct parser *p, char *text, char *comment)
 		if (!n->extents)
 			return -ENOMEM;
 	}
+	if (n->anon_enum && !n->name) {
+		p->depth--;	/* constants only, no member */
+		return 0;
+	}
 	if (!comment || comment__parse(comment, n))
 		return parser__error(p, "anonymous member without offset comment", text);
 	p->depth--;
@@ -450,6 +457,26 @@ static int parser__line(struct parser *p, char *line)
 	text = trim(text);
 	if (p->depth == 0)
 		return parser__open_type(p, text);
+	if (p->stack[p->depth - 1]->anon_enum && *text != '}')
+		return 0;	/* an enumerator of a member's anonymous enum */
+	/* "const struct {": a qualified anonymous member, its layout is the same */
+	while (strncmp(text, "const ", 6) == 0 || strncmp(text, "volatile ", 9) == 0)
+		text += text[0] == 'c' ? 6 : 9;
+	if (strcmp(text, "enum {") == 0) {
+		struct pnode *n;
+
+		if (p->depth >= (int)(sizeof(p->stack) / sizeof(p->stack[0])))
+			return parser__error(p, "nesting too deep", text);
+		n = pnode__add_kid(p->stack[p->depth - 1]);
+		if (!n)
+			return -ENOMEM;
+		n->anon_enum = true;
+		n->type = strdup("enum <anonymous>");
+		if (!n->type)
+			return -ENOMEM;
+		p->stack[p->depth++] = n;
+		return 0;
+	}
 	if (text[strlen(text) - 1] == '{') {
 		struct pnode *n;
 
@@ -566,16 +593,39 @@ static uint64_t node__align(struct parser *p, struct pnode *n)
 
 /* The alignment of a top-level type of this output, or of a type record already in the
  * manifest (an earlier pahole run); unknown types and cycles give 0. */
+static int pnode__cmp_name(const void *a, const void *b)
+{
+	const struct pnode *x = *(struct pnode *const *)a, *y = *(struct pnode *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x < y ? -1 : x > y);
+}
+
+/* The first-printed type of that name, through the index; NULL when none. */
+static struct pnode *parser__type(struct parser *p, const char *name)
+{
+	size_t lo = 0, hi = p->ntypes;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (strcmp(p->index[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < p->ntypes && strcmp(p->index[lo]->name, name) == 0 ? p->index[lo] : NULL;
+}
+
 static uint64_t type__align(struct parser *p, const char *name)
 {
-	for (size_t i = 0; p->m && i < p->m->nrecs; i++)
+	struct pnode *t;
+
+	for (size_t i = 0; p->m && i < p->m_nrecs; i++)
 		if (p->m->recs[i].kind == MREC_TYPE && strcmp(p->m->recs[i].key, name) == 0)
 			return p->m->recs[i].align;
-	for (size_t i = 0; i < p->ntypes; i++) {
-		struct pnode *t = &p->types[i];
-
-		if (strcmp(t->name, name) != 0)
-			continue;
+	t = parser__type(p, name);
+	if (t) {
 		if (t->align_state == 1)
 			return 0;
 		if (t->align_state == 0) {
@@ -609,6 +659,8 @@ static int node__emit(struct manifest *m, const char *owner, const struct pnode 
 		bool flex;
 		int rc;
 
+		if (!k->is_aggr && !k->name)
+			continue;	/* an unnamed anonymous enum declares constants only */
 		if (k->is_aggr && !k->name) {
 			rc = node__emit(m, owner, k, prefix);
 			if (rc)
@@ -649,7 +701,7 @@ int pahole__parse(const char *text, struct manifest *m, const char *const *wante
 		  size_t nwanted, char *err, size_t errlen)
 {
 	struct parser p = { .err = err, .errlen = errlen, .wanted = wanted, .nwanted = nwanted,
-			    .m = m };
+			    .m = m, .m_nrecs = m->nrecs };
 	char *copy = strdup(text), *line, *next;
 	int rc = 0;
 
@@ -663,17 +715,22 @@ int pahole__parse(const char *text, struct manifest *m, const char *const *wante
 		rc = parser__line(&p, line);
 	}
 	if (!rc && (p.depth || p.in_enum || p.skip_depth))
-		rc = parser__error(&p, "output ends inside a type", p.stack[0]->name);
+		rc = parser__error(&p, "output ends inside a type",
+				   p.depth ? p.stack[0]->name : "(skipped)");
+	if (!rc) {
+		p.index = malloc((p.ntypes + 1) * sizeof(*p.index));
+		if (!p.index)
+			rc = -ENOMEM;
+		for (size_t i = 0; !rc && i < p.ntypes; i++)
+			p.index[i] = &p.types[i];
+		if (!rc)
+			qsort(p.index, p.ntypes, sizeof(*p.index), pnode__cmp_name);
+	}
 	for (size_t i = 0; i < p.ntypes && !rc; i++) {
 		struct pnode *t = &p.types[i];
 
-		bool dup = false;
-
-		/* a type printed twice (once per CU) is kept once */
-
-		for (size_t j = 0; j < i; j++)
-			dup = dup || strcmp(p.types[j].name, t->name) == 0;
-		if (dup)
+		/* a type printed twice (once per CU) is kept once: the first */
+		if (parser__type(&p, t->name) != t)
 			continue;
 		uint64_t align = type__align(&p, t->name);
 
@@ -684,6 +741,7 @@ int pahole__parse(const char *text, struct manifest *m, const char *const *wante
 	for (size_t i = 0; i < p.ntypes; i++)
 		pnode__fini(&p.types[i]);
 	free(p.types);
+	free(p.index);
 	free(copy);
 	return rc;
 }
