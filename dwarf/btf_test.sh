@@ -81,6 +81,26 @@ debian61_arm64_body() {
 	fi
 }
 
+atf_test_case debian61_vmlinux_elf
+debian61_vmlinux_elf_head() {
+	atf_set descr 'The vmlinux ELF of the Debian 6.1 bzImage (its .BTF section) as the kernel, and as the base of kvm.ko'
+	atf_set require.progs 'pahole xz'
+	atf_set timeout 600
+}
+debian61_vmlinux_elf_body() {
+	kernel_pkg x86_64
+	atf_check -s exit:0 -o ignore -e ignore "$(atf_get_srcdir)/../vmimages/extract-vmlinux.sh" \
+		"$(ls "$KROOT"/boot/vmlinuz-*)" vmlinux
+	headers_tree 6.1 x86_64
+	layout_of x86_64 "$TREE" > layout || atf_fail "dump of the 6.1 headers failed"
+	atf_check -s exit:0 -o save:report -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout vmlinux
+	grep -q '^kvmgate diff: 0 incompatible,' report || atf_fail "vmlinux: incompatible differences"
+	ko=$(find "$KROOT/lib/modules" -name kvm.ko | head -n 1)
+	atf_check -s exit:0 -o save:report.kvm -e ignore "$(kg)" diff --allow "$(kernel_allow)" \
+		--btf-base vmlinux layout "$ko"
+	check_report report.kvm
+}
+
 atf_test_case dump_module_needs_base
 dump_module_needs_base_head() {
 	atf_set descr 'A module .ko holds split BTF: without --btf-base exit 2 naming the option; with it, its types'
@@ -139,6 +159,7 @@ atf_init_test_cases() {
 	atf_add_test_case host_btf
 	atf_add_test_case debian61_x86_64
 	atf_add_test_case debian61_arm64
+	atf_add_test_case debian61_vmlinux_elf
 	atf_add_test_case dump_module_needs_base
 	atf_add_test_case dwarf_object
 	atf_add_test_case live_btf_fast
