@@ -22,7 +22,7 @@ t_all=$(now_ms)
 # The packages of the base: kyua and atf-c with their run-time closure, busybox for the init.
 PKGS="kyua libc6 libgcc-s1 libstdc++6 liblua5.2-0 liblutok3 libsqlite3-0 libatf-c-1 busybox-static"
 case "$arch" in
-x86_64) MODS="virtio_blk virtio_pci kvm-amd:nested=1" ;;
+x86_64) MODS="virtio_blk virtio_mmio virtio_pci kvm-amd:nested=1" ;;	# pc or microvm
 arm64) MODS="virtio_blk virtio_mmio" ;;	# KVM is built into Debian's arm64 kernel
 esac
 
