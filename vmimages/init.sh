@@ -44,6 +44,7 @@ finish() {
 
 if ! /usr/libexec/kvmgate/kvmcheck > /out/kvmcheck; then
 	cat /out/kvmcheck
+	dmesg | grep -i -E 'kvm|svm|virtuali[sz]ation|el2' | tail -n 10
 	finish "nokvm: $(cat /out/kvmcheck)"
 fi
 cat /out/kvmcheck
