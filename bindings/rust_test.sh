@@ -379,6 +379,25 @@ bad_corrupted_body() {
 	check_error c7.rs 3
 }
 
+atf_test_case valgrind_clean
+valgrind_clean_head() {
+	atf_set descr 'Writing bindings.rs and reading it (good and bad) is valgrind-clean'
+	atf_set require.progs 'valgrind'
+	atf_set timeout 300
+}
+valgrind_clean_body() {
+	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+	atf_check -s exit:0 -e ignore $vg "$(kg)" gen --arch x86_64 --no-dwarf \
+		--headers "$(testdata)/demo" -o d
+	atf_check -s exit:0 -o ignore $vg "$(kg)" dump d/bindings.rs
+	atf_check -s exit:0 -o ignore $vg "$(kg)" dump "$(testdata)/demo_bindgen059.rs"
+	atf_check -s exit:0 -o ignore $vg "$(kg)" dump "$(testdata)/demo_bindgen069.rs"
+	head -n 300 d/bindings.rs > cut.rs
+	atf_check -s exit:2 -e match:'cut.rs:[0-9]+: ' $vg "$(kg)" dump cut.rs
+	printf '#[repr(C)]\npub struct a {\n    pub x: nowhere_t,\n}\n' > bad.rs
+	atf_check -s exit:2 -e match:'bad.rs:3: ' $vg "$(kg)" dump bad.rs
+}
+
 atf_init_test_cases() {
 	atf_add_test_case bindgen_diff_x86_64
 	atf_add_test_case bindgen_diff_arm64
@@ -391,4 +410,5 @@ atf_init_test_cases() {
 	atf_add_test_case read_bindgen_forms
 	atf_add_test_case bad_truncated
 	atf_add_test_case bad_corrupted
+	atf_add_test_case valgrind_clean
 }
