@@ -248,7 +248,14 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 			       h ? h : "default");
 		free(h);
 	} else {
-		rc = meta__add(m, o && o->arch ? o->arch : k.arch, kernel, c->fmt, path);
+		const char *a = o && o->arch ? o->arch : k.arch;
+		struct utsname u;
+
+		/* the running kernel's BTF is of the host's arch */
+		if (!a && strncmp(path, "/sys/kernel/btf/", 16) == 0 && uname(&u) == 0)
+			a = strcmp(u.machine, "aarch64") == 0 ? "arm64" :
+			    strcmp(u.machine, "x86_64") == 0 ? "x86_64" : NULL;
+		rc = meta__add(m, a, kernel, c->fmt, path);
 	}
 out:
 	free(types);

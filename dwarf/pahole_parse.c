@@ -167,12 +167,9 @@ static char *type__spell(const char *raw)
 	w = trim(tmp);
 	if (!nstars)
 		return strdup(pahole__base_spelling(w));
-	out = malloc(strlen(w) + nstars + 2);
-	if (out) {
-		sprintf(out, "%s ", pahole__base_spelling(w));
-		memset(out + strlen(out), '*', nstars);
-		out[strlen(w) + 1 + nstars] = '\0';
-	}
+	if (nstars > 16 || asprintf(&out, "%s %.*s", pahole__base_spelling(w), (int)nstars,
+				    "****************") < 0)
+		return NULL;
 	return out;
 }
 
