@@ -139,6 +139,25 @@ dwarf_object_body() {
 	atf_check -s exit:0 -o ignore grep '^incompatible .*kvm_run.immediate_exit: missing' report3
 }
 
+atf_test_case dump_kernel_internal_types
+dump_kernel_internal_types_head() {
+	atf_set descr 'Without a manifest every kvm* type of a kernel is dumped, internal ones too (pointers, anonymous enums, packed members)'
+	atf_set require.progs 'pahole'
+	atf_set timeout 600
+}
+dump_kernel_internal_types_body() {
+	kernel_pkg arm64
+	atf_check -s exit:0 -o save:arm64.m -e ignore "$(kg)" dump "$(ls "$KROOT"/boot/vmlinuz-*)"
+	n=$(grep -c '^type' arm64.m)
+	[ "$n" -ge 100 ] || atf_fail "only $n kvm* types in the arm64 Image"
+	atf_check -s exit:0 -o ignore grep '^meta	arch	arm64$' arm64.m
+	atf_check -s exit:0 -o ignore grep '^field	struct kvm	.*type=struct mm_struct \*$' arm64.m
+	if [ -r /sys/kernel/btf/vmlinux ]; then
+		atf_check -s exit:0 -o save:host.m -e ignore "$(kg)" dump /sys/kernel/btf/vmlinux
+		grep -q '^type	struct kvm_run	' host.m || echo "note: no kvm_run in the host's vmlinux BTF"
+	fi
+}
+
 atf_test_case live_btf_fast
 live_btf_fast_head() {
 	atf_set descr 'The dump of the running kernel BTF for a whole manifest takes well under a second'
@@ -162,5 +181,6 @@ atf_init_test_cases() {
 	atf_add_test_case debian61_vmlinux_elf
 	atf_add_test_case dump_module_needs_base
 	atf_add_test_case dwarf_object
+	atf_add_test_case dump_kernel_internal_types
 	atf_add_test_case live_btf_fast
 }
