@@ -90,6 +90,17 @@ static char *cx_strdup(CXString s)
 	return r;
 }
 
+/* The doc comment clang attaches to a declaration, or NULL (no comment, or out of memory). */
+static char *ld__doc(CXCursor c)
+{
+	CXString s = clang_Cursor_getRawCommentText(c);
+	const char *raw = clang_getCString(s);
+	char *r = raw && *raw ? strdup(raw) : NULL;
+
+	clang_disposeString(s);
+	return r;
+}
+
 static void ld__layout(struct ctype *t, CXType ty)
 {
 	long long sz = clang_Type_getSizeOf(ty), al = clang_Type_getAlignOf(ty);
@@ -179,6 +190,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		return CXChildVisit_Break;
 	}
 	m->offset_bits = (uint64_t)clang_Cursor_getOffsetOfField(c);
+	m->doc = ld__doc(c);
 	if (clang_Cursor_isBitField(c)) {
 		m->is_bitfield = true;
 		m->bit_width = (unsigned)clang_getFieldDeclBitWidth(c);
@@ -283,6 +295,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		*created = true;
 	mc.t = t;
 	t->in_kvm_header = clang__in_kvm_header(c);
+	t->doc = ld__doc(c);
 	if (k != CXCursor_TypedefDecl && clang_Cursor_isAnonymous(c)) {
 		if (parent && anon_n) {
 			t->parent = parent;
@@ -565,6 +578,7 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 	argv[a.argc++] = triple;
 	argv[a.argc++] = "-nostdinc";
 	argv[a.argc++] = "-ferror-limit=0";
+	argv[a.argc++] = "-fretain-comments-from-system-headers";
 	for (size_t i = 0; i < ndirs && a.argc < 30; i++) {
 		argv[a.argc++] = "-isystem";
 		argv[a.argc++] = dirs[i];

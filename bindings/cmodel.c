@@ -9,8 +9,11 @@ void cmodel__fini(struct cmodel *cm)
 	for (size_t i = 0; i < cm->nall; i++) {
 		struct ctype *t = cm->all[i];
 
-		for (size_t j = 0; j < t->nmembers; j++)
+		for (size_t j = 0; j < t->nmembers; j++) {
 			free(t->members[j].name);
+			free(t->members[j].doc);
+		}
+		free(t->doc);
 		for (size_t j = 0; j < t->nenumerators; j++)
 			free(t->enumerators[j].name);
 		free(t->members);
@@ -31,6 +34,16 @@ void cmodel__fini(struct cmodel *cm)
 	free(cm->kernel);
 	free(cm->source);
 	memset(cm, 0, sizeof(*cm));
+}
+
+const char *ctype__doc(const struct ctype *t)
+{
+	return t ? t->doc : NULL;
+}
+
+const char *cmember__doc(const struct ctype *owner, size_t i)
+{
+	return owner && i < owner->nmembers ? owner->members[i].doc : NULL;
 }
 
 static const char *tag_of(enum ctype_kind k)

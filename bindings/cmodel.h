@@ -33,6 +33,7 @@ struct cmember {
 	uint64_t offset_bits;	/* relative to the enclosing aggregate */
 	bool is_bitfield;
 	unsigned bit_width;
+	char *doc;		/* its doc comment (slash-star-star or triple slash) as written, or NULL */
 };
 
 struct cenumerator {
@@ -57,6 +58,7 @@ struct ctype {
 	size_t nenumerators;
 	struct ctype *parent;	/* anonymous aggregates: the type they are nested in */
 	bool in_kvm_header;	/* declared in linux/kvm.h or asm/kvm.h (enumerators -> constants) */
+	char *doc;		/* doc comment of the declaration, or NULL */
 };
 
 enum cmacro_kind { CM_INT, CM_IOCTL, CM_UNEVAL };
@@ -90,6 +92,9 @@ struct cmodel {
 };
 
 void cmodel__fini(struct cmodel *cm);
+/* The doc comments the loader kept (rust_write.c renders them as bindgen's #[doc] lines). */
+const char *ctype__doc(const struct ctype *t);
+const char *cmember__doc(const struct ctype *owner, size_t i);
 /* Canonical UAPI spelling of a type (manifest `type=`): "__u64", "struct kvm_regs", "__u8[16]".
  * Returns a malloc'd string or NULL. */
 char *ctype__spell(const struct ctype *t);
