@@ -30,6 +30,9 @@ apt_setup() {
 	mkdir -p "$APT_DIR/lists/partial" "$APT_DIR/cache/archives/partial" "$APT_DIR/etc/parts" \
 		"$APT_DIR/etc/prefs"
 	[ -e "$APT_DIR/status" ] || : > "$APT_DIR/status"
+	# One user of the state at a time (dwarf/ fetches kernels too), held until the script exits.
+	exec 8> "$APT_DIR/lock" || die "cannot open $APT_DIR/lock"
+	flock 8 || die "cannot lock $APT_DIR/lock"
 	src=$APT_DIR/etc/sources.list
 	if [ -n "${KVMGATE_APT_SOURCES:-}" ]; then
 		cp "$KVMGATE_APT_SOURCES" "$src.new" || die "cannot read $KVMGATE_APT_SOURCES"
