@@ -45,7 +45,8 @@ struct rs_offset {
 struct rs_agg {
 	char *name;
 	bool is_union;		/* `pub union`, or a struct with a bindgen_union_field */
-	bool packed;
+	bool packed;		/* #[repr(packed)] / packed(N): members aligned to at most packed_n */
+	uint64_t packed_n;
 	bool opaque;		/* forward declaration: `_unused: [u8; 0]` */
 	uint64_t repr_align;	/* #[repr(align(N))], 0 if none */
 	struct rs_field *f;

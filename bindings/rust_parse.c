@@ -30,6 +30,7 @@ struct rp {
 	size_t errlen;
 	struct rs_model *m;
 	bool a_packed;
+	uint64_t a_packed_n;
 	uint64_t a_align;
 	struct rfact *facts;
 	size_t nfacts, capfacts;
@@ -312,8 +313,13 @@ static int rp__attr(struct rp *p)
 		for (size_t k = start + 2; k < p->i; k++) {
 			uint64_t v;
 
-			if (rtok__is(&p->t[k], "packed"))
+			if (rtok__is(&p->t[k], "packed")) {
 				p->a_packed = true;
+				p->a_packed_n = 1;
+				if (k + 2 < p->i && rtok__is(&p->t[k + 1], "(") &&
+				    rtok__int(&p->t[k + 2], &v) && v > 0)
+					p->a_packed_n = v;
+			}
 			if (rtok__is(&p->t[k], "align") && k + 2 < p->i &&
 			    rtok__int(&p->t[k + 2], &v))
 				p->a_align = v;
@@ -391,7 +397,8 @@ static int rp__aggregate(struct rp *p, bool is_union)
 		return -ENOMEM;
 	a = &m->agg[m->nagg++];
 	*a = (struct rs_agg){ .is_union = is_union, .packed = p->a_packed,
-			      .repr_align = p->a_align, .line = name->line };
+			      .packed_n = p->a_packed_n, .repr_align = p->a_align,
+			      .line = name->line };
 	a->name = tok__dup(name);
 	if (!a->name)
 		return -ENOMEM;
@@ -881,6 +888,7 @@ int rs_model__parse(struct rs_model *m, const struct rlex *lx, const char *path,
 		else
 			ret = rp__fail(&p, "an item");
 		p.a_packed = false;
+		p.a_packed_n = 0;
 		p.a_align = 0;
 	}
 	m->last_line = rp__cur(&p)->line;

@@ -206,8 +206,8 @@ static int rr__offsets(struct rr *r, struct rs_agg *a, uint64_t *offs, uint64_t 
 		ret = rr__rlay(r, a->f[i].type, &fs, &fa, 0);
 		if (ret)
 			return ret;
-		if (a->packed)
-			fa = 1;
+		if (a->packed && fa > a->packed_n)
+			fa = a->packed_n;
 		off = a->is_union ? 0 : align__up(cursor, fa);
 		agg__asserted(a, a->f[i].name, &off);
 		offs[i] = off;
@@ -248,10 +248,10 @@ static int rr__agg_layout(struct rr *r, struct rs_agg *a)
 	free(offs);
 	if (ret)
 		return ret;
+	if (a->packed && ma > a->packed_n)
+		ma = a->packed_n;
 	if (a->repr_align > ma)
 		ma = a->repr_align;
-	if (a->packed)
-		ma = 1;
 	a->calign = a->has_align ? a->align : ma;
 	a->csize = a->has_size ? a->size : align__up(end, ma);
 	a->state = 2;
