@@ -92,8 +92,9 @@ elif [ ! -s "$tmp/status" ]; then
 	why="the guest handed back no results (init died or the results disk failed)"
 elif [ "$(cat "$tmp/status")" != ok ]; then
 	why="guest: $(cat "$tmp/status")"
-elif [ ! -s "$tmp/cases.txt" ]; then
-	why="guest: kyua produced no results (kyua exit $(cat "$tmp/kyua-exit" 2>/dev/null))"
+elif ! grep -q -- '  ->  ' "$tmp/cases.txt" 2>/dev/null; then
+	why="guest: kyua produced no results (kyua exit $(cat "$tmp/kyua-exit" 2>/dev/null)):"
+	why="$why $(head -n 1 "$tmp/cases.txt" 2>/dev/null)"
 else
 	why=
 fi
