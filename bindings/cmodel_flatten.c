@@ -21,6 +21,8 @@ static int flatten__members(struct manifest *m, const char *owner, const struct 
 		char *path = NULL, *spell;
 		int ret;
 
+		if (mb->is_bitfield && (!mb->name || !*mb->name))
+			continue;	/* an unnamed bitfield (`__u32 :3`) is padding, not addressable */
 		if (!mb->name) {
 			ret = flatten__members(m, owner, mb->type, abs, prefix);
 			if (ret)

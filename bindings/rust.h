@@ -51,12 +51,6 @@ int rust__bitfield_units(const struct cmember *members, size_t nmembers, size_t 
 			 size_t *end, struct rust_bfunit **units, size_t *nunits);
 void rust__bitfield_units_free(struct rust_bfunit *units, size_t nunits);
 
-/* Doc comments, when the loader keeps them: the raw comment (a slash-star-star block or
- * triple-slash lines) of a declaration and of member i of an aggregate, or NULL. Optional: defined by the loader (weak
- * here), bindgen renders each line as `#[doc = "..."]` and rust_write.c does the same. */
-const char *ctype__doc(const struct ctype *t) __attribute__((weak));
-const char *cmember__doc(const struct ctype *owner, size_t i) __attribute__((weak));
-
 /* Rust keyword-safe spelling of a C identifier as bindgen makes it (`type` -> `type_`). */
 const char *rust__ident(const char *name, char *buf, size_t len);
 

@@ -543,8 +543,7 @@ static void rw__struct_body(struct rw *w, const struct ctype *t, const struct rl
 			end = f->unit->byte_offset + f->unit->size;
 			continue;
 		}
-		if (cmember__doc)
-			rw__doc(w, 4, cmember__doc(t, (size_t)(f->m - t->members)));
+		rw__doc(w, 4, cmember__doc(t, (size_t)(f->m - t->members)));
 		if (bindgen_union) {
 			w->need_unionfield = true;
 			sbuf__add(&sb, "__BindgenUnionField<");
@@ -753,7 +752,7 @@ static void rw__aggregate(struct rw *w, const struct ctype *t)
 	}
 	d = agg__derives(t);
 	bunion = union__is_bindgen(t);
-	rw__doc(w, 0, ctype__doc ? ctype__doc(t) : NULL);
+	rw__doc(w, 0, ctype__doc(t));
 	fputs(t->packed ? "#[repr(C, packed)]\n" : "#[repr(C)]\n", w->out);
 	if (agg__needs_repr_align(t))
 		fprintf(w->out, "#[repr(align(%" PRIu64 "))]\n", t->align);
@@ -809,7 +808,7 @@ static void rw__enum(struct rw *w, const struct ctype *t)
 		rw__spell(w, &ty, t->target, false);
 	else
 		sbuf__add(&ty, "::std::os::raw::c_uint");
-	rw__doc(w, 0, ctype__doc ? ctype__doc(t) : NULL);
+	rw__doc(w, 0, ctype__doc(t));
 	fmt__type_alias(w->out, name, sbuf__str(&ty));
 	sbuf__fini(&ty);
 	sbuf__fini(&cname);
@@ -842,7 +841,7 @@ static void rw__typedef(struct rw *w, const struct ctype *t)
 		return;
 	}
 	rw__spell(w, &ty, target, false);
-	rw__doc(w, 0, ctype__doc ? ctype__doc(t) : NULL);
+	rw__doc(w, 0, ctype__doc(t));
 	fmt__type_alias(w->out, rust__name(t), sbuf__str(&ty));
 	sbuf__fini(&ty);
 }
