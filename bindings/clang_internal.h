@@ -4,8 +4,12 @@
 #define KVMGATE_CLANG_INTERNAL_H
 
 #include <clang-c/Index.h>
+#include <sys/types.h>
 
 #include "cmodel.h"
+
+/* The in-memory main file of every parse: #include <linux/kvm.h>, then evaluation lines. */
+#define CLANG_MAIN_FILE "kvmgate-main.c"
 
 struct clang_args {
 	const char **argv;
@@ -19,9 +23,28 @@ int clang__parse(CXIndex idx, const struct clang_args *a, const char *src, bool 
 /* True when the cursor is spelled in linux/kvm.h or asm/kvm.h. */
 bool clang__in_kvm_header(CXCursor c);
 
-/* clang_macros.c: every object-like macro of tu, evaluated through a second parse; results
- * appended to cm->macros. 0 or -errno (err filled). */
+#define PRESCAN_PREFIX "kvmgate__p"
+
+/* clang_prescan.c: the object-like macro names of the headers reachable from linux/kvm.h, read
+ * as text; src is the main file to parse: line 1 includes linux/kvm.h, line i + 2 holds the
+ * evaluation declaration PRESCAN_PREFIX<i> of names[i] (empty for a literal). */
+struct prescan {
+	char **names;
+	bool *has_decl;	/* names[i] has an evaluation declaration (not a literal) */
+	size_t n, cap;
+	size_t *order;	/* indices sorted by name */
+	char *src;
+	size_t srclen;
+};
+int prescan__run(struct prescan *ps, char **dirs, size_t ndirs);
+ssize_t prescan__find(const struct prescan *ps, const char *name);
+void prescan__fini(struct prescan *ps);
+
+/* clang_macros.c: every object-like macro of tu, evaluated: integer literals directly, the
+ * others through the evaluation declarations ps put into tu's main file, and those the scan
+ * missed through a second parse. Results appended to cm->macros. 0 or -errno (err filled). */
 int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
-		       const struct clang_args *a, char *err, size_t errlen);
+		       const struct clang_args *a, const struct prescan *ps, char *err,
+		       size_t errlen);
 
 #endif

@@ -488,12 +488,27 @@ static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
 	return 0;
 }
 
+/* Expanded in the main file (a `struct x` that a macro body names there)? */
+static bool ld__in_main_file(CXCursor c)
+{
+	CXFile f, main;
+
+	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+	main = clang_getFile(clang_Cursor_getTranslationUnit(c), CLANG_MAIN_FILE);
+	return f && main && clang_File_isEqual(f, main);
+}
+
 static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
 {
 	struct loader *L = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
 	bool top = clang_getCursorKind(p) == CXCursor_TranslationUnit;
 	struct ctype *t;
+
+	/* the main file holds only the macros' evaluation declarations: a `struct x` they name
+	 * is not a declaration of the headers */
+	if (ld__in_main_file(c))
+		return CXChildVisit_Continue;
 
 	switch (k) {
 	case CXCursor_StructDecl:
@@ -543,6 +558,7 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 			 const char *kernel, char *err, size_t errlen)
 {
 	struct loader L = { .cm = cm };
+	struct prescan ps = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
 	struct clang_args a = { .argv = argv };
@@ -590,7 +606,15 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		goto out;
 	}
 	timing__mark("start");
-	ret = clang__parse(idx, &a, "#include <linux/kvm.h>\n", true, &tu, err, errlen);
+	/* KVMGATE_NO_PRESCAN: every macro through the second parse (the suite checks both agree) */
+	ret = prescan__run(&ps, dirs, getenv("KVMGATE_NO_PRESCAN") ? 0 : ndirs);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	timing__mark("prescan");
+	/* one parse: the headers, then an evaluation declaration for each macro the scan found */
+	ret = clang__parse(idx, &a, ps.src, true, &tu, err, errlen);
 	if (ret)
 		goto out;
 	timing__mark("parse");
@@ -602,13 +626,14 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 			 "unsupported type in a declaration");
 		goto out;
 	}
-	ret = clang__load_macros(cm, idx, tu, &a, err, errlen);
+	ret = clang__load_macros(cm, idx, tu, &a, &ps, err, errlen);
 	timing__mark("macros");
 out:
 	if (tu)
 		clang_disposeTranslationUnit(tu);
 	if (idx)
 		clang_disposeIndex(idx);
+	prescan__fini(&ps);
 	for (size_t i = 0; i < L.cap; i++)
 		free(L.slots[i].usr);
 	free(L.slots);

@@ -34,10 +34,32 @@ static char *cx_dup(CXString s)
 	return r;
 }
 
+/* The line of the main file a diagnostic is on (0: elsewhere). Line 1 is the #include; from
+ * line 2 on are evaluation declarations, whose errors are the macros' reasons. */
+static unsigned diag__main_line(CXDiagnostic d)
+{
+	CXSourceLocation loc = clang_getDiagnosticLocation(d);
+	unsigned line = 0;
+	CXFile f;
+	char *fname;
+
+	clang_getExpansionLocation(loc, &f, &line, NULL, NULL);
+	fname = f ? cx_dup(clang_getFileName(f)) : NULL;
+	if (!fname || strcmp(fname, CLANG_MAIN_FILE))
+		line = 0;
+	free(fname);
+	return line;
+}
+
+static bool diag__in_eval_line(CXDiagnostic d)
+{
+	return diag__main_line(d) >= 2;
+}
+
 int clang__parse(CXIndex idx, const struct clang_args *a, const char *src, bool fatal_errors,
 		 CXTranslationUnit *tu, char *err, size_t errlen)
 {
-	struct CXUnsavedFile uf = { .Filename = "kvmgate-main.c", .Contents = src,
+	struct CXUnsavedFile uf = { .Filename = CLANG_MAIN_FILE, .Contents = src,
 				    .Length = strlen(src) };
 	enum CXErrorCode ec;
 	unsigned nd;
@@ -57,7 +79,7 @@ int clang__parse(CXIndex idx, const struct clang_args *a, const char *src, bool 
 		CXDiagnostic d = clang_getDiagnostic(*tu, i);
 		enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
 
-		if (sev >= CXDiagnostic_Error) {
+		if (sev >= CXDiagnostic_Error && !diag__in_eval_line(d)) {
 			CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
 							    CXDiagnostic_DisplayColumn);
 			const char *msg = clang_getCString(s);
@@ -278,11 +300,20 @@ static bool literal__eval(const struct mdef *d, int64_t *value, bool *is_unsigne
 	return true;
 }
 
+/* Evaluation declarations of one parse: line i + 2 of its main file, named <prefix><i>,
+ * evaluates cm->macros[map[i]] (map[i] < 0: not a macro of this translation unit). */
 struct eval_ctx {
 	struct cmodel *cm;
-	size_t base;	/* index of the first macro of this run in cm->macros */
+	const char *prefix;
+	const ssize_t *map;
+	size_t nmap;
 	int ret;
 };
+
+static struct cmacro *eval__macro(const struct eval_ctx *ec, size_t i)
+{
+	return i < ec->nmap && ec->map[i] >= 0 ? &ec->cm->macros[ec->map[i]] : NULL;
+}
 
 static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData data)
 {
@@ -296,15 +327,15 @@ static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData 
 	if (clang_getCursorKind(c) != CXCursor_VarDecl)
 		return CXChildVisit_Continue;
 	name = cx_dup(clang_getCursorSpelling(c));
-	if (!name || strncmp(name, EVAL_PREFIX, strlen(EVAL_PREFIX))) {
+	if (!name || strncmp(name, ec->prefix, strlen(ec->prefix))) {
 		free(name);
 		return CXChildVisit_Continue;
 	}
-	i = strtol(name + strlen(EVAL_PREFIX), NULL, 10);
+	i = strtol(name + strlen(ec->prefix), NULL, 10);
 	free(name);
-	m = &ec->cm->macros[ec->base + (size_t)i];
-	if (m->kind == CM_UNEVAL)
-		return CXChildVisit_Continue;	/* already has the compiler's reason */
+	m = eval__macro(ec, (size_t)i);
+	if (!m || m->kind == CM_UNEVAL)
+		return CXChildVisit_Continue;	/* not ours, or it has the compiler's reason */
 	r = clang_Cursor_Evaluate(c);
 	if (!r || clang_EvalResult_getKind(r) != CXEval_Int) {
 		m->kind = CM_UNEVAL;
@@ -330,30 +361,25 @@ static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData 
 	return CXChildVisit_Continue;
 }
 
-/* Lines of the evaluation source: line 1 is the #include, macro i is on line i + 2. */
-static int eval__diagnostics(struct cmodel *cm, size_t base, size_t n, CXTranslationUnit tu,
-			     char *err, size_t errlen)
+/* Errors on evaluation lines become the macros' reasons; any other error fails (the
+ * headers' own errors were already fatal in clang__parse). */
+static int eval__diagnostics(struct eval_ctx *ec, CXTranslationUnit tu, char *err, size_t errlen)
 {
 	unsigned nd = clang_getNumDiagnostics(tu);
 
 	for (unsigned i = 0; i < nd; i++) {
 		CXDiagnostic d = clang_getDiagnostic(tu, i);
-		CXSourceLocation loc = clang_getDiagnosticLocation(d);
-		unsigned line = 0;
-		CXFile f;
-		char *fname;
+		unsigned line = diag__main_line(d);
+		struct cmacro *m;
 		int ret = 0;
 
 		if (clang_getDiagnosticSeverity(d) < CXDiagnostic_Error) {
 			clang_disposeDiagnostic(d);
 			continue;
 		}
-		clang_getExpansionLocation(loc, &f, &line, NULL, NULL);
-		fname = f ? cx_dup(clang_getFileName(f)) : NULL;
-		if (fname && !strcmp(fname, "kvmgate-main.c") && line >= 2 && line - 2 < n) {
-			struct cmacro *m = &cm->macros[base + line - 2];
-
-			if (m->kind != CM_UNEVAL) {
+		if (line >= 2) {
+			m = eval__macro(ec, line - 2);
+			if (m && m->kind != CM_UNEVAL) {
 				m->kind = CM_UNEVAL;
 				m->reason = cx_dup(clang_getDiagnosticSpelling(d));
 				if (!m->reason)
@@ -367,7 +393,6 @@ static int eval__diagnostics(struct cmodel *cm, size_t base, size_t n, CXTransla
 			clang_disposeString(s);
 			ret = -EINVAL;
 		}
-		free(fname);
 		clang_disposeDiagnostic(d);
 		if (ret)
 			return ret;
@@ -375,75 +400,108 @@ static int eval__diagnostics(struct cmodel *cm, size_t base, size_t n, CXTransla
 	return 0;
 }
 
-int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
-		       const struct clang_args *a, char *err, size_t errlen)
+static int eval__run(struct eval_ctx *ec, CXTranslationUnit tu, char *err, size_t errlen)
 {
-	struct mset ms = { 0 };
-	struct eval_ctx ec = { .cm = cm };
+	int ret = eval__diagnostics(ec, tu, err, errlen);
+
+	if (ret)
+		return ret;
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), eval__visit, ec);
+	if (ec->ret)
+		snprintf(err, errlen, "out of memory");
+	return ec->ret;
+}
+
+/* The macros the scan missed (or saw with another body): a second parse evaluates them. */
+static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_args *a,
+			  const ssize_t *todo, size_t n, char *err, size_t errlen)
+{
+	struct eval_ctx ec = { .cm = cm, .prefix = EVAL_PREFIX, .map = todo, .nmap = n };
 	CXTranslationUnit etu = NULL;
 	char *src = NULL;
 	size_t srclen = 0;
-	FILE *mf;
+	FILE *mf = open_memstream(&src, &srclen);
+	int ret;
+
+	if (!mf)
+		return -ENOMEM;
+	fprintf(mf, "#include <linux/kvm.h>\n");
+	for (size_t i = 0; i < n; i++) {
+		const char *name = cm->macros[todo[i]].name;
+
+		/* +0: integer promotion, so that the type says the signedness C gives it */
+		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", name, i,
+			name);
+	}
+	if (fclose(mf)) {
+		free(src);
+		return -ENOMEM;
+	}
+	ret = clang__parse(idx, a, src, true, &etu, err, errlen);
+	if (!ret)
+		ret = eval__run(&ec, etu, err, errlen);
+	if (etu)
+		clang_disposeTranslationUnit(etu);
+	free(src);
+	return ret;
+}
+
+int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
+		       const struct clang_args *a, const struct prescan *ps, char *err,
+		       size_t errlen)
+{
+	struct mset ms = { 0 };
+	struct eval_ctx ec = { .cm = cm, .prefix = PRESCAN_PREFIX, .nmap = ps->n };
+	ssize_t *map = NULL, *todo = NULL;
+	size_t ntodo = 0;
 	int ret;
 
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &ms);
 	if ((ret = ms.ret))
 		goto out_nomem;
-	ec.base = cm->nmacros;
-	cm->macros = realloc(cm->macros, (cm->nmacros + ms.n) * sizeof(*cm->macros));
-	if (!cm->macros && ms.n) {
+	cm->macros = realloc(cm->macros, (cm->nmacros + ms.n + 1) * sizeof(*cm->macros));
+	map = malloc((ps->n + 1) * sizeof(*map));
+	todo = malloc((ms.n + 1) * sizeof(*todo));
+	if (!cm->macros || !map || !todo) {
 		ret = -ENOMEM;
 		goto out_nomem;
 	}
-	mf = open_memstream(&src, &srclen);
-	if (!mf) {
-		ret = -ENOMEM;
-		goto out_nomem;
-	}
-	fprintf(mf, "#include <linux/kvm.h>\n");
+	for (size_t i = 0; i < ps->n; i++)
+		map[i] = -1;
 	for (size_t i = 0; i < ms.n; i++) {
-		struct cmacro *m = &cm->macros[cm->nmacros++];
+		struct cmacro *m = &cm->macros[cm->nmacros];
+		ssize_t p;
 
 		memset(m, 0, sizeof(*m));
 		m->name = strdup(ms.d[i].name);
-		m->in_kvm_header = ms.d[i].in_kvm;
-		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
-		m->kind = m->arg ? CM_IOCTL : CM_INT;
 		if (!m->name) {
-			fclose(mf);
 			ret = -ENOMEM;
 			goto out_nomem;
 		}
-		if (!m->arg && literal__eval(&ms.d[i], &m->value, &m->is_unsigned)) {
-			fprintf(mf, "\n");	/* keep macro i on line i + 2 */
+		m->in_kvm_header = ms.d[i].in_kvm;
+		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
+		m->kind = m->arg ? CM_IOCTL : CM_INT;
+		cm->nmacros++;
+		if (!m->arg && literal__eval(&ms.d[i], &m->value, &m->is_unsigned))
 			continue;
-		}
-		/* +0: integer promotion, so that the type says the signedness C gives it */
-		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", m->name,
-			i, m->name);
-	}
-	if (fclose(mf)) {
-		ret = -ENOMEM;
-		goto out_nomem;
+		p = prescan__find(ps, m->name);
+		if (p >= 0 && ps->has_decl[p])
+			map[p] = (ssize_t)(cm->nmacros - 1);
+		else
+			todo[ntodo++] = (ssize_t)(cm->nmacros - 1);
 	}
 	timing__mark("macros: collect");
-	ret = clang__parse(idx, a, src, false, &etu, err, errlen);
-	if (ret)
-		goto out;
-	timing__mark("macros: parse");
-	ret = eval__diagnostics(cm, ec.base, ms.n, etu, err, errlen);
-	if (ret)
-		goto out;
-	clang_visitChildren(clang_getTranslationUnitCursor(etu), eval__visit, &ec);
-	if ((ret = ec.ret))
-		goto out_nomem;
+	ec.map = map;
+	ret = eval__run(&ec, tu, err, errlen);
+	if (!ret && ntodo)
+		ret = eval__fallback(cm, idx, a, todo, ntodo, err, errlen);
+	timing__mark("macros: evaluate");
 	goto out;
 out_nomem:
 	snprintf(err, errlen, "out of memory");
 out:
-	if (etu)
-		clang_disposeTranslationUnit(etu);
-	free(src);
+	free(map);
+	free(todo);
 	mset__fini(&ms);
 	return ret;
 }

@@ -29,6 +29,20 @@ gen_deterministic_body() {
 	atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.h\n' ls a
 }
 
+atf_test_case prescan_equivalent
+prescan_equivalent_head() {
+	atf_set descr 'Macros evaluated in the one parse (after the text scan) equal those of a second parse of each'
+}
+prescan_equivalent_body() {
+	for a in x86_64 arm64; do
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o one-$a
+		atf_check -s exit:0 -e ignore env KVMGATE_NO_PRESCAN=1 "$(kg)" gen --arch $a --no-dwarf -o two-$a
+		for f in layout bindings.rs layout.h; do
+			atf_check -s exit:0 cmp one-$a/$f two-$a/$f
+		done
+	done
+}
+
 atf_test_case dump_roundtrip
 dump_roundtrip_head() {
 	atf_set descr 'dump of headers equals gen layout; dump of a manifest reproduces it'
@@ -152,6 +166,7 @@ valgrind_clean_body() {
 atf_init_test_cases() {
 	atf_add_test_case valgrind_clean
 	atf_add_test_case gen_deterministic
+	atf_add_test_case prescan_equivalent
 	atf_add_test_case dump_roundtrip
 	atf_add_test_case diff_exit_status
 	atf_add_test_case bad_arch
