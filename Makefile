@@ -4,7 +4,10 @@
 #   make                 build ./kvmgate and the test programs (objects under $(B)/)
 #   make check           kyua test on the top-level Kyuafile (JUnit XML in $(B)/junit.xml)
 #   make SANITIZE=1 check   the same under ASan+UBSan
+#   make gate            the main job: bindings/gate.sh on the default inputs
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
+#   make vmimages        the guest images; vmimages-run boots them; vmimages-bench times them
+#   make kernel-headers  headers_install trees of linux-source 6.1 and 6.12; dwarf-bench
 #   make install         PREFIX=/usr/local, DESTDIR honoured
 #   V=1                  show the commands
 
