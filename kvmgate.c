@@ -186,8 +186,11 @@ static int cmd_gen(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-dwarf", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const char usage[] = "kvmgate gen --arch x86_64|arm64 [--headers DIR] "
+		"[--kernel LABEL] [--no-dwarf] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
 	struct outfile of[4] = { 0 };
 	struct manifest m, dw;
@@ -197,16 +200,18 @@ static int cmd_gen(int argc, char **argv)
 	size_t nof = 0;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "a:H:k:o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:H:k:o:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			printf("usage: %s\n", usage);
+			return 0;
 		case 'a': arch = optarg; break;
 		case 'H': headers = optarg; break;
 		case 'k': kernel = optarg; break;
 		case 'o': outdir = optarg; break;
 		case 'N': dwarf = false; break;
 		default:
-			return fail("usage: kvmgate gen --arch x86_64|arm64 [--headers DIR] "
-				    "[--kernel LABEL] [--no-dwarf] -o OUTDIR");
+			return fail("usage: %s", usage);
 		}
 	}
 	if (optind != argc)
@@ -271,8 +276,9 @@ out:
 
 struct src_args {
 	const char *from, *arch, *kernel, *btf_base, *types, *allow;
-	bool json;
 };
+
+#define HELP_SHOWN (-1)	/* a command's --help was printed: exit 0 */
 
 static const struct option src_longopts[] = {
 	{ "from", required_argument, NULL, 'f' },
@@ -282,6 +288,7 @@ static const struct option src_longopts[] = {
 	{ "btf_base", required_argument, NULL, 'b' },
 	{ "types", required_argument, NULL, 't' },
 	{ "allow", required_argument, NULL, 'A' },
+	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -290,8 +297,11 @@ static int src_args__parse(struct src_args *s, int argc, char **argv, const char
 	int c;
 
 	memset(s, 0, sizeof(*s));
-	while ((c = getopt_long(argc, argv, "f:a:k:b:t:A:", src_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:a:k:b:t:A:h", src_longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			printf("usage: %s\n", usage);
+			return HELP_SHOWN;
 		case 'f': s->from = optarg; break;
 		case 'a': s->arch = optarg; break;
 		case 'k': s->kernel = optarg; break;
@@ -319,7 +329,7 @@ static int cmd_dump(int argc, char **argv)
 	int ret;
 
 	if ((ret = src_args__parse(&s, argc, argv, usage)))
-		return ret;
+		return ret == HELP_SHOWN ? 0 : ret;
 	if (argc - optind > 1)
 		return fail("usage: %s", usage);
 	path = optind < argc ? argv[optind] : NULL;
@@ -362,7 +372,7 @@ static int cmd_diff(int argc, char **argv)
 	int ret;
 
 	if ((ret = src_args__parse(&s, argc, argv, usage)))
-		return ret;
+		return ret == HELP_SHOWN ? 0 : ret;
 	if (argc - optind != 2)
 		return fail("usage: %s", usage);
 	if (s.allow) {

@@ -16,6 +16,9 @@ struct clang_args {
 	int argc;
 };
 
+/* A malloc'd copy of a libclang string, which it disposes ("" for none); NULL: out of memory. */
+char *clang__strdup(CXString s);
+
 /* Parse `src` (an in-memory main file) with args; on failure fills err and returns -EINVAL.
  * When fatal_errors is true, any error diagnostic fails the parse ("FILE:LINE:COL: message"). */
 int clang__parse(CXIndex idx, const struct clang_args *a, const char *src, bool fatal_errors,

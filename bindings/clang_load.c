@@ -81,15 +81,6 @@ static struct ctype *ld__new(struct loader *L, enum ctype_kind kind)
 	return t;
 }
 
-static char *cx_strdup(CXString s)
-{
-	const char *c = clang_getCString(s);
-	char *r = strdup(c ? c : "");
-
-	clang_disposeString(s);
-	return r;
-}
-
 /* The doc comment clang attaches to a declaration, or NULL (no comment, or out of memory). */
 static char *ld__doc(CXCursor c)
 {
@@ -184,7 +175,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		return CXChildVisit_Continue;
 	if (!(m = ld__new_member(mc)))
 		return CXChildVisit_Break;
-	m->name = cx_strdup(clang_getCursorSpelling(c));
+	m->name = clang__strdup(clang_getCursorSpelling(c));
 	if (!m->name) {
 		mc->L->ret = -ENOMEM;
 		return CXChildVisit_Break;
@@ -217,7 +208,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 	}
 	t->enumerators = e;
 	e = &t->enumerators[t->nenumerators++];
-	e->name = cx_strdup(clang_getCursorSpelling(c));
+	e->name = clang__strdup(clang_getCursorSpelling(c));
 	if (t->target && !t->target->is_signed)
 		e->value = (int64_t)clang_getEnumConstantDeclUnsignedValue(c);
 	else
@@ -246,7 +237,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	if (!clang_Cursor_isNull(def))
 		c = def;
 	k = clang_getCursorKind(c);
-	usr = cx_strdup(clang_getCursorUSR(c));
+	usr = clang__strdup(clang_getCursorUSR(c));
 	if (usr && *usr && clang_Cursor_isAnonymous(c)) {
 		/* anonymous aggregates from one macro (two __DECLARE_FLEX_ARRAY in a struct) share
 		 * their spelling location, hence their USR: tell them apart by where they expand */
@@ -307,11 +298,11 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		}
 		/* else: typedef struct { } name; names it below */
 	} else {
-		t->name = cx_strdup(clang_getCursorSpelling(c));
+		t->name = clang__strdup(clang_getCursorSpelling(c));
 		t->rust_name = t->name ? strdup(t->name) : NULL;
 		if (t->name && k != CXCursor_TypedefDecl) {
 			/* libclang spells `typedef struct { } x_t;` as x_t: it has no tag */
-			char *ts = cx_strdup(clang_getTypeSpelling(clang_getCursorType(c)));
+			char *ts = clang__strdup(clang_getTypeSpelling(clang_getCursorType(c)));
 
 			if (ts && strncmp(ts, "struct ", 7) && strncmp(ts, "union ", 6) &&
 			    strncmp(ts, "enum ", 5)) {
@@ -463,7 +454,7 @@ static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
 {
 	struct cmodel *cm = L->cm;
 	struct tslot *slot;
-	char *usr = cx_strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
+	char *usr = clang__strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
 						c : clang_getCursorDefinition(c)));
 	struct ctype **n;
 

@@ -25,7 +25,7 @@ struct mset {
 	int ret;
 };
 
-static char *cx_dup(CXString s)
+char *clang__strdup(CXString s)
 {
 	const char *c = clang_getCString(s);
 	char *r = strdup(c ? c : "");
@@ -44,7 +44,7 @@ static unsigned diag__main_line(CXDiagnostic d)
 	char *fname;
 
 	clang_getExpansionLocation(loc, &f, &line, NULL, NULL);
-	fname = f ? cx_dup(clang_getFileName(f)) : NULL;
+	fname = f ? clang__strdup(clang_getFileName(f)) : NULL;
 	if (!fname || strcmp(fname, CLANG_MAIN_FILE))
 		line = 0;
 	free(fname);
@@ -108,7 +108,7 @@ bool clang__in_kvm_header(CXCursor c)
 	clang_getSpellingLocation(loc, &f, NULL, NULL, NULL);
 	if (!f)
 		return false;
-	name = cx_dup(clang_getFileName(f));
+	name = clang__strdup(clang_getFileName(f));
 	if (!name)
 		return false;
 	l = strlen(name);
@@ -142,7 +142,7 @@ static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientDat
 		return CXChildVisit_Continue;
 	}
 	if (ntoks == 2 && clang_getTokenKind(toks[1]) == CXToken_Literal) {
-		char *s = cx_dup(clang_getTokenSpelling(tu, toks[1]));
+		char *s = clang__strdup(clang_getTokenSpelling(tu, toks[1]));
 		bool str = s && (s[0] == '"' || s[0] == '\'');
 
 		free(s);
@@ -157,13 +157,13 @@ static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientDat
 	ms->d = d;
 	d = &ms->d[ms->n++];
 	memset(d, 0, sizeof(*d));
-	d->name = cx_dup(clang_getCursorSpelling(c));
+	d->name = clang__strdup(clang_getCursorSpelling(c));
 	d->in_kvm = clang__in_kvm_header(c);
 	d->toks = calloc(ntoks - 1, sizeof(char *));
 	if (!d->name || !d->toks)
 		goto nomem;
 	for (unsigned i = 1; i < ntoks; i++) {
-		d->toks[d->ntoks] = cx_dup(clang_getTokenSpelling(tu, toks[i]));
+		d->toks[d->ntoks] = clang__strdup(clang_getTokenSpelling(tu, toks[i]));
 		if (!d->toks[d->ntoks++])
 			goto nomem;
 	}
@@ -326,7 +326,7 @@ static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData 
 
 	if (clang_getCursorKind(c) != CXCursor_VarDecl)
 		return CXChildVisit_Continue;
-	name = cx_dup(clang_getCursorSpelling(c));
+	name = clang__strdup(clang_getCursorSpelling(c));
 	if (!name || strncmp(name, ec->prefix, strlen(ec->prefix))) {
 		free(name);
 		return CXChildVisit_Continue;
@@ -381,7 +381,7 @@ static int eval__diagnostics(struct eval_ctx *ec, CXTranslationUnit tu, char *er
 			m = eval__macro(ec, line - 2);
 			if (m && m->kind != CM_UNEVAL) {
 				m->kind = CM_UNEVAL;
-				m->reason = cx_dup(clang_getDiagnosticSpelling(d));
+				m->reason = clang__strdup(clang_getDiagnosticSpelling(d));
 				if (!m->reason)
 					ret = -ENOMEM;
 			}

@@ -142,6 +142,9 @@ usage_errors_body() {
 	atf_check -s exit:2 -e match:'usage: kvmgate diff' "$(kg)" diff onlyone
 	atf_check -s exit:0 -o match:'^kvmgate [0-9]' "$(kg)" --version
 	atf_check -s exit:0 -o match:'gen' -o match:'dump' -o match:'diff' "$(kg)" --help
+	for c in gen dump diff; do
+		atf_check -s exit:0 -o match:"^usage: kvmgate $c" "$(kg)" $c --help
+	done
 }
 
 atf_test_case valgrind_clean
