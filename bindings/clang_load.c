@@ -656,9 +656,15 @@ static int headers_source__load(struct manifest *m, const char *path, const stru
 				char *err, size_t errlen)
 {
 	struct cmodel cm;
-	const char *arch = o && o->arch ? o->arch : "x86_64";
-	int ret = cmodel__load_headers(&cm, arch, path, o ? o->kernel : NULL, err, errlen);
+	int ret;
 
+	/* the same tree compiles differently per target: never guess the arch */
+	if (!o || !o->arch) {
+		snprintf(err, errlen, "%s: a headers tree needs --arch (x86_64 or arm64)",
+			 path ? path : "headers");
+		return -EINVAL;
+	}
+	ret = cmodel__load_headers(&cm, o->arch, path, o->kernel, err, errlen);
 	if (ret)
 		return ret;
 	ret = cmodel__flatten(&cm, m);

@@ -95,6 +95,10 @@ bad_headers_dir_body() {
 		"$(kg)" gen --arch x86_64 --headers /nonexistent -o out
 	[ ! -e out ] || atf_fail "out was created"
 	atf_check -s exit:2 -e match:'^kvmgate: /nonexistent: No such file' "$(kg)" dump /nonexistent
+	# a headers tree without --arch: refused, not guessed
+	copy_headers
+	atf_check -s exit:2 -o empty -e match:'hdr: a headers tree needs --arch' "$(kg)" dump hdr
+	atf_check -s exit:0 -o match:'^meta	arch	x86_64$' "$(kg)" dump --arch x86_64 hdr
 }
 
 atf_test_case bad_header_syntax
