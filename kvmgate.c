@@ -143,8 +143,11 @@ static void outfiles__abort(struct outfile *o, size_t n)
 static int outfiles__commit(struct outfile *o, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int bad = ferror(o[i].f);
+		int bad;
 
+		if (!o[i].f)
+			continue;	/* written by someone else (the probe object) */
+		bad = ferror(o[i].f);
 		if (fclose(o[i].f) || bad) {
 			o[i].f = NULL;
 			outfiles__abort(o, n);
@@ -186,17 +189,18 @@ static int cmd_gen(int argc, char **argv)
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-dwarf", no_argument, NULL, 'N' },
+		{ "keep-probe", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const char usage[] = "kvmgate gen --arch x86_64|arm64 [--headers DIR] "
-		"[--kernel LABEL] [--no-dwarf] -o OUTDIR";
+		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
-	struct outfile of[4] = { 0 };
+	struct outfile of[5] = { 0 };
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
-	bool dwarf = true;
+	bool dwarf = true, keep_probe = false;
 	size_t nof = 0;
 	int c, ret;
 
@@ -210,6 +214,7 @@ static int cmd_gen(int argc, char **argv)
 		case 'k': kernel = optarg; break;
 		case 'o': outdir = optarg; break;
 		case 'N': dwarf = false; break;
+		case 'P': keep_probe = true; break;
 		default:
 			return fail("usage: %s", usage);
 		}
@@ -260,6 +265,19 @@ static int cmd_gen(int argc, char **argv)
 		fail("%s: cannot write layout.dwarf", outdir);
 		outfiles__abort(of, nof);
 		goto out;
+	}
+	if (keep_probe) {
+		/* the probe object itself, for `kvmgate dump OUTDIR/probe.o` (pahole's view) */
+		struct outfile *p = &of[nof++];
+
+		p->name = "probe.o";
+		snprintf(p->path, sizeof(p->path), "%s/probe.o", outdir);
+		snprintf(p->tmp, sizeof(p->tmp), "%s/.probe.o.%ld", outdir, (long)getpid());
+		if (dwarf__probe_build(&m, arch, headers, p->tmp, err, sizeof(err))) {
+			fail("%s", err);
+			outfiles__abort(of, nof);
+			goto out;
+		}
 	}
 	ret = outfiles__commit(of, nof);
 	timing__mark("write rest");

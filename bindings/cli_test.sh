@@ -43,6 +43,18 @@ prescan_equivalent_body() {
 	done
 }
 
+atf_test_case keep_probe
+keep_probe_head() {
+	atf_set descr 'gen --keep-probe leaves the probe object; dump of it (pahole on its DWARF) equals layout.dwarf'
+	atf_set require.progs pahole
+}
+keep_probe_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --keep-probe -o g
+	atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.dwarf\nlayout.h\nprobe.o\n' ls -A g
+	atf_check -s exit:0 -o save:d "$(kg)" dump g/probe.o
+	atf_check -s exit:0 cmp d g/layout.dwarf
+}
+
 atf_test_case dump_roundtrip
 dump_roundtrip_head() {
 	atf_set descr 'dump of headers equals gen layout; dump of a manifest reproduces it'
@@ -174,6 +186,7 @@ atf_init_test_cases() {
 	atf_add_test_case valgrind_clean
 	atf_add_test_case gen_deterministic
 	atf_add_test_case prescan_equivalent
+	atf_add_test_case keep_probe
 	atf_add_test_case dump_roundtrip
 	atf_add_test_case diff_exit_status
 	atf_add_test_case bad_arch
