@@ -3,6 +3,7 @@
  * so that function-like macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the
  * target exactly as C would. Ioctls are told apart and their argument type read from the tokens
  * (through aliases); a macro the compiler rejects keeps the compiler's reason. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,6 +189,9 @@ static void mset__fini(struct mset *ms)
 
 static const struct mdef *mset__find(const struct mset *ms, const char *name)
 {
+	/* only an identifier can name a macro (most bodies are literals: no search for those) */
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		return NULL;
 	for (size_t i = 0; i < ms->n; i++)
 		if (!strcmp(ms->d[i].name, name))
 			return &ms->d[i];
@@ -479,11 +483,13 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 			goto out_nomem;
 		}
 		m->in_kvm_header = ms.d[i].in_kvm;
-		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
-		m->kind = m->arg ? CM_IOCTL : CM_INT;
+		m->kind = CM_INT;
 		cm->nmacros++;
-		if (!m->arg && literal__eval(&ms.d[i], &m->value, &m->is_unsigned))
-			continue;
+		if (literal__eval(&ms.d[i], &m->value, &m->is_unsigned))
+			continue;	/* a literal is no ioctl */
+		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
+		if (m->arg)
+			m->kind = CM_IOCTL;
 		p = prescan__find(ps, m->name);
 		if (p >= 0 && ps->has_decl[p])
 			map[p] = (ssize_t)(cm->nmacros - 1);
