@@ -439,9 +439,29 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 		return t->target ? t : NULL;
 	case CXType_FunctionProto:
 	case CXType_FunctionNoProto:
+		/* behind a pointer (a handler typedef): target = result, members = parameters */
 		t = ld__new(L, CT_FUNCTION);
 		if (!t)
 			break;
+		t->complete = true;
+		t->target = ld__type(L, clang_getResultType(ty), NULL, NULL);
+		if (!t->target)
+			return NULL;
+		for (int i = 0, n = clang_getNumArgTypes(ty); i < n; i++) {
+			struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
+
+			if (!m)
+				break;
+			t->members = m;
+			m = &t->members[t->nmembers];
+			memset(m, 0, sizeof(*m));
+			m->type = ld__type(L, clang_getArgType(ty, (unsigned)i), NULL, NULL);
+			if (!m->type)
+				return NULL;
+			t->nmembers++;
+		}
+		if (t->nmembers != (size_t)(clang_getNumArgTypes(ty) < 0 ? 0 : clang_getNumArgTypes(ty)))
+			break;	/* out of memory */
 		return t;
 	default:
 		return ld__builtin(L, ty);
