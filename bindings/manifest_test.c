@@ -251,10 +251,14 @@ ATF_TC_BODY(diff_padding_and_debuginfo, tc)
 	ATF_CHECK(strstr(rep, "field struct s.pad: padding renamed to 'flags'") != NULL);
 	ATF_CHECK(strstr(rep, "not in kernel struct gone") != NULL);
 	free(rep);
-	/* against another full manifest: the missing type and constant are incompatible */
+	/* against another full manifest: the missing type is incompatible, the constant B does
+	 * not define is reported as compatible */
 	ATF_REQUIRE(manifest__add_ioctl(&b, "KVM_I", 0xae01u, "-") == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_OTHER", 2, false) == 0);
 	diff_of(&a, &b, false, &n, &rep);
-	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 2);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 1);
+	ATF_CHECK(strstr(rep, "incompatible  type struct gone: missing") != NULL);
+	ATF_CHECK(strstr(rep, "compatible    const KVM_C: not in B (was 1)") != NULL);
 	free(rep);
 	manifest__fini(&a);
 	manifest__fini(&b);
