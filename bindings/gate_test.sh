@@ -1,0 +1,48 @@
+#! /usr/bin/env atf-sh
+# gate_test.sh - the main job (bindings/gate.sh): passes on the default inputs, writes JUnit XML
+# and drift reports, and fails (exit 1, naming the field) on a candidate bindings.rs with one
+# field's type changed.
+
+gate() {
+	KVMGATE="$(atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate")" \
+		"$(atf_get_srcdir)/gate.sh" "$@"
+}
+
+atf_test_case default_inputs
+default_inputs_head() {
+	atf_set descr 'The gate passes on the installed headers, with our own bindings.rs as candidate'
+	atf_set require.progs 'gcc aarch64-linux-gnu-gcc pahole'
+	atf_set timeout 300
+}
+default_inputs_body() {
+	gate first > /dev/null 2>&1 || atf_fail "first gate run failed"
+	CANDIDATE_x86_64=first/x86_64/bindings.rs CANDIDATE_arm64=first/arm64/bindings.rs \
+		atf_check -s exit:0 -o match:'^x86_64 +compiler +pass' -o match:'^arm64 +dwarf +pass' \
+		-o match:'^arm64 +candidate +pass' -e ignore "$(atf_get_srcdir)/gate.sh" out
+	for f in junit.xml x86_64/layout arm64/bindings.rs arm64/layout.dwarf; do
+		[ -s out/$f ] || atf_fail "out/$f missing"
+	done
+	atf_check -s exit:0 -o match:'failures="0"' cat out/junit.xml
+}
+
+atf_test_case bad_candidate
+bad_candidate_head() {
+	atf_set descr 'A candidate bindings.rs with kvm_regs.rbx as __u32 fails the gate, naming the field'
+	atf_set require.progs 'gcc aarch64-linux-gnu-gcc pahole'
+	atf_set timeout 300
+}
+bad_candidate_body() {
+	gate first > /dev/null 2>&1 || atf_fail "first gate run failed"
+	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/x86_64/bindings.rs > bad.rs
+	cmp -s first/x86_64/bindings.rs bad.rs && atf_fail "mutation did not apply"
+	CANDIDATE_x86_64=bad.rs atf_check -s exit:1 -o match:'^x86_64 +candidate +fail' -e ignore \
+		"$(atf_get_srcdir)/gate.sh" out
+	atf_check -s exit:0 -o match:'incompatible +field struct kvm_regs.rbx' \
+		cat out/x86_64/candidate-drift.txt
+	atf_check -s exit:0 -o match:'failures="1"' -o match:'kvm_regs.rbx' cat out/junit.xml
+}
+
+atf_init_test_cases() {
+	atf_add_test_case default_inputs
+	atf_add_test_case bad_candidate
+}
