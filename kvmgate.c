@@ -238,7 +238,7 @@ static int cmd_gen(int argc, char **argv)
 	if (dwarf) {
 		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
 		if (ret) {
-			ret = fail("%s", err);
+			ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
 			goto out;
 		}
 		timing__mark("dwarf view");
