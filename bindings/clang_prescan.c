@@ -40,10 +40,17 @@ static bool scan__seen(struct scan *s, const char *path)
 	return false;
 }
 
-/* A body that is one integer literal, maybe parenthesised, needs no evaluation declaration. */
+/* A body that is empty (an include guard, __KVM_HAVE_*) or one integer literal, maybe
+ * parenthesised, needs no evaluation declaration. */
 static bool body__is_literal(const char *b)
 {
 	size_t n;
+	const char *e = b;
+
+	while (*e == ' ' || *e == '\t')
+		e++;
+	if (!*e || *e == '\n' || !strncmp(e, "/*", 2) || !strncmp(e, "//", 2))
+		return true;	/* empty */
 
 	while (isspace((unsigned char)*b) || *b == '(')
 		b++;
@@ -91,7 +98,7 @@ static void scan__define(struct scan *s, const char *p)
 		return;
 	}
 	/* line n + 2 of the main file: the declaration, or nothing for a literal */
-	ps->has_decl[ps->n] = !body__is_literal(p + n);
+	ps->has_decl[ps->n] = !body__is_literal(p + n);	/* (or empty) */
 	if (!ps->has_decl[ps->n])
 		fputc('\n', s->src);
 	else
