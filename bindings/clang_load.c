@@ -101,8 +101,7 @@ static void ld__layout(struct ctype *t, CXType ty)
 }
 
 static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n);
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n,
-			      bool *created);
+static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n);
 
 struct member_ctx {
 	struct loader *L;
@@ -162,7 +161,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
 	    clang_Cursor_isAnonymousRecordDecl(c)) {
 		/* an anonymous member: libclang shows the record, not an implicit field */
-		struct ctype *anon = ld__decl(mc->L, c, t, &mc->anon_n, NULL);
+		struct ctype *anon = ld__decl(mc->L, c, t, &mc->anon_n);
 
 		if (!anon || !(m = ld__new_member(mc)))
 			return CXChildVisit_Break;
@@ -222,8 +221,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 
 /* The ctype of a declaration (struct/union/enum/typedef), created once per USR. parent and
  * anon_n name an anonymous aggregate as bindgen does: <parent>__bindgen_ty_<++*anon_n>. */
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n,
-			      bool *created)
+static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n)
 {
 	CXCursor def = clang_getCursorDefinition(c);
 	enum CXCursorKind k;
@@ -232,8 +230,6 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	struct ctype *t;
 	char *usr;
 
-	if (created)
-		*created = false;
 	if (!clang_Cursor_isNull(def))
 		c = def;
 	k = clang_getCursorKind(c);
@@ -282,8 +278,6 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	slot->usr = usr;
 	slot->t = t;
 	L->n++;
-	if (created)
-		*created = true;
 	mc.t = t;
 	t->in_kvm_header = clang__in_kvm_header(c);
 	t->doc = ld__doc(c);
@@ -413,7 +407,7 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 	case CXType_Typedef:
 	case CXType_Record:
 	case CXType_Enum:
-		return ld__decl(L, clang_getTypeDeclaration(ty), parent, anon_n, NULL);
+		return ld__decl(L, clang_getTypeDeclaration(ty), parent, anon_n);
 	case CXType_ConstantArray:
 	case CXType_IncompleteArray:
 		t = ld__new(L, CT_ARRAY);
@@ -450,8 +444,10 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 		for (int i = 0, n = clang_getNumArgTypes(ty); i < n; i++) {
 			struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
 
-			if (!m)
-				break;
+			if (!m) {
+				L->ret = -ENOMEM;
+				return NULL;
+			}
 			t->members = m;
 			m = &t->members[t->nmembers];
 			memset(m, 0, sizeof(*m));
@@ -460,8 +456,6 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 				return NULL;
 			t->nmembers++;
 		}
-		if (t->nmembers != (size_t)(clang_getNumArgTypes(ty) < 0 ? 0 : clang_getNumArgTypes(ty)))
-			break;	/* out of memory */
 		return t;
 	default:
 		return ld__builtin(L, ty);
@@ -529,7 +523,7 @@ static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientDat
 			return k == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
 		/* fall through */
 	case CXCursor_TypedefDecl:
-		t = ld__decl(L, c, NULL, NULL, NULL);
+		t = ld__decl(L, c, NULL, NULL);
 		if (!t || (L->ret = ld__list(L, c, t)))
 			return CXChildVisit_Break;
 		return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ? CXChildVisit_Recurse :

@@ -218,10 +218,9 @@ static bool path__under(const char *path, const char *parent)
 	return !strncmp(path, parent, n) && (path[n] == '.' || path[n] == '[');
 }
 
-static bool field__added(const struct manifest *a, const struct manifest *b, const struct mrec *fb,
-			 const char *type, const char *btype)
+static bool field__added(const struct manifest *a, const struct mrec *fb, const char *type,
+			 const char *btype)
 {
-	(void)b;
 	return fb->kind == MREC_FIELD && !strcmp(fb->key, btype) &&
 	       !manifest__find(a, MREC_FIELD, type, fb->member);
 }
@@ -262,12 +261,12 @@ static void diff__fields(struct dctx *d, const struct manifest *a, const struct 
 		unsigned nested = 0;
 		bool folded = false;
 
-		if (!field__added(a, b, fb, type, btype))
+		if (!field__added(a, fb, type, btype))
 			continue;
 		for (size_t j = 0; j < b->nrecs && !folded; j++) {
 			const struct mrec *fo = &b->recs[j];
 
-			if (j == i || !field__added(a, b, fo, type, btype))
+			if (j == i || !field__added(a, fo, type, btype))
 				continue;
 			if (path__under(fb->member, fo->member))
 				folded = true;
