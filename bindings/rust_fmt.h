@@ -1,4 +1,4 @@
-/* rust_fmt.h - a growable string, and the line shapes rustfmt gives the items bindgen writes.
+/* rust_fmt.h - the line shapes rustfmt gives the items bindgen writes.
  *
  * bindgen pipes its output through rustfmt (max_width 100, fn_call_width 60). kvmgate does not run
  * rustfmt; it writes each shape bindgen produces the way rustfmt would lay it out, so that a
@@ -12,19 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;	/* an allocation failed: contents are truncated */
-};
-#define SBUF_INIT { 0 }
+#include "sbuf.h"
 
-void sbuf__add(struct sbuf *sb, const char *s);
-void sbuf__addn(struct sbuf *sb, const char *s, size_t n);
-void sbuf__addf(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sbuf__reset(struct sbuf *sb);
-const char *sbuf__str(const struct sbuf *sb);	/* never NULL */
-void sbuf__fini(struct sbuf *sb);
 /* Write the contents to out and reset. */
 void fmt__put(FILE *out, struct sbuf *sb);
 

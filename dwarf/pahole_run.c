@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "pahole.h"
+#include "sbuf.h"
 
 extern char **environ;
 
@@ -21,37 +22,12 @@ const char *pahole__path(void)
 	return p && *p ? p : "pahole";
 }
 
-struct buf {
-	char *p;
-	size_t len, cap;
-};
-
-static int buf__append(struct buf *b, const char *data, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 65536;
-		char *p;
-
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (!p)
-			return -ENOMEM;
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
-
 /* Read both pipes until EOF on each, so that neither child stream can block the other. */
-static int pipes__drain(int outfd, int errfd, struct buf *out, struct buf *errb)
+static int pipes__drain(int outfd, int errfd, struct sbuf *out, struct sbuf *errb)
 {
 	struct pollfd p[2] = { { .fd = outfd, .events = POLLIN }, { .fd = errfd, .events = POLLIN } };
 	char chunk[65536];
-	int open = 2, err = 0;
+	int open = 2;
 
 	while (open > 0) {
 		if (poll(p, 2, -1) < 0) {
@@ -72,11 +48,10 @@ static int pipes__drain(int outfd, int errfd, struct buf *out, struct buf *errb)
 				open--;
 				continue;
 			}
-			if (!err)
-				err = buf__append(i == 0 ? out : errb, chunk, (size_t)n);
+			sbuf__addn(i == 0 ? out : errb, chunk, (size_t)n);
 		}
 	}
-	return err;
+	return out->oom || errb->oom ? -ENOMEM : 0;
 }
 
 static bool line__is_unknown_kind(const char *l)
@@ -128,7 +103,7 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 	const char *prog = pahole__path();
 	posix_spawn_file_actions_t fa;
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
-	struct buf out = { 0 }, errb = { 0 };
+	struct sbuf out = SBUF_INIT, errb = SBUF_INIT;
 	const char *first;
 	char **args;
 	size_t argc = 0;
@@ -171,8 +146,8 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 		snprintf(err, errlen, "pahole: reading its output: %s", strerror(-rc));
 		goto out_close;
 	}
-	first = errb.p ? stderr__sort(errb.p, r, &serr) : NULL;
-	if (errb.p && serr) {
+	first = errb.s ? stderr__sort(errb.s, r, &serr) : NULL;
+	if (errb.s && serr) {
 		rc = serr;
 		snprintf(err, errlen, "pahole: %s", strerror(-rc));
 	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -187,9 +162,9 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 		snprintf(err, errlen, "%s: %s", prog, first);
 	}
 	if (!rc) {
-		r->out = out.p ? out.p : strdup("");
+		r->out = out.s ? out.s : strdup("");
 		r->outlen = out.len;
-		out.p = NULL;
+		out.s = NULL;
 		if (!r->out)
 			rc = -ENOMEM;
 	}
@@ -200,8 +175,8 @@ out_close:
 		if (pe[i] >= 0)
 			close(pe[i]);
 	}
-	free(out.p);
-	free(errb.p);
+	sbuf__fini(&out);
+	sbuf__fini(&errb);
 	free(args);
 	if (rc)
 		pahole_result__fini(r);
