@@ -44,3 +44,6 @@ GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_LIB:.c
 GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) Kyuafile)
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))
+
+# The arm64 guest library, its blobs and the arm64-only programs.
+include conformance/guest/arm64/build.mk
