@@ -13,10 +13,14 @@ GA_LIB_OBJS := $(addprefix $(GA_OUT)/,$(addsuffix .o,$(GA_LIB)))
 GA_HDRS := $(wildcard $(GA_SRC)/*.h)
 
 # One blob per guest program: <name>.c or <name>.S linked with the library.
-GA_BLOBS := basic_exit basic_add
+GA_BLOBS := basic_exit basic_add core
 
-# The arm64-only conformance programs: <prog>.c and the blobs it links (ARM64_BLOBS_<prog>).
-ARM64_PROGS :=
+# The arm64-only conformance programs: conformance/<prog>.c with arm64_guest.c and the blobs
+# ARM64_BLOBS_<prog>. They are listed in Kyuafile.progs (the arm64 guest's conformance/
+# Kyuafile.arm64), and the host's vmimages/guest_arm64_test takes their cases from their sources.
+ARM64_PROGS := arm64_regs_test
+ARM64_BLOBS_arm64_regs_test := core
+GUEST_ONLY_PROGS_arm64 := $(ARM64_PROGS)
 
 $(GA_OUT)/%.o: $(GA_SRC)/%.c $(GA_HDRS)
 	@mkdir -p $(dir $@)
@@ -58,3 +62,19 @@ GA_BASIC := $(GA_OUT)/basic_exit_blob.o $(GA_OUT)/basic_add_blob.o
 $(B)/guest/arm64/conformance/guest_arm64.o: $(GA_OUT)/basic_exit_syms.h $(GA_OUT)/basic_add_syms.h
 $(B)/guest/arm64/conformance/%.o: GUEST_CFLAGS_arm64 += -I$(GA_OUT) -I$(GA_SRC)
 $(addprefix $(B)/guest/arm64/conformance/,$(CONFORMANCE_PROGS)): $(GA_BASIC)
+
+GA_CONF := $(B)/guest/arm64/conformance
+GA_HOST_OBJS := $(GA_CONF)/arm64_guest.o $(addprefix $(GA_CONF)/,$(CONFORMANCE_LIB:.c=.o)) $(GA_BASIC)
+define ga_prog_rules
+$(GA_CONF)/$(1).o: $(foreach b,$(ARM64_BLOBS_$(1)),$(GA_OUT)/$(b)_syms.h)
+$(GA_CONF)/$(1): $(GA_CONF)/$(1).o $(GA_HOST_OBJS) $(foreach b,$(ARM64_BLOBS_$(1)),$(GA_OUT)/$(b)_blob.o)
+	@$$(if $$(Q),echo '  LD      $$@')
+	$$(Q)$$(GUEST_CC_arm64) -o $$@ $$^ $$(GUEST_LDFLAGS_arm64) -latf-c
+endef
+$(foreach p,$(ARM64_PROGS),$(eval $(call ga_prog_rules,$(p))))
+GUEST_OBJS_arm64 += $(GA_CONF)/arm64_guest.o $(addprefix $(GA_CONF)/,$(ARM64_PROGS:=.o))
+
+$(GA_CONF)/Kyuafile.arm64: $(GA_SRC)/Kyuafile.progs
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+GUEST_PROGS_arm64 += $(addprefix $(GA_CONF)/,$(ARM64_PROGS) Kyuafile.arm64)

@@ -1,0 +1,189 @@
+/* conformance/arm64_regs_test.c - arm64 vCPU registers through KVM_GET/SET_ONE_REG, with ids built
+ * from the binding's constants and struct kvm_regs offsets, proven against guest code: the core
+ * registers (x0-x30, SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1, V0-V31, FPSR, FPCR) the host
+ * sets are what the guest stores to memory, and what the guest leaves in them is what the host
+ * reads back. A binding with two core-register offsets swapped, or a wrong KVM_REG_ARM_CORE,
+ * fails here. */
+#include <atf-c.h>
+#include <string.h>
+
+#include "arm64_guest.h"
+#include "core_layout.h"
+#include "core_syms.h"
+
+#define PSR_MODE_EL1H	0x5
+#define PSR_DAIF	0x3c0
+#define PSR_NZCV	0xf0000000ULL
+
+/* A distinct value per register and phase (1: the host's, 2: the guest's). */
+static uint64_t pattern(int phase, int reg)
+{
+	return (phase == 1 ? 0xa100c0de00000000ULL : 0xb200f00d00000000ULL) |
+	       ((uint64_t)reg << 16) | (uint64_t)(0x1111 * (reg % 15 + 1));
+}
+
+static void vpattern(int phase, int reg, uint8_t v[16])
+{
+	for (int b = 0; b < 16; b++)
+		v[b] = (uint8_t)(phase * 0x40 + reg * 3 + b * 17);
+}
+
+static uint64_t xreg(int n)
+{
+	return arm64_core_reg_id(offsetof(struct kvm_regs, regs.regs) + n * sizeof(__u64),
+				 sizeof(__u64));
+}
+
+static uint64_t vreg(int n)
+{
+	return arm64_core_reg_id(offsetof(struct kvm_regs, fp_regs.vregs) + n * 16, 16);
+}
+
+static uint64_t spsr_reg(int n)
+{
+	return arm64_core_reg_id(offsetof(struct kvm_regs, spsr) + n * sizeof(__u64), sizeof(__u64));
+}
+
+static uint64_t rd64(const uint8_t *rec, unsigned int off)
+{
+	uint64_t v;
+
+	memcpy(&v, rec + off, sizeof(v));
+	return v;
+}
+
+static void wr64(uint8_t *rec, unsigned int off, uint64_t v)
+{
+	memcpy(rec + off, &v, sizeof(v));
+}
+
+#define CHECK_REG(what, got, want) ATF_CHECK_EQ_MSG((got), (want), "%s: 0x%llx, expected 0x%llx", \
+	(what), (unsigned long long)(got), (unsigned long long)(want))
+
+ATF_TC(core_regs);
+ATF_TC_HEAD(core_regs, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Core registers (x0-x30, SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, "
+			  "SPSR_EL1, V0-V31, FPSR, FPCR) set through KVM_SET_ONE_REG are stored to memory "
+			  "by guest code, and what the guest leaves in them KVM_GET_ONE_REG reads back; "
+			  "SPSR_ABT/UND/IRQ/FIQ (AArch32 banks) round-trip and survive a run");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(core_regs, tc)
+{
+	const uint64_t pstate_in = PSR_MODE_EL1H | PSR_DAIF | 0xa0000000ULL;	/* N, C */
+	const uint64_t fpsr_in = 0x0800009f, fpcr_in = 0x07400000;	/* QC, cumulative; AHP DN FZ RP */
+	const uint64_t fpsr_out = 0x08000013, fpcr_out = 0x03800000;	/* QC, UFC DZC IOC; DN FZ RM */
+	const uint64_t nzcv_out = 0x50000000ULL;			/* Z, V */
+	struct ga_vm g;
+	struct kvm_vcpu *vcpu;
+	uint8_t *save, *out, v[16], w[16];
+	uint64_t data = 0;
+
+	ga_vm_create(&g, GA_BLOB(core));
+	vcpu = ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2);
+	save = ga_mem(&g, core_SYM_core_save, CS_SIZE);
+	out = ga_mem(&g, core_SYM_core_out, CO_SIZE);
+
+	/* The host's values, read back before the run. */
+	for (int i = 0; i < 31; i++)
+		vcpu_set_reg(vcpu, xreg(i), pattern(1, i));
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.sp), pattern(1, 31));
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(sp_el1), core_SYM_core_save);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), core_SYM_core_entry);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pstate), pstate_in);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(elr_el1), pattern(1, 33));
+	vcpu_set_reg(vcpu, spsr_reg(0), 0x800003c5);
+	for (int i = 1; i < KVM_NR_SPSR; i++)
+		vcpu_set_reg(vcpu, spsr_reg(i), 0x10 + i);	/* AArch32 modes, distinct */
+	for (int i = 0; i < 32; i++) {
+		vpattern(1, i, v);
+		ATF_REQUIRE(__vcpu_set_reg(vcpu, vreg(i), v) == 0);
+	}
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(fp_regs.fpsr), fpsr_in);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(fp_regs.fpcr), fpcr_in);
+	for (int i = 0; i < 31; i++)
+		CHECK_REG("x after SET", vcpu_get_reg(vcpu, xreg(i)), pattern(1, i));
+	CHECK_REG("SP_EL0 after SET", vcpu_get_reg(vcpu, ARM64_CORE_REG(regs.sp)), pattern(1, 31));
+	CHECK_REG("SP_EL1 after SET", vcpu_get_reg(vcpu, ARM64_CORE_REG(sp_el1)), core_SYM_core_save);
+	CHECK_REG("PSTATE after SET", vcpu_get_reg(vcpu, ARM64_CORE_REG(regs.pstate)), pstate_in);
+	for (int i = 0; i < 32; i++) {
+		vpattern(1, i, v);
+		ATF_REQUIRE(__vcpu_get_reg(vcpu, vreg(i), w) == 0);
+		ATF_CHECK_MSG(memcmp(v, w, 16) == 0, "V%d reads back other bytes after SET", i);
+	}
+
+	/* The guest's values. */
+	for (int i = 0; i < 30; i++)
+		wr64(out, CO_X + 8 * i, pattern(2, i));
+	wr64(out, CO_SP_EL0, pattern(2, 31));
+	wr64(out, CO_SP_EL1, GA_MEM_GPA + 0x8000);
+	wr64(out, CO_ELR, pattern(2, 33));
+	wr64(out, CO_SPSR, 0x600003c4);
+	wr64(out, CO_NZCV, nzcv_out);
+	wr64(out, CO_FPSR, fpsr_out);
+	wr64(out, CO_FPCR, fpcr_out);
+	for (int i = 0; i < 32; i++)
+		vpattern(2, i, out + CO_V + 16 * i);
+
+	vcpu_run(vcpu);
+	ATF_REQUIRE_MSG(vcpu->run->exit_reason == KVM_EXIT_MMIO, "exit_reason %u (%s), expected the "
+			"guest's MMIO stop", vcpu->run->exit_reason,
+			kvm_exit_name(vcpu->run->exit_reason));
+	CHECK_REG("stop MMIO address", vcpu->run->mmio.phys_addr, GA_UCALL_MMIO);
+	ATF_CHECK(vcpu->run->mmio.is_write && vcpu->run->mmio.len == 8);
+	memcpy(&data, vcpu->run->mmio.data, sizeof(data));
+	CHECK_REG("stop MMIO data (x29)", data, pattern(2, 29));
+
+	/* What the guest saw. */
+	for (int i = 0; i < 31; i++)
+		ATF_CHECK_EQ_MSG(rd64(save, CS_X + 8 * i), pattern(1, i), "guest saw x%d = 0x%llx, the "
+				 "host set 0x%llx", i, (unsigned long long)rd64(save, CS_X + 8 * i),
+				 (unsigned long long)pattern(1, i));
+	CHECK_REG("guest's SP_EL0", rd64(save, CS_SP_EL0), pattern(1, 31));
+	CHECK_REG("guest's SP (SP_EL1)", rd64(save, CS_SP), core_SYM_core_save);
+	CHECK_REG("guest's NZCV", rd64(save, CS_NZCV), pstate_in & PSR_NZCV);
+	CHECK_REG("guest's DAIF", rd64(save, CS_DAIF), pstate_in & PSR_DAIF);
+	CHECK_REG("guest's CurrentEL", rd64(save, CS_CURRENTEL), 1u << 2);
+	CHECK_REG("guest's SPSel", rd64(save, CS_SPSEL), 1);
+	CHECK_REG("guest's ELR_EL1", rd64(save, CS_ELR), pattern(1, 33));
+	CHECK_REG("guest's SPSR_EL1", rd64(save, CS_SPSR), 0x800003c5);
+	CHECK_REG("guest's FPSR", rd64(save, CS_FPSR), fpsr_in);
+	CHECK_REG("guest's FPCR", rd64(save, CS_FPCR), fpcr_in);
+	for (int i = 0; i < 32; i++) {
+		vpattern(1, i, v);
+		ATF_CHECK_MSG(memcmp(save + CS_V + 16 * i, v, 16) == 0, "guest saw other bytes in V%d "
+			      "than the host set", i);
+	}
+
+	/* What the guest left. */
+	for (int i = 0; i < 30; i++)
+		ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, xreg(i)), pattern(2, i), "x%d reads 0x%llx, the "
+				 "guest left 0x%llx", i, (unsigned long long)vcpu_get_reg(vcpu, xreg(i)),
+				 (unsigned long long)pattern(2, i));
+	CHECK_REG("x30 (the stop's address register)", vcpu_get_reg(vcpu, xreg(30)), GA_UCALL_MMIO);
+	CHECK_REG("SP_EL0", vcpu_get_reg(vcpu, ARM64_CORE_REG(regs.sp)), pattern(2, 31));
+	CHECK_REG("SP_EL1", vcpu_get_reg(vcpu, ARM64_CORE_REG(sp_el1)), GA_MEM_GPA + 0x8000);
+	CHECK_REG("PC", vcpu_get_reg(vcpu, ARM64_CORE_REG(regs.pc)), core_SYM_core_stop_pc);
+	CHECK_REG("PSTATE", vcpu_get_reg(vcpu, ARM64_CORE_REG(regs.pstate)),
+		  nzcv_out | PSR_DAIF | PSR_MODE_EL1H);
+	CHECK_REG("ELR_EL1", vcpu_get_reg(vcpu, ARM64_CORE_REG(elr_el1)), pattern(2, 33));
+	CHECK_REG("SPSR_EL1", vcpu_get_reg(vcpu, spsr_reg(0)), 0x600003c4);
+	for (int i = 1; i < KVM_NR_SPSR; i++)
+		ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, spsr_reg(i)), (uint64_t)(0x10 + i),
+				 "spsr[%d] changed over the run", i);
+	CHECK_REG("FPSR", vcpu_get_reg(vcpu, ARM64_CORE_REG(fp_regs.fpsr)), fpsr_out);
+	CHECK_REG("FPCR", vcpu_get_reg(vcpu, ARM64_CORE_REG(fp_regs.fpcr)), fpcr_out);
+	for (int i = 0; i < 32; i++) {
+		vpattern(2, i, v);
+		ATF_REQUIRE(__vcpu_get_reg(vcpu, vreg(i), w) == 0);
+		ATF_CHECK_MSG(memcmp(v, w, 16) == 0, "V%d reads other bytes than the guest left", i);
+	}
+	ga_vm_free(&g);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, core_regs);
+	return atf_no_error();
+}
