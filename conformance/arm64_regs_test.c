@@ -2,14 +2,17 @@
  * from the binding's constants and struct kvm_regs offsets, proven against guest code: the core
  * registers (x0-x30, SP_EL0, PC, PSTATE, SP_EL1, ELR_EL1, SPSR_EL1, V0-V31, FPSR, FPCR) the host
  * sets are what the guest stores to memory, and what the guest leaves in them is what the host
- * reads back. A binding with two core-register offsets swapped, or a wrong KVM_REG_ARM_CORE,
- * fails here. */
+ * reads back; EL0/EL1 system registers set through ONE_REG are what mrs reads in the guest, and
+ * what the guest writes with msr ONE_REG reads. A binding with two core-register offsets swapped,
+ * or a wrong KVM_REG_ARM_CORE or KVM_REG_ARM64_SYSREG field, fails here. */
 #include <atf-c.h>
 #include <string.h>
 
 #include "arm64_guest.h"
 #include "core_layout.h"
 #include "core_syms.h"
+#include "sysreg_list.h"
+#include "sysregs_syms.h"
 
 #define PSR_MODE_EL1H	0x5
 #define PSR_DAIF	0x3c0
@@ -182,8 +185,162 @@ ATF_TC_BODY(core_regs, tc)
 	ga_vm_free(&g);
 }
 
+#define SR(op0, op1, crn, crm, op2) arm64_sysreg_id(op0, op1, crn, crm, op2)
+
+struct sysreg {
+	const char *name;
+	uint64_t id;
+	uint64_t mask;
+	int impdef;
+};
+
+static void sysreg_table(struct sysreg t[SYSREG_N])
+{
+	int i = 0;
+
+#define ENTRY(name, id, mask, impdef) t[i++] = (struct sysreg){ #name, id, mask, impdef };
+	SYSREG_LIST(ENTRY)
+#undef ENTRY
+}
+
+/* Distinct per register and phase inside the bits that hold (at least two of them). */
+static uint64_t srval(int phase, int i, uint64_t mask)
+{
+	return ((phase == 1 ? 0x5555555555555555ULL : 0xaaaaaaaaaaaaaaaaULL) ^ ((uint64_t)i << 20)) &
+	       mask;
+}
+
+/* The registers start.S sets up for its MMU (their entry values are in guest_boot_regs). */
+enum { MMU_TTBR0, MMU_MAIR, MMU_TCR, MMU_SCTLR, MMU_VBAR, MMU_CPACR, MMU_N };
+static const struct { const char *name; unsigned int op0, op1, crn, crm, op2; int boot; } mmu[] = {
+	[MMU_TTBR0] = { "TTBR0_EL1", 3, 0, 2, 0, 0, BOOT_TTBR0 },
+	[MMU_MAIR] = { "MAIR_EL1", 3, 0, 10, 2, 0, BOOT_MAIR },
+	[MMU_TCR] = { "TCR_EL1", 3, 0, 2, 0, 2, BOOT_TCR },
+	[MMU_SCTLR] = { "SCTLR_EL1", 3, 0, 1, 0, 0, BOOT_SCTLR },
+	[MMU_VBAR] = { "VBAR_EL1", 3, 0, 12, 0, 0, BOOT_VBAR },
+	[MMU_CPACR] = { "CPACR_EL1", 3, 0, 1, 0, 2, BOOT_CPACR },
+};
+
+#define MMU_ID(m) SR(mmu[m].op0, mmu[m].op1, mmu[m].crn, mmu[m].crm, mmu[m].op2)
+
+/* run_sysregs: set every register of sysreg_list.h (and, unless impdef, the MMU's), run the
+ * guest's two stages, and check what it saw and left for the registers whose IMPDEF flag is
+ * impdef. Returns how many of those read as zero both ways (RAZ/WI in this CPU model). */
+static int run_sysregs(int impdef)
+{
+	struct sysreg t[SYSREG_N];
+	uint64_t mmu_in[MMU_N], v, *seen, *out, *boot;
+	struct ga_vm g;
+	struct kvm_vcpu *vcpu;
+	struct ucall uc;
+	int raz = 0;
+
+	sysreg_table(t);
+	ga_vm_create(&g, GA_BLOB(sysregs));
+	vcpu = ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2);
+	seen = ga_mem(&g, sysregs_SYM_sysreg_seen, sizeof(uint64_t) * SYSREG_N);
+	out = ga_mem(&g, sysregs_SYM_sysreg_out, sizeof(uint64_t) * SYSREG_N);
+	boot = ga_mem(&g, sysregs_SYM_guest_boot_regs, sizeof(uint64_t) * BOOT_NREGS);
+
+	for (int i = 0; i < SYSREG_N; i++) {
+		vcpu_set_reg(vcpu, t[i].id, srval(1, i, t[i].mask));
+		v = vcpu_get_reg(vcpu, t[i].id);
+		ATF_CHECK_EQ_MSG(v & t[i].mask, srval(1, i, t[i].mask), "%s reads 0x%llx after SET of "
+				 "0x%llx", t[i].name, (unsigned long long)v,
+				 (unsigned long long)srval(1, i, t[i].mask));
+	}
+	mmu_in[MMU_TTBR0] = 0x00a5000041234000ULL;
+	mmu_in[MMU_MAIR] = 0x000000000044ff04ULL;
+	mmu_in[MMU_TCR] = 0x0000000500803510ULL;
+	mmu_in[MMU_SCTLR] = vcpu_get_reg(vcpu, MMU_ID(MMU_SCTLR)) ^ (1u << 26 | 1u << 15);
+	mmu_in[MMU_VBAR] = 0x40008800ULL;
+	mmu_in[MMU_CPACR] = 1u << 20;
+	for (int m = 0; m < MMU_N; m++) {
+		vcpu_set_reg(vcpu, MMU_ID(m), mmu_in[m]);
+		CHECK_REG(mmu[m].name, vcpu_get_reg(vcpu, MMU_ID(m)), mmu_in[m]);
+	}
+
+	ga_run_expect(&g, vcpu, UCALL_SYNC, 1, &uc);
+	for (int i = 0; i < SYSREG_N; i++) {
+		out[i] = srval(2, i, t[i].mask);
+		if (t[i].impdef != impdef)
+			continue;
+		ATF_CHECK_MSG((seen[i] & t[i].mask) == srval(1, i, t[i].mask) ||
+			      (impdef && seen[i] == 0), "guest's mrs %s: 0x%llx, the host set 0x%llx",
+			      t[i].name, (unsigned long long)seen[i],
+			      (unsigned long long)srval(1, i, t[i].mask));
+	}
+	for (int m = 0; m < MMU_N && !impdef; m++)
+		ATF_CHECK_EQ_MSG(boot[mmu[m].boot], mmu_in[m], "guest's mrs %s at entry: 0x%llx, the "
+				 "host set 0x%llx", mmu[m].name, (unsigned long long)boot[mmu[m].boot],
+				 (unsigned long long)mmu_in[m]);
+
+	ga_run_expect(&g, vcpu, UCALL_SYNC, 2, &uc);
+	for (int i = 0; i < SYSREG_N; i++) {
+		if (t[i].impdef != impdef)
+			continue;
+		v = vcpu_get_reg(vcpu, t[i].id);
+		if (impdef && v == 0 && seen[i] == 0) {
+			raz++;
+			continue;
+		}
+		ATF_CHECK_EQ_MSG(v & t[i].mask, out[i], "%s reads 0x%llx, the guest wrote 0x%llx",
+				 t[i].name, (unsigned long long)v, (unsigned long long)out[i]);
+	}
+	if (!impdef) {
+		CHECK_REG("TTBR0_EL1 (start.S's table)", vcpu_get_reg(vcpu, MMU_ID(MMU_TTBR0)),
+			  sysregs_SYM_ga_pgtable);
+		CHECK_REG("MAIR_EL1 (start.S's)", vcpu_get_reg(vcpu, MMU_ID(MMU_MAIR)), GA_MAIR);
+		CHECK_REG("TCR_EL1 (start.S's)", vcpu_get_reg(vcpu, MMU_ID(MMU_TCR)), GA_TCR);
+		CHECK_REG("SCTLR_EL1 (M, C, I set by start.S)", vcpu_get_reg(vcpu, MMU_ID(MMU_SCTLR)),
+			  mmu_in[MMU_SCTLR] | 1 | 4 | 1u << 12);
+		CHECK_REG("VBAR_EL1 (the vectors)", vcpu_get_reg(vcpu, MMU_ID(MMU_VBAR)),
+			  sysregs_SYM_vectors);
+		CHECK_REG("CPACR_EL1 (FPEN)", vcpu_get_reg(vcpu, MMU_ID(MMU_CPACR)), 3u << 20);
+	}
+	ga_run_expect(&g, vcpu, UCALL_DONE, 0, &uc);
+	ga_vm_free(&g);
+	return raz;
+}
+
+ATF_TC(sysregs);
+ATF_TC_HEAD(sysregs, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "EL0/EL1 system registers (TPIDR_EL0/EL1, TPIDRRO_EL0, "
+			  "CONTEXTIDR, PAR, CNTKCTL, CNTV_CTL/CVAL, FAR, ESR, TTBR0/1, MAIR, TCR, SCTLR, "
+			  "VBAR, CPACR) set through KVM_SET_ONE_REG are what mrs reads in the guest, and "
+			  "what the guest writes with msr KVM_GET_ONE_REG reads");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(sysregs, tc)
+{
+	run_sysregs(0);
+}
+
+ATF_TC(sysregs_impdef);
+ATF_TC_HEAD(sysregs_impdef, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "AMAIR_EL1, AFSR0_EL1, AFSR1_EL1 (IMPLEMENTATION DEFINED "
+			  "contents) round-trip through ONE_REG and, where the CPU implements them, are "
+			  "seen and written by the guest");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(sysregs_impdef, tc)
+{
+	int n = 0, raz = run_sysregs(1);
+
+#define COUNT(name, id, mask, impdef) n += impdef;
+	SYSREG_LIST(COUNT)
+#undef COUNT
+	if (raz == n)
+		atf_tc_skip("the CPU model implements AMAIR_EL1, AFSR0_EL1 and AFSR1_EL1 as RAZ/WI "
+			    "(IMPLEMENTATION DEFINED; QEMU's do): the guest cannot see them");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, core_regs);
+	ATF_TP_ADD_TC(tp, sysregs);
+	ATF_TP_ADD_TC(tp, sysregs_impdef);
 	return atf_no_error();
 }
