@@ -1,8 +1,8 @@
 # conformance/build.mk - the conformance test programs (atf-c, against <linux/kvm.h>): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c guest_x86_64.c guest_arm64.c
-CONFORMANCE_PROGS := kvm_basic_test
+CONFORMANCE_LIB := kvm_util.c coverage.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_PROGS := kvm_basic_test coverage_test
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h)
