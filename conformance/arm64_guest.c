@@ -1,6 +1,7 @@
 /* conformance/arm64_guest.c - the host side of the arm64 guest library (see arm64_guest.h). */
 #include <atf-c.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arm64_guest.h"
@@ -99,6 +100,7 @@ struct kvm_vcpu *ga_vcpu_add(struct ga_vm *g, uint32_t features)
 	g->nr_vcpus++;
 	r = __ga_vcpu_init(g, vcpu, features);
 	ATF_REQUIRE_MSG(r == 0, "KVM_ARM_VCPU_INIT with features 0x%x: %s", features, strerror(-r));
+	ga_vcpu_finalize(vcpu, features);
 	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.pc), g->blob.entry);
 	return vcpu;
 }
@@ -182,4 +184,43 @@ void ga_run_expect(struct ga_vm *g, struct kvm_vcpu *vcpu, uint64_t cmd, uint64_
 	if (cmd == UCALL_SYNC)
 		ATF_REQUIRE_MSG(uc->args[0] == stage, "vCPU %d: GUEST_SYNC stage %llu, expected %llu",
 				vcpu->id, (unsigned long long)uc->args[0], (unsigned long long)stage);
+}
+
+struct kvm_reg_list *vcpu_reg_list(struct kvm_vcpu *vcpu)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	int r = __kvm_ioctl(vcpu->fd, KVM_GET_REG_LIST, &probe);
+
+	ATF_REQUIRE_MSG(r < 0 && errno == E2BIG, "KVM_GET_REG_LIST with n = 0: %d (%s), expected "
+			"E2BIG", r, strerror(errno));
+	ATF_REQUIRE_MSG(probe.n > 0 && probe.n < 100000, "KVM_GET_REG_LIST count %llu",
+			(unsigned long long)probe.n);
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(list->reg[0]));
+	ATF_REQUIRE(list != NULL);
+	list->n = probe.n;
+	kvm_ioctl(vcpu->fd, KVM_GET_REG_LIST, list);
+	ATF_REQUIRE_EQ(list->n, probe.n);
+	return list;
+}
+
+uint32_t ga_offered_features(struct ga_vm *g)
+{
+	uint32_t f = 0;
+
+	if (kvm_check_cap(g->vm.kvm_fd, KVM_CAP_ARM_PMU_V3) > 0)
+		f |= 1u << KVM_ARM_VCPU_PMU_V3;
+	if (kvm_check_cap(g->vm.kvm_fd, KVM_CAP_ARM_SVE) > 0)
+		f |= 1u << KVM_ARM_VCPU_SVE;
+	if (kvm_check_cap(g->vm.kvm_fd, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
+	    kvm_check_cap(g->vm.kvm_fd, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
+		f |= 1u << KVM_ARM_VCPU_PTRAUTH_ADDRESS | 1u << KVM_ARM_VCPU_PTRAUTH_GENERIC;
+	return f;
+}
+
+void ga_vcpu_finalize(struct kvm_vcpu *vcpu, uint32_t features)
+{
+	int what = KVM_ARM_VCPU_SVE;
+
+	if (features & (1u << KVM_ARM_VCPU_SVE))
+		kvm_ioctl(vcpu->fd, KVM_ARM_VCPU_FINALIZE, &what);
 }

@@ -49,7 +49,8 @@ void vcpu_set_reg(struct kvm_vcpu *vcpu, uint64_t id, uint64_t value);
 /* ga_vm_create: a VM with GA_MEM_SIZE of memory at GA_MEM_GPA, the blob at its link address. */
 void ga_vm_create(struct ga_vm *g, struct ga_blob blob);
 /* __ga_vcpu_init: KVM_ARM_PREFERRED_TARGET, features[0] |= features, KVM_ARM_VCPU_INIT on a new
- * vCPU; -errno of the INIT. ga_vcpu_add also requires it and sets PC to the blob's _start. */
+ * vCPU; -errno of the INIT. ga_vcpu_add also requires it, finalizes SVE (ga_vcpu_finalize) and
+ * sets PC to the blob's _start. */
 int __ga_vcpu_init(struct ga_vm *g, struct kvm_vcpu *vcpu, uint32_t features);
 struct kvm_vcpu *ga_vcpu_add(struct ga_vm *g, uint32_t features);
 void ga_vm_free(struct ga_vm *g);
@@ -65,5 +66,13 @@ void ga_run_expect(struct ga_vm *g, struct kvm_vcpu *vcpu, uint64_t cmd, uint64_
 		   struct ucall *uc);
 
 const char *ga_vector_name(uint64_t vector);
+
+/* vcpu_reg_list: KVM_GET_REG_LIST (count first: n = 0 must give E2BIG and the count); free() it. */
+struct kvm_reg_list *vcpu_reg_list(struct kvm_vcpu *vcpu);
+
+/* The optional vCPU features the kernel offers (KVM_CAP_ARM_PMU_V3, _SVE, _PTRAUTH_*), as
+ * features[0] bits; ga_vcpu_finalize does KVM_ARM_VCPU_FINALIZE for SVE when it is among them. */
+uint32_t ga_offered_features(struct ga_vm *g);
+void ga_vcpu_finalize(struct kvm_vcpu *vcpu, uint32_t features);
 
 #endif

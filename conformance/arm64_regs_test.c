@@ -6,9 +6,13 @@
  * what the guest writes with msr ONE_REG reads. A binding with two core-register offsets swapped,
  * or a wrong KVM_REG_ARM_CORE or KVM_REG_ARM64_SYSREG field, fails here. */
 #include <atf-c.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arm64_guest.h"
+#include "coverage.h"
 #include "core_layout.h"
 #include "core_syms.h"
 #include "sysreg_list.h"
@@ -337,10 +341,224 @@ ATF_TC_BODY(sysregs_impdef, tc)
 			    "(IMPLEMENTATION DEFINED; QEMU's do): the guest cannot see them");
 }
 
+/* The rules of arm64_reg_list.txt. */
+struct reg_rule {
+	uint64_t id;
+	int is_volatile;
+	int refused;		/* errno of a refused SET, 0 if accepted */
+	const char *name;
+	char reason[200];
+	int line;
+};
+
+#define MAX_RULES 32
+
+static int errno_by_name(const char *s)
+{
+	static const struct { const char *name; int value; } names[] = {
+		{ "EPERM", EPERM }, { "EINVAL", EINVAL }, { "ENOENT", ENOENT }, { "EBUSY", EBUSY },
+		{ "ENOEXEC", ENOEXEC }, { "E2BIG", E2BIG },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].value;
+	return 0;
+}
+
+static int reg_by_name(const char *s, uint64_t *id, const char **name)
+{
+	static const struct { const char *name; uint64_t id; } names[] = {
+		{ "KVM_REG_ARM_TIMER_CNT", KVM_REG_ARM_TIMER_CNT },
+		{ "KVM_REG_ARM_TIMER_CVAL", KVM_REG_ARM_TIMER_CVAL },
+		{ "KVM_REG_ARM_TIMER_CTL", KVM_REG_ARM_TIMER_CTL },
+		{ "KVM_REG_ARM64_SVE_VLS", KVM_REG_ARM64_SVE_VLS },
+		{ "KVM_REG_ARM_PSCI_VERSION", KVM_REG_ARM_PSCI_VERSION },
+	};
+	char *end;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(s, names[i].name) == 0) {
+			*id = names[i].id;
+			*name = names[i].name;
+			return 0;
+		}
+	*id = strtoull(s, &end, 16);
+	*name = "";
+	return strncmp(s, "0x", 2) == 0 && *end == '\0' ? 0 : -1;
+}
+
+/* load_rules: arm64_reg_list.txt from the program's directory; bad lines fail the case. */
+static int load_rules(const atf_tc_t *tc, struct reg_rule *rules)
+{
+	char path[1024], line[512], rule[32], a[64], b[64];
+	int n = 0, lineno = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/arm64_reg_list.txt", atf_tc_get_config_var(tc, "srcdir"));
+	f = fopen(path, "r");
+	ATF_REQUIRE_MSG(f != NULL, "kvmgate: %s: %s", path, strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		struct reg_rule *r = &rules[n];
+		int off = 0, ok;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		memset(r, 0, sizeof(*r));
+		r->line = lineno;
+		ok = n < MAX_RULES && sscanf(line, "%31s %63s %n", rule, a, &off) == 2;
+		if (ok && strcmp(rule, "volatile") == 0) {
+			r->is_volatile = 1;
+			ok = reg_by_name(a, &r->id, &r->name) == 0;
+		} else if (ok && strcmp(rule, "refused") == 0) {
+			int off2 = 0;
+
+			r->refused = errno_by_name(a);
+			ok = r->refused != 0 && sscanf(line + off, "%63s %n", b, &off2) == 1 &&
+			     reg_by_name(b, &r->id, &r->name) == 0;
+			off += off2;
+		} else {
+			ok = 0;
+		}
+		if (ok)
+			snprintf(r->reason, sizeof(r->reason), "%s", line + off);
+		if (!ok || r->reason[0] == '\0') {
+			fclose(f);
+			atf_tc_fail("kvmgate: %s:%d: expected 'volatile REGISTER REASON' or 'refused "
+				    "ERRNO REGISTER REASON' (REGISTER a known name or 0x id)", path, lineno);
+		}
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static const struct reg_rule *rule_of(const struct reg_rule *rules, int n, uint64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (rules[i].id == id)
+			return &rules[i];
+	return NULL;
+}
+
+/* walk: every listed register of vcpu GET -> SET -> GET; returns the number round-tripped. */
+static int walk(struct kvm_vcpu *vcpu, const struct reg_rule *rules, int nrules, int *refused,
+		int *listed)
+{
+	static uint8_t v1[2048], v2[2048];
+	struct kvm_reg_list *list = vcpu_reg_list(vcpu);
+	int ok = 0;
+
+	*listed = (int)list->n;
+	for (uint64_t i = 0; i < list->n; i++) {
+		uint64_t id = list->reg[i];
+		size_t size = arm64_reg_size(id);
+		const struct reg_rule *rule = rule_of(rules, nrules, id);
+		int r;
+
+		ATF_CHECK_MSG((id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32, "listed id 0x%llx is not a KVM_REG_ARM64 id",
+			      (unsigned long long)id);
+		if (size > sizeof(v1)) {
+			ATF_CHECK_MSG(0, "register 0x%llx: %zu bytes", (unsigned long long)id, size);
+			continue;
+		}
+		memset(v1, 0xa5, sizeof(v1));
+		r = __vcpu_get_reg(vcpu, id, v1);
+		if (r != 0) {
+			ATF_CHECK_MSG(0, "KVM_GET_ONE_REG of listed register 0x%llx: %s",
+				      (unsigned long long)id, strerror(-r));
+			continue;
+		}
+		r = __vcpu_set_reg(vcpu, id, v1);
+		if (rule != NULL && rule->refused) {
+			ATF_CHECK_MSG(r == -rule->refused, "%s (0x%llx): SET of its own value gave %s, "
+				      "arm64_reg_list.txt:%d says %s (%s)", rule->name,
+				      (unsigned long long)id, r ? strerror(-r) : "success", rule->line,
+				      strerror(rule->refused), rule->reason);
+			(*refused)++;
+			continue;
+		}
+		if (r != 0) {
+			ATF_CHECK_MSG(0, "KVM_SET_ONE_REG of 0x%llx with the value just read: %s (not "
+				      "named in arm64_reg_list.txt)", (unsigned long long)id,
+				      strerror(-r));
+			continue;
+		}
+		memset(v2, 0x5a, sizeof(v2));
+		r = __vcpu_get_reg(vcpu, id, v2);
+		ATF_CHECK_MSG(r == 0, "second KVM_GET_ONE_REG of 0x%llx: %s", (unsigned long long)id,
+			      strerror(-r));
+		if (r != 0)
+			continue;
+		if (rule != NULL && rule->is_volatile) {
+			uint64_t a = 0, b = 0;
+
+			memcpy(&a, v1, size < 8 ? size : 8);
+			memcpy(&b, v2, size < 8 ? size : 8);
+			ATF_CHECK_MSG(b >= a && b - a < (1ULL << 32), "%s (0x%llx) went from 0x%llx to "
+				      "0x%llx over a SET of its own value", rule->name,
+				      (unsigned long long)id, (unsigned long long)a,
+				      (unsigned long long)b);
+		} else if (memcmp(v1, v2, size) != 0) {
+			ATF_CHECK_MSG(0, "register 0x%llx reads other bytes after a SET of its own value",
+				      (unsigned long long)id);
+			continue;
+		}
+		ok++;
+	}
+	free(list);
+	return ok;
+}
+
+ATF_TC(reg_list);
+ATF_TC_HEAD(reg_list, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "KVM_GET_REG_LIST walked in full, on a vCPU with PSCI 0.2 "
+			  "and on one with every feature the kernel offers (PMUv3, SVE finalized, pointer "
+			  "authentication): every listed register GET -> SET -> GET, volatile and refused "
+			  "ones by the rules of arm64_reg_list.txt");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(reg_list, tc)
+{
+	struct reg_rule rules[MAX_RULES];
+	int nrules = load_rules(tc, rules);
+	int ok[2], refused[2] = { 0, 0 }, listed[2];
+	uint32_t offered;
+	char detail[200];
+	struct ga_vm g;
+
+	ga_vm_create(&g, GA_BLOB(core));
+	offered = ga_offered_features(&g);
+	ok[0] = walk(ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2), rules, nrules, &refused[0],
+		     &listed[0]);
+	ok[1] = walk(ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2 | offered), rules, nrules,
+		     &refused[1], &listed[1]);
+	ga_vm_free(&g);
+	printf("reg_list: PSCI 0.2 vCPU: %d listed, %d round-tripped, %d refused by design; with "
+	       "features 0x%x: %d listed, %d round-tripped, %d refused by design\n", listed[0], ok[0],
+	       refused[0], offered, listed[1], ok[1], refused[1]);
+	ATF_CHECK_MSG(listed[1] > listed[0] || offered == 0, "the vCPU with features 0x%x lists no "
+		      "more registers (%d) than the plain one (%d)", offered, listed[1], listed[0]);
+	snprintf(detail, sizeof(detail), "number,roundtrip: %d registers GET->SET->GET (%d and %d "
+		 "listed), semantic: core and system registers seen by guest code", ok[0] + ok[1],
+		 listed[0], listed[1]);
+	cov_ioctl("KVM_GET_ONE_REG", COV_EXERCISED, detail);
+	cov_ioctl("KVM_SET_ONE_REG", COV_EXERCISED, detail);
+	cov_ioctl("KVM_GET_REG_LIST", COV_EXERCISED, "number,E2BIG count probe,walked in full");
+	if (offered & (1u << KVM_ARM_VCPU_SVE))
+		cov_ioctl("KVM_ARM_VCPU_FINALIZE", COV_EXERCISED, "SVE finalized before ONE_REG");
+	else
+		cov_ioctl("KVM_ARM_VCPU_FINALIZE", COV_SKIPPED, "KVM_CAP_ARM_SVE absent");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, core_regs);
 	ATF_TP_ADD_TC(tp, sysregs);
 	ATF_TP_ADD_TC(tp, sysregs_impdef);
+	ATF_TP_ADD_TC(tp, reg_list);
 	return atf_no_error();
 }

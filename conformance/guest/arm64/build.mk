@@ -77,4 +77,7 @@ GUEST_OBJS_arm64 += $(GA_CONF)/arm64_guest.o $(addprefix $(GA_CONF)/,$(ARM64_PRO
 $(GA_CONF)/Kyuafile.arm64: $(GA_SRC)/Kyuafile.progs
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
-GUEST_PROGS_arm64 += $(addprefix $(GA_CONF)/,$(ARM64_PROGS) Kyuafile.arm64)
+$(GA_CONF)/arm64_reg_list.txt: conformance/arm64_reg_list.txt
+	@mkdir -p $(dir $@)
+	$(Q)cp $< $@
+GUEST_PROGS_arm64 += $(addprefix $(GA_CONF)/,$(ARM64_PROGS) Kyuafile.arm64 arm64_reg_list.txt)
