@@ -10,7 +10,6 @@
 #define PTE_AF		(1 << 10)
 #define PTE_ISH		(3 << 8)
 #define PTE_NORMAL	(1 << 2)	/* MAIR attr1 */
-#define PSCI_SYSTEM_OFF	0x84000008	/* PSCI 0.2 SYSTEM_OFF (SMC32) */
 
 	.section .text.start, "ax"
 	.global _start
@@ -76,8 +75,8 @@ _start:
 	.text
 	.global guest_system_off
 guest_system_off:
-	movz	x0, #(PSCI_SYSTEM_OFF & 0xffff)
-	movk	x0, #(PSCI_SYSTEM_OFF >> 16), lsl #16
+	movz	x0, #(PSCI_FN_SYSTEM_OFF & 0xffff)
+	movk	x0, #(PSCI_FN_SYSTEM_OFF >> 16), lsl #16
 	hvc	#0
 	.global guest_done_pc
 guest_done_pc:				/* where KVM_EXIT_SYSTEM_EVENT leaves PC */

@@ -37,6 +37,13 @@
 #define GA_MAIR		GA_U64(0xff00)
 #define GA_TCR		(25 | (1 << 8) | (1 << 10) | (3 << 12) | (1 << 23) | (GA_U64(1) << 32))
 
+/* PSCI function ids (SMC calling convention, through hvc): PSCI 0.2 and later. */
+#define PSCI_FN_VERSION		0x84000000
+#define PSCI_FN64_CPU_ON	0xc4000003
+#define PSCI_FN64_AFFINITY_INFO	0xc4000004
+#define PSCI_FN_SYSTEM_OFF	0x84000008
+#define PSCI_FN_SYSTEM_RESET	0x84000009
+
 #ifndef __ASSEMBLER__
 enum ucall_cmd {
 	UCALL_NONE,
