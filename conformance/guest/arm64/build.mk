@@ -13,15 +13,16 @@ GA_LIB_OBJS := $(addprefix $(GA_OUT)/,$(addsuffix .o,$(GA_LIB)))
 GA_HDRS := $(wildcard $(GA_SRC)/*.h)
 
 # One blob per guest program: <name>.c or <name>.S linked with the library.
-GA_BLOBS := basic_exit basic_add core sysregs vcpu gic
+GA_BLOBS := basic_exit basic_add core sysregs vcpu gic debug
 
 # The arm64-only conformance programs: conformance/<prog>.c with arm64_guest.c and the blobs
 # ARM64_BLOBS_<prog>. They are listed in Kyuafile.progs (the arm64 guest's conformance/
 # Kyuafile.arm64), and the host's vmimages/guest_arm64_test takes their cases from their sources.
-ARM64_PROGS := arm64_regs_test arm64_vcpu_test arm64_vgic_test
+ARM64_PROGS := arm64_regs_test arm64_vcpu_test arm64_vgic_test arm64_debug_test
 ARM64_BLOBS_arm64_regs_test := core sysregs
 ARM64_BLOBS_arm64_vcpu_test := vcpu
 ARM64_BLOBS_arm64_vgic_test := gic
+ARM64_BLOBS_arm64_debug_test := debug
 GUEST_ONLY_PROGS_arm64 := $(ARM64_PROGS)
 
 $(GA_OUT)/%.o: $(GA_SRC)/%.c $(GA_HDRS)
