@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "c/abi.h"
 #include "cmodel.h"
 #include "dwarf.h"
 #include "manifest.h"
@@ -196,7 +197,7 @@ static int cmd_gen(int argc, char **argv)
 	static const char usage[] = "kvmgate gen --arch x86_64|arm64 [--headers DIR] "
 		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
-	struct outfile of[5] = { 0 };
+	struct outfile of[6] = { 0 };
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
@@ -257,6 +258,12 @@ static int cmd_gen(int argc, char **argv)
 	    outfile__open(&of[nof++], outdir, "layout.h") ||
 	    c__write_layout(&m, of[nof - 1].f)) {
 		fail("%s: cannot write %s", outdir, of[nof - 1].name);
+		outfiles__abort(of, nof);
+		goto out;
+	}
+	if (outfile__open(&of[nof++], outdir, "kvm_abi.h") ||
+	    abi__write(&m, of[nof - 1].f, err, sizeof(err))) {
+		fail("%s: cannot write kvm_abi.h%s%s", outdir, *err ? ": " : "", err);
 		outfiles__abort(of, nof);
 		goto out;
 	}
@@ -438,7 +445,7 @@ static const struct cmd {
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } cmds[] = {
-	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,layout.dwarf} from UAPI headers" },
+	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,kvm_abi.h,layout.dwarf} from UAPI headers" },
 	{ "dump", cmd_dump, "print the layout manifest of a source on stdout" },
 	{ "diff", cmd_diff, "compare two sources; exit 1 when something is incompatible" },
 };
