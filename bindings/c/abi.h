@@ -13,4 +13,8 @@
  * 0; -EINVAL with err naming the type that cannot be reconstructed; -EIO on a write error. */
 int abi__write(struct manifest *m, FILE *out, char *err, size_t errlen);
 
+/* Add to m every ioctl of ref that m lacks (a bindgen bindings.rs has no ioctls: the numbers,
+ * with the sizes they encode, come from a reference manifest). 0 or -ENOMEM. */
+int abi__take_ioctls(struct manifest *m, struct manifest *ref, unsigned *added);
+
 #endif

@@ -804,8 +804,9 @@ int abi__write(struct manifest *m, FILE *out, char *err, size_t errlen)
 
 		if (r->kind == MREC_CONST) {
 			const__literal(r, lit, sizeof(lit), false);
-			/* "__" names may come from linux/types.h too (a bindings.rs has them) */
-			if (!strncmp(r->key, "__", 2))
+			/* a bindings.rs has what linux/types.h and the ioctl encoding define too
+			 * (__BITS_PER_LONG, _IOC_READ, IOC_IN): theirs win */
+			if (r->key[0] == '_' || !strncmp(r->key, "IOC", 3))
 				fprintf(out, "#ifndef %s\n#define %s %s\n#endif\n", r->key, r->key, lit);
 			else
 				fprintf(out, "#define %s %s\n", r->key, lit);
@@ -826,4 +827,29 @@ int abi__write(struct manifest *m, FILE *out, char *err, size_t errlen)
 	table__write(m, MREC_CONST, "const", "const", out);
 	fprintf(out, "#endif /* KVMGATE_ABI_TABLES */\n");
 	return fflush(out) || ferror(out) ? -EIO : 0;
+}
+
+int abi__take_ioctls(struct manifest *m, struct manifest *ref, unsigned *added)
+{
+	bool *take = calloc(ref->nrecs ? ref->nrecs : 1, sizeof(*take));
+	int ret = 0;
+
+	*added = 0;
+	if (!take)
+		return -ENOMEM;
+	manifest__sort(m);
+	manifest__sort(ref);
+	/* decide on the sorted m first: appending unsorts it for manifest__find */
+	for (size_t i = 0; i < ref->nrecs; i++)
+		take[i] = ref->recs[i].kind == MREC_IOCTL &&
+			  !manifest__find(m, MREC_IOCTL, ref->recs[i].key, NULL);
+	for (size_t i = 0; i < ref->nrecs && !ret; i++)
+		if (take[i]) {
+			ret = manifest__add_ioctl(m, ref->recs[i].key, ref->recs[i].number,
+						  ref->recs[i].text);
+			(*added)++;
+		}
+	free(take);
+	manifest__sort(m);
+	return ret;
 }
