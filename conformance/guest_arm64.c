@@ -23,8 +23,11 @@ _Static_assert(basic_exit_SYM__start == GA_CODE_GPA && basic_add_SYM__start == G
 	       "the blobs start with _start at GA_CODE_GPA");
 _Static_assert(basic_exit_SYM___image_end <= GA_MEM_GPA + 0x10000 &&
 	       basic_add_SYM___image_end <= GA_MEM_GPA + 0x10000, "the blobs fit in guest memory");
-/* start.S's guest_system_off loads this function id (from <linux/psci.h>, through <linux/kvm.h>). */
-_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == 0x84000008u, "PSCI SYSTEM_OFF function id");
+/* start.S's guest_system_off loads PSCI_FN_SYSTEM_OFF (ucall_abi.h: the PSCI specification's
+ * 0x84000008); <linux/psci.h>'s PSCI_0_2_FN_SYSTEM_OFF is not part of the KVM bindings. */
+#ifdef PSCI_0_2_FN_SYSTEM_OFF
+_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == PSCI_FN_SYSTEM_OFF, "PSCI SYSTEM_OFF function id");
+#endif
 
 const struct guest_prog guest_prog_exit = {
 	"exit", basic_exit_blob, basic_exit_SYM___blob_end - basic_exit_SYM__start,
