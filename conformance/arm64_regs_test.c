@@ -89,6 +89,16 @@ ATF_TC_BODY(core_regs, tc)
 
 	ga_vm_create(&g, GA_BLOB(core));
 	vcpu = ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2);
+	{
+		/* arm64 has no KVM_GET/SET_REGS: struct kvm_regs is reached through ONE_REG only. */
+		struct kvm_regs regs;
+
+		memset(&regs, 0, sizeof(regs));
+		ATF_CHECK_MSG(__kvm_ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0 && errno == EINVAL,
+			      "KVM_GET_REGS on arm64 was not refused with EINVAL");
+		ATF_CHECK_MSG(__kvm_ioctl(vcpu->fd, KVM_SET_REGS, &regs) < 0 && errno == EINVAL,
+			      "KVM_SET_REGS on arm64 was not refused with EINVAL");
+	}
 	save = ga_mem(&g, core_SYM_core_save, CS_SIZE);
 	out = ga_mem(&g, core_SYM_core_out, CO_SIZE);
 
@@ -187,6 +197,13 @@ ATF_TC_BODY(core_regs, tc)
 		ATF_CHECK_MSG(memcmp(v, w, 16) == 0, "V%d reads other bytes than the guest left", i);
 	}
 	ga_vm_free(&g);
+	cov_ioctl("KVM_GET_REGS", COV_REJECTED, "EINVAL: arm64 reaches kvm_regs through ONE_REG");
+	cov_ioctl("KVM_SET_REGS", COV_REJECTED, "EINVAL: arm64 reaches kvm_regs through ONE_REG");
+	cov_struct("struct kvm_regs", true, "every field as a KVM_REG_ARM_CORE id at its offset, "
+		   "both ways through guest code");
+	cov_struct("struct user_pt_regs", true, "x0-x30, sp, pc, pstate seen and left by the guest");
+	cov_struct("struct user_fpsimd_state", true, "vregs, fpsr, fpcr seen and left by the guest");
+	cov_struct("struct kvm_one_reg", true, "id and addr, 32-, 64- and 128-bit registers");
 }
 
 #define SR(op0, op1, crn, crm, op2) arm64_sysreg_id(op0, op1, crn, crm, op2)
@@ -548,6 +565,7 @@ ATF_TC_BODY(reg_list, tc)
 	cov_ioctl("KVM_GET_ONE_REG", COV_EXERCISED, detail);
 	cov_ioctl("KVM_SET_ONE_REG", COV_EXERCISED, detail);
 	cov_ioctl("KVM_GET_REG_LIST", COV_EXERCISED, "number,E2BIG count probe,walked in full");
+	cov_struct("struct kvm_reg_list", true, "n probed, then every id");
 	if (offered & (1u << KVM_ARM_VCPU_SVE))
 		cov_ioctl("KVM_ARM_VCPU_FINALIZE", COV_EXERCISED, "SVE finalized before ONE_REG");
 	else

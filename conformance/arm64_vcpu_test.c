@@ -203,12 +203,20 @@ ATF_TC_BODY(feature_pmu, tc)
 	ga_vm_free(&g);
 }
 
+/* Slice 0 of Zn, from the binding's SVE register fields. */
+static uint64_t sve_zreg(unsigned int n)
+{
+	return KVM_REG_ARM64 | KVM_REG_ARM64_SVE | KVM_REG_ARM64_SVE_ZREG_BASE | KVM_REG_SIZE_U2048 |
+	       (uint64_t)n << 5;
+}
+
 ATF_TC(feature_sve);
 ATF_TC_HEAD(feature_sve, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "KVM_ARM_VCPU_SVE: SVE registers, KVM_GET_REG_LIST and KVM_RUN are "
-			  "refused (EPERM) until KVM_ARM_VCPU_FINALIZE; the guest then sees SVE with the largest vector "
-			  "length of KVM_REG_ARM64_SVE_VLS (rdvl), and none without the feature");
+	atf_tc_set_md_var(tc, "descr", "KVM_ARM_VCPU_SVE: SVE registers, KVM_GET_REG_LIST and "
+			  "KVM_RUN are refused (EPERM) until KVM_ARM_VCPU_FINALIZE; the guest then sees "
+			  "SVE with the largest vector length of KVM_REG_ARM64_SVE_VLS (rdvl), Z0 as the "
+			  "host set it, and the host Z1 as the guest loaded it; no SVE without the feature");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
 ATF_TC_BODY(feature_sve, tc)
@@ -248,10 +256,21 @@ ATF_TC_BODY(feature_sve, tc)
 	ATF_CHECK_MSG(__kvm_ioctl(sve->fd, KVM_ARM_VCPU_FINALIZE, &what) < 0 && errno == EPERM,
 		      "a second KVM_ARM_VCPU_FINALIZE was not refused with EPERM");
 	vcpu_set_reg(sve, ARM64_CORE_REG(regs.pc), g.blob.entry);
+	/* Z0 from the host, Z1 from the guest: slice 0 of each, ids from the binding's fields. */
+	for (int i = 0; i < 256; i++) {
+		zreg[i] = (uint8_t)(i * 7 + 3);
+		((uint8_t *)ga_mem(&g, vcpu_SYM_sve_z1_out, 256))[i] = (uint8_t)(i * 5 + 1);
+	}
+	ATF_REQUIRE(__vcpu_set_reg(sve, sve_zreg(0), zreg) == 0);
 	v = view(&g, sve);
 	ATF_CHECK_MSG(FIELD(v.pfr0, PFR0_SVE) != 0, "guest with SVE sees ID_AA64PFR0_EL1.SVE 0");
 	ATF_CHECK_EQ_MSG(v.sve_vl, max_vq * 16, "guest's rdvl: %llu bytes, KVM_REG_ARM64_SVE_VLS's "
 			 "largest: %llu", (unsigned long long)v.sve_vl, (unsigned long long)max_vq * 16);
+	ATF_CHECK_MSG(memcmp(ga_mem(&g, vcpu_SYM_sve_z0_seen, 256), zreg, max_vq * 16) == 0,
+		      "the guest's Z0 is not what the host set through KVM_REG_ARM64_SVE_ZREG(0, 0)");
+	ATF_REQUIRE(__vcpu_get_reg(sve, sve_zreg(1), zreg) == 0);
+	ATF_CHECK_MSG(memcmp(ga_mem(&g, vcpu_SYM_sve_z1_out, 256), zreg, max_vq * 16) == 0,
+		      "Z1 through KVM_REG_ARM64_SVE_ZREG(1, 0) is not what the guest loaded");
 	ga_vm_free(&g);
 }
 

@@ -1,9 +1,14 @@
 /* conformance/guest/arm64/vcpu.c - guest side of arm64_vcpu_test, by the mode the host puts in
- * x0: the ID registers and PSCI version the vCPU's features give (and SVE's vector length), PSCI
+ * x0: the ID registers and PSCI version the vCPU's features give (and SVE's vector length, Z0
+ * stored, Z1 loaded), PSCI
  * CPU_ON of a second vCPU whose context id comes back in its x0, and one PSCI call for the host
  * to see as a system event. */
 #include "guest_lib.h"
 #include "vcpu_modes.h"
+
+/* SVE: Z0 as the guest finds it, and what it loads into Z1 (vector length bytes of each). */
+uint8_t sve_z0_seen[256] __attribute__((aligned(16)));
+uint8_t sve_z1_out[256] __attribute__((aligned(16)));
 
 static void features(void)
 {
@@ -19,6 +24,10 @@ static void features(void)
 		write_sysreg(S3_0_C1_C2_0, 0x1ff);	/* ZCR_EL1.LEN: the largest length offered */
 		isb();
 		__asm__ volatile(".inst 0x04bf5020\n\tmov %0, x0" : "=r"(vl) : : "x0");	/* rdvl x0, #1 */
+		__asm__ volatile("mov x1, %0\n\t.inst 0xe5804020"	/* str z0, [x1] */
+				 : : "r"(sve_z0_seen) : "x1", "memory");
+		__asm__ volatile("mov x1, %0\n\t.inst 0x85804021"	/* ldr z1, [x1] */
+				 : : "r"(sve_z1_out) : "x1", "memory");
 		GUEST_SYNC_ARGS(2, vl, 0, 0, 0);
 	}
 }
