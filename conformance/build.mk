@@ -37,9 +37,10 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS)): \
 	@$$(if $$(Q),echo '  LD      $$@')
 	$$(Q)$$(GUEST_CC_$(1)) -o $$@ $$^ $$(GUEST_LDFLAGS_$(1)) -latf-c
 
+# (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)cp $$< $$@
+	$$(Q)grep -v -e '-- host only' $$< > $$@
 
 GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_LIB:.c=.o) \
 	$(addsuffix .o,$(CONFORMANCE_PROGS)))
