@@ -42,7 +42,7 @@ static uint64_t debug_exit(struct kvm_vcpu *vcpu, unsigned int ec, const char *w
 	struct kvm_run *run = vcpu->run;
 	uint64_t esr;
 
-	vcpu_run(vcpu);
+	vcpu_run_timeout(vcpu, GA_RUN_TIMEOUT_S);
 	ATF_REQUIRE_MSG(run->exit_reason == KVM_EXIT_DEBUG, "%s: exit_reason %u (%s), expected "
 			"DEBUG", what, run->exit_reason, kvm_exit_name(run->exit_reason));
 	esr = run->debug.arch.hsr;

@@ -149,7 +149,7 @@ uint64_t ga_run(struct ga_vm *g, struct kvm_vcpu *vcpu, struct ucall *uc)
 	uint64_t addr = 0;
 
 	memset(uc, 0, sizeof(*uc));
-	vcpu_run(vcpu);
+	vcpu_run_timeout(vcpu, GA_RUN_TIMEOUT_S);
 	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr != GA_UCALL_MMIO)
 		return UCALL_NONE;
 	ATF_REQUIRE_MSG(run->mmio.is_write && run->mmio.len == 8, "ucall MMIO: is_write %u len %u",

@@ -23,6 +23,9 @@ struct ga_blob {
 	n##_SYM___image_end })
 
 #define GA_MEM_SIZE 0x200000	/* guest memory from GA_MEM_GPA */
+/* KVM_RUN's watchdog in ga_run: every stage of the guest programs takes milliseconds, and a
+ * binding that sets the wrong register as the PC makes most cases run away (mutation_test). */
+#define GA_RUN_TIMEOUT_S 3
 
 struct ga_vm {
 	struct kvm_vm vm;

@@ -143,7 +143,7 @@ ATF_TC_BODY(core_regs, tc)
 	for (int i = 0; i < 32; i++)
 		vpattern(2, i, out + CO_V + 16 * i);
 
-	vcpu_run(vcpu);
+	vcpu_run_timeout(vcpu, GA_RUN_TIMEOUT_S);
 	ATF_REQUIRE_MSG(vcpu->run->exit_reason == KVM_EXIT_MMIO, "exit_reason %u (%s), expected the "
 			"guest's MMIO stop", vcpu->run->exit_reason,
 			kvm_exit_name(vcpu->run->exit_reason));

@@ -1,7 +1,8 @@
 /* conformance/arm64_vcpu_test.c - arm64 vCPU set-up seen by guest code: KVM_ARM_PREFERRED_TARGET
  * and KVM_ARM_VCPU_INIT with feature bits (PSCI 0.2 with the firmware pseudo-register
  * KVM_REG_ARM_PSCI_VERSION, PMUv3, SVE with KVM_ARM_VCPU_FINALIZE, pointer authentication), each
- * checked in the ID registers and PSCI calls the guest sees; PSCI CPU_ON of a second vCPU
+ * checked in the ID registers and PSCI calls the guest sees; the firmware bitmap register
+ * KVM_REG_ARM_STD_BMAP as the guest's TRNG calls see it; PSCI CPU_ON of a second vCPU
  * through kvm_mp_state; SYSTEM_OFF and SYSTEM_RESET as KVM_EXIT_SYSTEM_EVENT decoded through the
  * binding's kvm_run. A feature the kernel does not offer is a skip naming its capability. */
 #include <atf-c.h>
@@ -262,6 +263,8 @@ ATF_TC_BODY(feature_sve, tc)
 		((uint8_t *)ga_mem(&g, vcpu_SYM_sve_z1_out, 256))[i] = (uint8_t)(i * 5 + 1);
 	}
 	ATF_REQUIRE(__vcpu_set_reg(sve, sve_zreg(0), zreg) == 0);
+	/* ZCR_EL1.LEN at the largest length: a shorter one at entry would cut Z0 to it. */
+	vcpu_set_reg(sve, arm64_sysreg_id(3, 0, 1, 2, 0), max_vq - 1);
 	v = view(&g, sve);
 	ATF_CHECK_MSG(FIELD(v.pfr0, PFR0_SVE) != 0, "guest with SVE sees ID_AA64PFR0_EL1.SVE 0");
 	ATF_CHECK_EQ_MSG(v.sve_vl, max_vq * 16, "guest's rdvl: %llu bytes, KVM_REG_ARM64_SVE_VLS's "
@@ -419,6 +422,63 @@ ATF_TC_BODY(psci_system_events, tc)
 	system_event(PSCI_FN_SYSTEM_RESET, KVM_SYSTEM_EVENT_RESET, "SYSTEM_RESET");
 }
 
+/* hvc_result: a fresh vCPU of g calls fn through hvc (vcpu.c's VM_CALL); x0 as it returned. */
+static uint64_t hvc_result(struct ga_vm *g, struct kvm_vcpu *vcpu, uint64_t fn)
+{
+	struct ucall uc;
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), VM_CALL);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[1]), fn);
+	uint64_t ret;
+
+	ga_run_expect(g, vcpu, UCALL_SYNC, 9, &uc);
+	ret = uc.args[1];
+	ga_run_expect(g, vcpu, UCALL_DONE, 0, &uc);
+	return ret;
+}
+
+ATF_TC(fw_bitmap);
+ATF_TC_HEAD(fw_bitmap, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "The firmware pseudo-register KVM_REG_ARM_STD_BMAP: TRNG "
+			  "(KVM_REG_ARM_STD_BIT_TRNG_V1_0) offered by default, the guest's TRNG_VERSION "
+			  "call answers 1.0; cleared, the guest's call is NOT_SUPPORTED; unknown bits "
+			  "EINVAL; a change after the VM ran EBUSY, the same value accepted");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(fw_bitmap, tc)
+{
+	const uint64_t trng = 1ULL << KVM_REG_ARM_STD_BIT_TRNG_V1_0;
+	struct kvm_vcpu *vcpu;
+	struct ga_vm g;
+	uint64_t bmap, v;
+
+	ga_vm_create(&g, GA_BLOB(vcpu));
+	vcpu = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
+	bmap = vcpu_get_reg(vcpu, KVM_REG_ARM_STD_BMAP);
+	ATF_REQUIRE_MSG(bmap & trng, "KVM_REG_ARM_STD_BMAP 0x%llx does not offer TRNG",
+			(unsigned long long)bmap);
+	v = hvc_result(&g, vcpu, SMCCC_TRNG_VERSION);
+	ATF_CHECK_EQ_MSG(v, 0x10000u, "guest's TRNG_VERSION with TRNG offered: 0x%llx",
+			 (unsigned long long)v);
+	ga_vm_free(&g);
+
+	ga_vm_create(&g, GA_BLOB(vcpu));
+	vcpu = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
+	ATF_CHECK_MSG(__vcpu_set_reg(vcpu, KVM_REG_ARM_STD_BMAP, &(uint64_t){ bmap | 1ULL << 63 }) ==
+		      -EINVAL, "KVM_REG_ARM_STD_BMAP with an unknown bit was not refused (EINVAL)");
+	vcpu_set_reg(vcpu, KVM_REG_ARM_STD_BMAP, bmap & ~trng);
+	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, KVM_REG_ARM_STD_BMAP), bmap & ~trng,
+			 "KVM_REG_ARM_STD_BMAP does not read back the cleared TRNG bit");
+	v = hvc_result(&g, vcpu, SMCCC_TRNG_VERSION);
+	ATF_CHECK_EQ_MSG(v, (uint64_t)-1, "guest's TRNG_VERSION with TRNG withdrawn: 0x%llx, not "
+			 "NOT_SUPPORTED", (unsigned long long)v);
+	ATF_CHECK_MSG(__vcpu_set_reg(vcpu, KVM_REG_ARM_STD_BMAP, &bmap) == -EBUSY,
+		      "KVM_REG_ARM_STD_BMAP changed after the VM ran was not refused (EBUSY)");
+	ATF_CHECK_MSG(__vcpu_set_reg(vcpu, KVM_REG_ARM_STD_BMAP, &(uint64_t){ bmap & ~trng }) == 0,
+		      "KVM_REG_ARM_STD_BMAP's own value after the VM ran was refused");
+	ga_vm_free(&g);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, init_target);
@@ -428,5 +488,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, feature_ptrauth);
 	ATF_TP_ADD_TC(tp, psci_cpu_on);
 	ATF_TP_ADD_TC(tp, psci_system_events);
+	ATF_TP_ADD_TC(tp, fw_bitmap);
 	return atf_no_error();
 }

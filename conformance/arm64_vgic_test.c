@@ -3,7 +3,8 @@
  * redistributor addresses, number of IRQs, CTRL_INIT, distributor, redistributor and CPU
  * interface registers read back against what the guest reads and writes), an SPI raised by
  * KVM_IRQ_LINE and by an irqfd that the guest's handler acknowledges with the right INTID, the
- * ITS device, the legacy KVM_ARM_SET_DEVICE_ADDR, and the timer and PMU vCPU attributes (the
+ * ITS device and MSIs through it (KVM_SIGNAL_MSI, an MSI route of KVM_SET_GSI_ROUTING) taken as
+ * the LPI the guest mapped, the legacy KVM_ARM_SET_DEVICE_ADDR, and the timer and PMU vCPU attributes (the
  * virtual timer's INTID as the guest takes it, the PMU event filter as the guest's PMCEID0). */
 #include <atf-c.h>
 #include <errno.h>
@@ -441,6 +442,95 @@ ATF_TC_BODY(its_device, tc)
 	ga_vm_free(&g);
 }
 
+ATF_TC(its_msi);
+ATF_TC_HEAD(its_msi, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "MSIs through the vGIC ITS the guest programs (LPI tables, "
+			  "device and collection tables, MAPD/MAPC/MAPTI): KVM_SIGNAL_MSI with a device id "
+			  "to GITS_TRANSLATER, and an irqfd on a GSI that KVM_SET_GSI_ROUTING makes an MSI "
+			  "route, each taken by the guest's handler as the mapped LPI");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(its_msi, tc)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	struct {
+		struct kvm_irq_routing r;
+		struct kvm_irq_routing_entry e[1];
+	} routing;
+	const uint32_t gsi = 5;
+	uint64_t addr = GIC_ITS, one = 1;
+	struct kvm_irqfd irqfd;
+	struct kvm_vcpu *vcpu;
+	struct kvm_msi msi;
+	struct ucall uc;
+	struct ga_vm g;
+	int fd, efd, r;
+
+	ga_vm_create(&g, GA_BLOB(gic));
+	vcpu = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
+	fd = vgic_create(&g);
+	if (__kvm_ioctl(g.vm.fd, KVM_CREATE_DEVICE, &cd) < 0) {
+		int e = errno;
+
+		close(fd);
+		ga_vm_free(&g);
+		atf_tc_skip("KVM_CREATE_DEVICE of KVM_DEV_TYPE_ARM_VGIC_ITS: %s", strerror(e));
+	}
+	/* The VM's answer, once it has an ITS: MSIs must carry a device id. */
+	ATF_CHECK_MSG(kvm_check_cap(g.vm.fd, KVM_CAP_MSI_DEVID) > 0, "KVM_CAP_MSI_DEVID not set on "
+		      "a VM with an ITS");
+	REQUIRE_OK(dev_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			    KVM_VGIC_ITS_ADDR_TYPE, &addr));
+	vgic_init(fd);
+	REQUIRE_OK(dev_attr(cd.fd, KVM_SET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_CTRL,
+			    KVM_DEV_ARM_VGIC_CTRL_INIT, NULL));
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), GM_ITS);
+	ga_run_expect(&g, vcpu, UCALL_SYNC, 1, &uc);
+
+	memset(&msi, 0, sizeof(msi));
+	msi.address_lo = (uint32_t)(GIC_ITS + GITS_TRANSLATER);
+	msi.address_hi = (uint32_t)((GIC_ITS + GITS_TRANSLATER) >> 32);
+	msi.data = 0;				/* EventID 0 */
+	msi.flags = KVM_MSI_VALID_DEVID;
+	msi.devid = GM_ITS_DEVID;
+	r = __kvm_ioctl(g.vm.fd, KVM_SIGNAL_MSI, &msi);
+	ATF_CHECK_MSG(r > 0, "KVM_SIGNAL_MSI: %d (%s), expected delivery (> 0)", r,
+		      r < 0 ? strerror(errno) : "blocked");
+	spi_taken(&g, vcpu, 2, GM_ITS_LPI, "KVM_SIGNAL_MSI");
+
+	memset(&routing, 0, sizeof(routing));
+	routing.r.nr = 1;
+	routing.e[0].gsi = gsi;
+	routing.e[0].type = KVM_IRQ_ROUTING_MSI;
+	routing.e[0].flags = KVM_MSI_VALID_DEVID;
+	routing.e[0].u.msi.address_lo = msi.address_lo;
+	routing.e[0].u.msi.address_hi = msi.address_hi;
+	routing.e[0].u.msi.data = 0;
+	routing.e[0].u.msi.devid = GM_ITS_DEVID;
+	kvm_ioctl(g.vm.fd, KVM_SET_GSI_ROUTING, &routing.r);
+	efd = eventfd(0, EFD_CLOEXEC);
+	ATF_REQUIRE(efd >= 0);
+	memset(&irqfd, 0, sizeof(irqfd));
+	irqfd.fd = (uint32_t)efd;
+	irqfd.gsi = gsi;
+	kvm_ioctl(g.vm.fd, KVM_IRQFD, &irqfd);
+	ATF_REQUIRE(write(efd, &one, sizeof(one)) == sizeof(one));
+	spi_taken(&g, vcpu, 3, GM_ITS_LPI, "irqfd on an MSI route");
+	ga_run_expect(&g, vcpu, UCALL_DONE, 0, &uc);
+	close(efd);
+	close((int)cd.fd);
+	close(fd);
+	ga_vm_free(&g);
+	cov_ioctl("KVM_SIGNAL_MSI", COV_EXERCISED, "number,semantic: ITS MSI (device id) taken by "
+		  "the guest as its mapped LPI");
+	cov_ioctl("KVM_SET_GSI_ROUTING", COV_EXERCISED, "number,semantic: an MSI route fed by an "
+		  "irqfd, taken by the guest as its LPI");
+	cov_struct("struct kvm_msi", true, "address, data, flags, devid");
+	cov_struct("struct kvm_irq_routing_entry", true, "gsi, type MSI, flags, u.msi");
+}
+
 ATF_TC(legacy_device_addr);
 ATF_TC_HEAD(legacy_device_addr, tc)
 {
@@ -492,6 +582,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, timer_irq_attrs);
 	ATF_TP_ADD_TC(tp, pmu_attrs);
 	ATF_TP_ADD_TC(tp, its_device);
+	ATF_TP_ADD_TC(tp, its_msi);
 	ATF_TP_ADD_TC(tp, legacy_device_addr);
 	return atf_no_error();
 }

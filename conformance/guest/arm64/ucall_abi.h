@@ -43,6 +43,8 @@
 #define PSCI_FN64_AFFINITY_INFO	0xc4000004
 #define PSCI_FN_SYSTEM_OFF	0x84000008
 #define PSCI_FN_SYSTEM_RESET	0x84000009
+/* SMCCC TRNG (standard service, the firmware bitmap's KVM_REG_ARM_STD_BIT_TRNG_V1_0). */
+#define SMCCC_TRNG_VERSION	0x84000050
 
 #ifndef __ASSEMBLER__
 enum ucall_cmd {
