@@ -346,7 +346,8 @@ ATF_TC(pmu_attrs);
 ATF_TC_HEAD(pmu_attrs, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "KVM_ARM_VCPU_PMU_V3_CTRL: the overflow IRQ (a PPI) reads "
-			  "back and is refused once set (EBUSY); an event filter allowing only "
+			  "back, is refused once set (EBUSY) and is the INTID the guest takes when its "
+			  "software-increment counter wraps (PMOVSSET_EL0 then read through ONE_REG); an event filter allowing only "
 			  "CPU_CYCLES is what the guest's PMCEID0_EL0 shows; PMU_V3_INIT before the vGIC "
 			  "is initialised is refused (ENODEV), after it accepted");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
@@ -388,12 +389,25 @@ ATF_TC_BODY(pmu_attrs, tc)
 	REQUIRE_OK(dev_attr(vcpu->fd, KVM_SET_DEVICE_ATTR, KVM_ARM_VCPU_PMU_V3_CTRL,
 			    KVM_ARM_VCPU_PMU_V3_INIT, NULL));
 	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[0]), GM_PMU);
+	vcpu_set_reg(vcpu, ARM64_CORE_REG(regs.regs[1]), (uint64_t)irq);
 	ga_run_expect(&g, vcpu, UCALL_SYNC, 2, &uc);
 	ATF_CHECK_MSG(uc.args[1] & 1u << 0x11, "guest's PMCEID0_EL0 0x%llx lacks the allowed "
 		      "CPU_CYCLES", (unsigned long long)uc.args[1]);
 	ATF_CHECK_EQ_MSG(uc.args[1] & ~(1ULL << 0x11) & 0xffffffffULL, 0u, "guest's PMCEID0_EL0 "
 			 "0x%llx shows events the filter does not allow",
 			 (unsigned long long)uc.args[1]);
+	/* A software-increment counter wraps: the overflow interrupt is the PPI set above. */
+	ga_run_expect(&g, vcpu, UCALL_SYNC, 3, &uc);
+	ATF_CHECK_EQ_MSG(uc.args[1], (uint64_t)irq, "the guest took the PMU overflow as INTID %llu, "
+			 "the attribute says %d", (unsigned long long)uc.args[1], irq);
+	ATF_CHECK_MSG(uc.args[2] & 1, "guest's PMOVSSET_EL0 0x%llx: counter 0 did not overflow",
+		      (unsigned long long)uc.args[2]);
+	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, arm64_sysreg_id(3, 3, 9, 12, 3)) & 1, 1u,
+			 "PMOVSSET_EL0 through ONE_REG lacks the guest's overflow");
+	ATF_CHECK_EQ_MSG(uc.args[3], 0u, "guest's PMEVCNTR0_EL0 0x%llx after the wrap",
+			 (unsigned long long)uc.args[3]);
+	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, arm64_sysreg_id(3, 3, 14, 8, 0)), 0u,
+			 "PMEVCNTR0_EL0 through ONE_REG is not the wrapped counter");
 	ga_run_expect(&g, vcpu, UCALL_DONE, 0, &uc);
 	close(fd);
 	ga_vm_free(&g);

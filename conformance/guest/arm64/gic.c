@@ -2,8 +2,9 @@
  * kind (system register CPU interface, group 1, distributor with affinity routing, redistributor
  * awake), an IRQ handler that acknowledges through ICC_IAR1_EL1 and records the INTID, and the
  * sources the host raises: an SPI (KVM_IRQ_LINE, irqfd), the virtual timer's PPI, an LPI through
- * the ITS the guest programs (KVM_SIGNAL_MSI, an MSI route); and the
- * PMU's common-event bitmap as the vCPU's event filter leaves it. */
+ * the ITS the guest programs (KVM_SIGNAL_MSI, an MSI route), the PMU's overflow interrupt (a
+ * software-increment counter wrapping); and the PMU's common-event bitmap as the vCPU's event
+ * filter leaves it. */
 #include "guest_lib.h"
 #include "gic_layout.h"
 
@@ -202,8 +203,20 @@ void guest_main(uint64_t mode, uint64_t intid, uint64_t edge, uint64_t a3)
 			GUEST_ASSERT(wait_irq(n));
 			GUEST_SYNC_ARGS(stage, last_intid, irq_count - n, 0, 0);
 		}
-	} else if (mode == GM_PMU) {
+	} else if (mode == GM_PMU) {	/* intid: the PMU's overflow PPI */
 		GUEST_SYNC_ARGS(2, read_sysreg(pmceid0_el0), read_sysreg(pmcr_el0), 0, 0);
+		ppi_enable((uint32_t)intid);
+		write_sysreg(pmevtyper0_el0, 0);	/* SW_INCR */
+		write_sysreg(pmevcntr0_el0, 0xffffffff);
+		write_sysreg(pmintenset_el1, 1);
+		write_sysreg(pmcntenset_el0, 1);
+		write_sysreg(pmcr_el0, read_sysreg(pmcr_el0) | 1);	/* E */
+		isb();
+		write_sysreg(pmswinc_el0, 1);	/* counter 0 overflows */
+		isb();
+		GUEST_ASSERT(wait_irq(0));
+		GUEST_SYNC_ARGS(3, last_intid, read_sysreg(pmovsset_el0), read_sysreg(pmevcntr0_el0),
+				irq_count);
 	} else {
 		GUEST_ASSERT(0);
 	}

@@ -27,7 +27,7 @@
 /* gic.c modes: x0 = mode, x1 = INTID, x2 = 1 for an edge-triggered SPI. */
 #define GM_SPI		1	/* an SPI, twice: stages 2 and 3 report each interrupt */
 #define GM_TIMER	2	/* the virtual timer's PPI (x1), armed to fire at once */
-#define GM_PMU		3	/* stage 2: PMCEID0_EL0, PMCR_EL0 */
+#define GM_PMU		3	/* stage 2: PMCEID0_EL0, PMCR_EL0; 3: the overflow PPI (x1) */
 #define GM_ITS		4	/* ITS set up (stage 1), then two LPIs: stages 2 and 3 */
 #define GM_ITS_DEVID	3	/* the device id the guest maps, event 0 ... */
 #define GM_ITS_LPI	8200	/* ... to this LPI */
