@@ -46,8 +46,12 @@ static uint64_t debug_exit(struct kvm_vcpu *vcpu, unsigned int ec, const char *w
 	ATF_REQUIRE_MSG(run->exit_reason == KVM_EXIT_DEBUG, "%s: exit_reason %u (%s), expected "
 			"DEBUG", what, run->exit_reason, kvm_exit_name(run->exit_reason));
 	esr = run->debug.arch.hsr;
+	ATF_CHECK_MSG(run->flags & KVM_DEBUG_ARCH_HSR_HIGH_VALID, "%s: kvm_run.flags 0x%x lacks "
+		      "KVM_DEBUG_ARCH_HSR_HIGH_VALID", what, run->flags);
 	if (run->flags & KVM_DEBUG_ARCH_HSR_HIGH_VALID)
 		esr |= (uint64_t)run->debug.arch.hsr_high << 32;
+	ATF_CHECK_EQ_MSG(esr >> 32, 0u, "%s: hsr_high 0x%x (ESR_EL2[63:32] is RES0 for debug "
+			 "exceptions)", what, run->debug.arch.hsr_high);
 	ATF_CHECK_EQ_MSG(esr >> 26 & 0x3f, ec, "%s: debug.arch.hsr 0x%llx, class 0x%llx, expected "
 			 "0x%x", what, (unsigned long long)esr, (unsigned long long)(esr >> 26 & 0x3f),
 			 ec);

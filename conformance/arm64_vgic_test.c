@@ -211,7 +211,7 @@ ATF_TC_HEAD(irq_line_spi, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "A level-triggered SPI raised with KVM_IRQ_LINE (the "
 			  "binding's KVM_ARM_IRQ_TYPE_SPI encoding) is taken by the guest's IRQ handler "
-			  "with its INTID, twice; the guest's GIC registers match the device attributes "
+			  "with its INTID, twice, its level read through GRP_LEVEL_INFO; the guest's GIC registers match the device attributes "
 			  "and its ICC_PMR_EL1 reads back through KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 	atf_tc_set_md_var(tc, "timeout", "60");
@@ -229,9 +229,22 @@ ATF_TC_BODY(irq_line_spi, tc)
 	vgic_init(fd);
 	spi_guest(&g, vcpu, fd, intid, 0);
 	for (int stage = 2; stage <= 3; stage++) {
+		uint32_t levels = 0;
+
 		irq_line(&g, intid, 1);
+		/* The line's level, through KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO (32 lines a word). */
+		REQUIRE_OK(dev_attr(fd, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
+				    vgic_mpidr(vcpu) << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT |
+				    (intid & ~31u & KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK), &levels));
+		ATF_CHECK_MSG(levels & 1u << (intid % 32), "LEVEL_INFO 0x%x: line %u not high after "
+			      "KVM_IRQ_LINE 1", levels, intid);
 		spi_taken(&g, vcpu, stage, intid, "KVM_IRQ_LINE");
 		irq_line(&g, intid, 0);
+		REQUIRE_OK(dev_attr(fd, KVM_GET_DEVICE_ATTR, KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
+				    vgic_mpidr(vcpu) << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT |
+				    (intid & ~31u & KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK), &levels));
+		ATF_CHECK_MSG(!(levels & 1u << (intid % 32)), "LEVEL_INFO 0x%x: line %u still high "
+			      "after KVM_IRQ_LINE 0", levels, intid);
 	}
 	{
 		struct ucall uc;
