@@ -2,7 +2,7 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "ioctl_check.h"
 
 void ictx_catalog(struct catalog *cat, const atf_tc_t *tc)
@@ -144,9 +145,14 @@ static bool need(struct ictx *c, const char *w)
 		ioctl_arch_vcpu(c);
 		return c->skip[0] == '\0';
 	}
-	if (strcmp(w, "mem") == 0) {
+	if (strcmp(w, "rawvcpu") == 0) {	/* without the arch's vCPU set-up */
+		vm_vcpu_add(&c->vm, &c->vcpu, 0);
+		c->has_vcpu = true;
+		return true;
+	}
+	if (strcmp(w, "mem") == 0) {	/* slot 0, where the guest programs run */
 		if (c->vm.mem == NULL)
-			vm_add_memory(&c->vm, 0, 0x10000);
+			vm_add_memory(&c->vm, guest_mem_gpa, guest_mem_size);
 		return true;
 	}
 	if (!ioctl_arch_need(c, w))

@@ -36,6 +36,7 @@ struct ictx {
 	size_t aux_len;
 	int fd;				/* where the call goes */
 	char skip[256];			/* a hook's reason to skip the ioctl */
+	int arch_state;			/* the arch's set-up state (arm64: the vgic's) */
 };
 
 struct ioctl_hook {
@@ -82,6 +83,23 @@ void ictx_set_at(struct ictx *c, size_t off, unsigned int size, unsigned long lo
 void ictx_grow(struct ictx *c, size_t len);
 /* ictx_aux: keep fd to be closed at the end. */
 void ictx_aux(struct ictx *c, int fd);
+
+/* The hooks every arch shares (ioctl_hooks.c), and their helpers: a payload the argument points
+ * to (compared in round trips), guest memory for a slot, a memory slot, an eventfd. */
+void hook_memslot(struct ictx *c);
+void hook_dirty_log(struct ictx *c);
+void hook_clear_dirty_log(struct ictx *c);
+void hook_coalesced_unregister(struct ictx *c);
+void hook_ioeventfd(struct ictx *c);
+void hook_irqfd(struct ictx *c);
+void hook_dirty_ring(struct ictx *c);
+void hook_run(struct ictx *c);
+void hook_one_reg(struct ictx *c);
+void *hook_payload(struct ictx *c, size_t len);
+void *hook_guest_ram(struct ictx *c, size_t len);
+void hook_memslot_at(struct ictx *c, unsigned int slot, unsigned long long gpa, size_t len,
+		     unsigned int flags);
+int hook_eventfd(struct ictx *c);
 
 /* Set-up helpers for the hooks, all through the bindings' tables: a zeroed struct (plus extra
  * bytes), a scalar field stored or loaded, a constant, an ioctl by name (must: fail the case on
