@@ -54,3 +54,10 @@ GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS
 	catalog/$(1).txt)
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))
+
+# Figures, not a test: how long the suite takes on the host and in each guest (conformance/bench.sh).
+.PHONY: conformance-bench
+CONFORMANCE_BENCH_RUNS ?= 3
+conformance-bench: all
+	$(Q)$(MAKE) --no-print-directory vmimages
+	$(Q)bash conformance/bench.sh $(B) $(CONFORMANCE_BENCH_RUNS) $(GUEST_ARCHES)

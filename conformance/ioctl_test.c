@@ -9,7 +9,8 @@
  *     fd's default case answers;
  *   not applicable: other arches' and removed ioctls are rejected exactly as the catalog says.
  * One case per family, an ATF_CHECK per ioctl naming it; every ioctl's outcome goes to the
- * coverage records (coverage.h). */
+ * coverage records (coverage.h). An ioctl whose capability or feature is missing is left out of
+ * its family, and missing_features is skipped naming all of them. */
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
@@ -454,6 +455,43 @@ ATF_TC_BODY(not_applicable, tc)
 	ATF_CHECK_MSG(n > 0, "the catalog marks no ioctl as not applying");
 }
 
+ATF_TC(missing_features);
+ATF_TC_HEAD(missing_features, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "skipped, naming them, when this kernel lacks capabilities or "
+			  "features some ioctls of the catalog need (the family cases check the others)");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(missing_features, tc)
+{
+	struct catalog cat;
+	char missing[4096] = "";
+	unsigned int n = 0, probed = 0;
+
+	ictx_catalog(&cat, tc);
+	for (unsigned int i = 0; i < cat.n; i++) {
+		const struct cat_entry *e = &cat.e[i];
+		struct ictx c;
+
+		if (e->kind == CAT_NA || (e->cap == NULL && e->hook == NULL) ||
+		    (e->kind == CAT_SET && e->partner != NULL))
+			continue;
+		probed++;
+		if (!ictx_setup(&c, &cat, e)) {
+			size_t len = strlen(missing);
+
+			snprintf(missing + len, sizeof(missing) - len, "%s%s: %s", n ? "; " : "",
+				 e->name, c.skip);
+			n++;
+		}
+		ictx_teardown(&c);
+	}
+	catalog_free(&cat);
+	ATF_CHECK_MSG(probed > 0, "the catalog has no ioctl with a capability or a hook");
+	if (n > 0)
+		atf_tc_skip("%u ioctls not exercised here: %s", n, missing);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, system_ioctls);
@@ -462,5 +500,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pairs);
 	ATF_TP_ADD_TC(tp, numbers);
 	ATF_TP_ADD_TC(tp, not_applicable);
+	ATF_TP_ADD_TC(tp, missing_features);
 	return atf_no_error();
 }
