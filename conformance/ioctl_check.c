@@ -66,8 +66,10 @@ void ictx_grow(struct ictx *c, size_t len)
 	unsigned char *b = calloc(1, len + ICTX_GUARD), *in = calloc(1, len);
 
 	ATF_REQUIRE(b != NULL && in != NULL);
-	memcpy(b, c->buf, c->len < len ? c->len : len);
-	memcpy(in, c->input, c->len < len ? c->len : len);
+	if (c->buf != NULL) {
+		memcpy(b, c->buf, c->len < len ? c->len : len);
+		memcpy(in, c->input, c->len < len ? c->len : len);
+	}
 	memset(b + len, ICTX_POISON, ICTX_GUARD);
 	free(c->buf);
 	free(c->input);

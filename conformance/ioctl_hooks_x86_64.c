@@ -86,7 +86,8 @@ static void h_pmu_filter(struct ictx *c)
 
 static void h_sev(struct ictx *c)
 {
-	long r = abi_do(c->vm.fd, "KVM_MEMORY_ENCRYPT_OP", 0, false);
+	unsigned char cmd[64] = { 0 };	/* a zeroed command, bigger than any SEV command */
+	long r = abi_do(c->vm.fd, "KVM_MEMORY_ENCRYPT_OP", (unsigned long)cmd, false);
 
 	if (r == -ENOTTY)
 		snprintf(c->skip, sizeof(c->skip), "SEV not enabled on this host (KVM_MEMORY_ENCRYPT_OP "
