@@ -298,6 +298,16 @@ long ictx_call(struct ictx *c, const struct cat_entry *e)
 	return r < 0 ? -errno : r;
 }
 
+bool ictx_payload_guard_ok(const struct ictx *c)
+{
+	const unsigned char *p = c->payload;
+
+	for (size_t i = 0; p != NULL && i < ICTX_GUARD; i++)
+		if (p[c->payload_len + i] != ICTX_POISON)
+			return false;
+	return true;
+}
+
 bool ictx_guard_ok(const struct ictx *c)
 {
 	for (size_t i = 0; i < ICTX_GUARD; i++)

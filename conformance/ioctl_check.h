@@ -30,7 +30,8 @@ struct ictx {
 	unsigned char *input;		/* the argument as prepared, before any call */
 	unsigned long val;		/* the argument of an ioctl that takes a value */
 	bool by_value;
-	void *payload;			/* data the argument points to (device attr, one reg) */
+	void *payload;			/* data the argument points to (device attr, one reg),
+					 * then ICTX_GUARD guard bytes */
 	size_t payload_len;
 	void *aux_mem;			/* a mapping a hook made (guest memory), unmapped at the end */
 	size_t aux_len;
@@ -68,6 +69,8 @@ void ictx_reset_arg(struct ictx *c, unsigned char poison);
 long ictx_call(struct ictx *c, const struct cat_entry *e);
 /* ictx_guard_ok: the guard bytes after the argument are untouched. */
 bool ictx_guard_ok(const struct ictx *c);
+/* ictx_payload_guard_ok: the guard bytes after the payload (hook_payload) are untouched. */
+bool ictx_payload_guard_ok(const struct ictx *c);
 /* ictx_cap: the capability's value (KVM_CHECK_EXTENSION on the VM, or /dev/kvm). */
 long ictx_cap(struct ictx *c, const char *cap);
 int ictx_fd_of(struct ictx *c, enum cat_fd kind);

@@ -14,8 +14,9 @@
 void *hook_payload(struct ictx *c, size_t len)
 {
 	free(c->payload);
-	c->payload = calloc(1, len);
+	c->payload = calloc(1, len + ICTX_GUARD);
 	ATF_REQUIRE(c->payload != NULL);
+	memset((unsigned char *)c->payload + len, ICTX_POISON, ICTX_GUARD);
 	c->payload_len = len;
 	return c->payload;
 }

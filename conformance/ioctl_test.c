@@ -51,6 +51,8 @@ static bool call_get(struct ictx *c, const struct cat_entry *e, unsigned char po
 		return false;
 	ATF_CHECK_MSG(ictx_guard_ok(c), "%s: the kernel wrote past the binding's %zu bytes",
 		      e->name, c->len);
+	ATF_CHECK_MSG(ictx_payload_guard_ok(c), "%s: the kernel wrote past the %zu bytes the "
+		      "argument points to", e->name, c->payload_len);
 	memcpy(out, c->buf, c->len);
 	if (c->payload != NULL)
 		memcpy(out + c->len, c->payload, c->payload_len);
@@ -386,8 +388,8 @@ ATF_TC_BODY(numbers, tc)
 				      r < 0 ? errno_name((int)-r) : "",
 				      cat_errnos(cat.def[e->fd].err, want, sizeof(want)));
 			ok = ok && cat_errno_ok(cat.def[e->fd].err, r);
-			strcat(checks, checks[0] ? "" : "size");
-			break;
+			if (checks[0] == '\0')
+				strcat(checks, "size");
 		}
 		/* the wrong kind of fd */
 		for (int k = CAT_SYS; k <= CAT_VCPU; k++) {
