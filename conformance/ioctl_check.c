@@ -207,6 +207,20 @@ static const struct ioctl_hook *hook_of(const struct catalog *cat, const struct 
 	return NULL;
 }
 
+bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e)
+{
+	const struct ioctl_hook *h = hook_of(cat, e);
+	char words[256], *w, *save = NULL;
+
+	if (h != NULL && h->probes)
+		return true;
+	snprintf(words, sizeof(words), "%s", e->needs != NULL ? e->needs : "");
+	for (w = strtok_r(words, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save))
+		if (ioctl_arch_need_probes(w))
+			return true;
+	return false;
+}
+
 bool ictx_setup(struct ictx *c, const struct catalog *cat, const struct cat_entry *e)
 {
 	const struct cat_entry *partner = e->partner != NULL ? catalog_find(cat, e->partner) : NULL;

@@ -44,6 +44,7 @@ struct ioctl_hook {
 	const char *name;
 	/* prepare: after the generic set-up; may adjust c (argument, VM), or write c->skip. */
 	void (*prepare)(struct ictx *c);
+	bool probes;	/* it may skip: a feature of the kernel or the machine it checks for */
 };
 
 /* The arch's hooks (ioctl_hooks_<arch>.c), and its generic set-up of needs= words other than
@@ -51,6 +52,10 @@ struct ioctl_hook {
 extern const struct ioctl_hook ioctl_hooks[];
 extern const unsigned int ioctl_nr_hooks;
 bool ioctl_arch_need(struct ictx *c, const char *need);
+/* ioctl_arch_need_probes: whether the need word may skip (a feature the machine may lack). */
+bool ioctl_arch_need_probes(const char *need);
+/* ictx_may_skip: whether e's set-up can skip for more than a missing capability. */
+bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e);
 /* ioctl_arch_vcpu: what a fresh vCPU needs before ioctls on it (arm64: KVM_ARM_VCPU_INIT). */
 void ioctl_arch_vcpu(struct ictx *c);
 

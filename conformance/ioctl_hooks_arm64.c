@@ -51,6 +51,11 @@ bool ioctl_arch_need(struct ictx *c, const char *need)
 	return false;
 }
 
+bool ioctl_arch_need_probes(const char *need)
+{
+	return strcmp(need, "vgic") == 0;	/* a GIC that cannot emulate a GICv3 */
+}
+
 /* vcpu_init_arg: the preferred target, with PSCI 0.2 and the features in extra, into buf. */
 static void vcpu_init_arg(struct ictx *c, unsigned char *buf, unsigned long long extra)
 {
@@ -183,20 +188,20 @@ const struct ioctl_hook ioctl_hooks[] = {
 	{ "coalesced_unregister", hook_coalesced_unregister },
 	{ "dirty_log", hook_dirty_log },
 	{ "dirty_ring", hook_dirty_ring },
-	{ "gicv2", h_gicv2 },
+	{ "gicv2", h_gicv2, true },
 	{ "gsi_routing", h_gsi_routing },
 	{ "ioeventfd", hook_ioeventfd },
 	{ "irqfd", hook_irqfd },
-	{ "its_msi", h_its_msi },
+	{ "its_msi", h_its_msi, true },
 	{ "memslot", hook_memslot },
 	{ "mte_tags", h_mte_tags },
-	{ "one_reg", hook_one_reg },
+	{ "one_reg", hook_one_reg, true },
 	{ "run", hook_run },
 	{ "spi_line", h_spi_line },
-	{ "sve_finalize", h_sve_finalize },
+	{ "sve_finalize", h_sve_finalize, true },
 	{ "timer_irq_attr", h_timer_irq_attr },
 	{ "vcpu_init", h_vcpu_init },
-	{ "vgic2_dist_addr", h_vgic2_dist_addr },
+	{ "vgic2_dist_addr", h_vgic2_dist_addr, true },
 };
 const unsigned int ioctl_nr_hooks = sizeof(ioctl_hooks) / sizeof(ioctl_hooks[0]);
 #endif
