@@ -8,6 +8,12 @@ CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
+# host-only shell tests (not built for the guests; their Kyuafile lines say "host only")
+CONFORMANCE_SH_TESTS := conformance/coverage_report_test
+TEST_PROGS += $(CONFORMANCE_SH_TESTS)
+ALL_TARGETS += $(CONFORMANCE_SH_TESTS)
+conformance/%_test: conformance/%_test.sh
+	$(Q)cp $< $@ && chmod +x $@
 include conformance/abi.mk
 # the host's place in the coverage reports (conformance/coverage-report.sh)
 COVERAGE_HOST_ARCH := $(HOST_ABI_ARCH)
@@ -41,7 +47,7 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS)): \
 
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)cp $$< $$@
+	$$(Q)grep -v -- '-- host only' $$< > $$@
 
 # the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
 $(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
