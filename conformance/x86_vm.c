@@ -201,16 +201,9 @@ bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)
 	uc->cmd = g.cmd;
 	uc->nargs = g.nargs > UCALL_NARGS ? UCALL_NARGS : g.nargs;
 	memcpy(uc->args, g.args, sizeof(uc->args));
-	if (g.cmd == UCALL_ASSERT)
-		atf_tc_fail("guest assertion failed: %s (%s:%llu), values 0x%llx, 0x%llx",
-			    guest_string(vcpu->vm, g.text), guest_string(vcpu->vm, g.file),
-			    (unsigned long long)g.line, (unsigned long long)g.args[0],
-			    (unsigned long long)g.args[1]);
-	if (g.cmd == UCALL_EXCEPTION)
-		atf_tc_fail("guest exception: vector %llu (%s), error code 0x%llx, rip 0x%llx, "
-			    "cr2 0x%llx", (unsigned long long)g.args[0],
-			    x86_vector_name((unsigned int)g.args[0]), (unsigned long long)g.args[1],
-			    (unsigned long long)g.args[2], (unsigned long long)g.args[3]);
+	uc->line = g.line;
+	uc->file = guest_string(vcpu->vm, g.file);
+	uc->text = guest_string(vcpu->vm, g.text);
 	return true;
 }
 
@@ -227,6 +220,15 @@ uint64_t x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)
 		atf_tc_fail("guest: unexpected exit %u (%s) instead of a ucall", run->exit_reason,
 			    kvm_exit_name(run->exit_reason));
 	}
+	if (uc->cmd == UCALL_ASSERT)
+		atf_tc_fail("guest assertion failed: %s (%s:%llu), values 0x%llx, 0x%llx", uc->text,
+			    uc->file, (unsigned long long)uc->line, (unsigned long long)uc->args[0],
+			    (unsigned long long)uc->args[1]);
+	if (uc->cmd == UCALL_EXCEPTION)
+		atf_tc_fail("guest exception: vector %llu (%s), error code 0x%llx, rip 0x%llx, "
+			    "cr2 0x%llx", (unsigned long long)uc->args[0],
+			    x86_vector_name((unsigned int)uc->args[0]), (unsigned long long)uc->args[1],
+			    (unsigned long long)uc->args[2], (unsigned long long)uc->args[3]);
 	return uc->cmd;
 }
 

@@ -62,12 +62,16 @@ struct x86_ucall {
 	uint64_t cmd;
 	uint64_t nargs;
 	uint64_t args[UCALL_NARGS];
+	uint64_t line;		/* UCALL_ASSERT: where, and the assertion's text */
+	const char *file;
+	const char *text;
 };
 
-/* __x86_run: one KVM_RUN; true with *uc filled when it ended in a ucall (an ASSERT or EXCEPTION
- * ucall fails the case with the guest's message), false for any other exit (in vcpu->run). */
+/* __x86_run: one KVM_RUN; true with *uc filled when it ended in a ucall, false for any other exit
+ * (in vcpu->run). */
 bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc);
-/* x86_run: KVM_RUN to the next ucall, failing the case on any other exit; returns uc->cmd. */
+/* x86_run: KVM_RUN to the next ucall, failing the case on any other exit and on an ASSERT or
+ * EXCEPTION ucall (with the guest's message); returns uc->cmd. */
 uint64_t x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc);
 /* x86_run_sync: the next ucall must be GUEST_SYNC(stage, ...); x86_run_done: GUEST_DONE. */
 void x86_run_sync(struct kvm_vcpu *vcpu, uint64_t stage, struct x86_ucall *uc);
