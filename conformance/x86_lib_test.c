@@ -64,6 +64,7 @@ ATF_TC_BODY(ucall_exceptions, tc)
 	vm_free(&vm);
 }
 
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ucall_exceptions);

@@ -181,6 +181,21 @@ const char *x86_vector_name(unsigned int vector)
 	return vector < sizeof(names) / sizeof(names[0]) ? names[vector] : "interrupt";
 }
 
+bool x86_host_is_tcg(void)
+{
+	uint32_t a, b, c, d;
+	char sig[12];
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
+	if (!(c >> 31 & 1))
+		return false;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	return memcmp(sig, "TCGTCGTCGTCG", 12) == 0;
+}
+
 bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)
 {
 	struct kvm_run *run = vcpu->run;
@@ -214,9 +229,16 @@ uint64_t x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)
 	if (!__x86_run(vcpu, uc)) {
 		if (run->exit_reason == KVM_EXIT_IO)
 			atf_tc_fail("guest: unexpected KVM_EXIT_IO, port 0x%x", run->io.port);
-		if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
-			atf_tc_fail("guest: KVM_EXIT_INTERNAL_ERROR, suberror %u",
-				    run->internal.suberror);
+		if (run->exit_reason == KVM_EXIT_INTERNAL_ERROR) {
+			struct kvm_regs r;
+
+			kvm_ioctl(vcpu->fd, KVM_GET_REGS, &r);
+			atf_tc_fail("guest: KVM_EXIT_INTERNAL_ERROR, suberror %u, rip 0x%llx, "
+				    "data[0..1] 0x%llx 0x%llx", run->internal.suberror,
+				    (unsigned long long)r.rip,
+				    (unsigned long long)(run->internal.ndata > 0 ? run->internal.data[0] : 0),
+				    (unsigned long long)(run->internal.ndata > 1 ? run->internal.data[1] : 0));
+		}
 		atf_tc_fail("guest: unexpected exit %u (%s) instead of a ucall", run->exit_reason,
 			    kvm_exit_name(run->exit_reason));
 	}

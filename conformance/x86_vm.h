@@ -79,4 +79,8 @@ void x86_run_done(struct kvm_vcpu *vcpu);
 
 const char *x86_vector_name(unsigned int vector);
 
+/* x86_host_is_tcg: this machine is a QEMU TCG guest (CPUID 0x40000000 says "TCGTCGTCGTCG"), for
+ * skips that name what TCG's emulation lacks. */
+bool x86_host_is_tcg(void);
+
 #endif
