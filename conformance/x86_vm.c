@@ -4,6 +4,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "x86_vm.h"
 
@@ -150,6 +151,20 @@ void x86_vcpu_call(struct kvm_vcpu *vcpu, uint64_t fn, uint64_t arg)
 	kvm_ioctl(vcpu->fd, KVM_SET_REGS, &r);
 }
 
+void x86_vcpu_enter(struct kvm_vcpu *vcpu, uint64_t fn, uint64_t arg)
+{
+	struct kvm_regs r;
+	uint64_t rsp = x86_stack_top(vcpu->id) - 8;
+
+	*(uint64_t *)x86_gpa(vcpu->vm, rsp, 8) = X86G_SYM_x86g_done;
+	memset(&r, 0, sizeof(r));
+	r.rip = fn;
+	r.rdi = arg;
+	r.rsp = rsp;
+	r.rflags = 0x2;
+	kvm_ioctl(vcpu->fd, KVM_SET_REGS, &r);
+}
+
 void *x86_gpa(struct kvm_vm *vm, uint64_t gpa, size_t size)
 {
 	ATF_REQUIRE_MSG(gpa >= vm->mem_gpa && size <= vm->mem_size &&
@@ -194,6 +209,11 @@ bool x86_host_is_tcg(void)
 	memcpy(sig + 4, &c, 4);
 	memcpy(sig + 8, &d, 4);
 	return memcmp(sig, "TCGTCGTCGTCG", 12) == 0;
+}
+
+bool x86_kvm_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
 }
 
 bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)

@@ -54,6 +54,10 @@ uint64_t x86_stack_top(int vcpu_id);
 /* x86_vcpu_call: the vCPU's next KVM_RUN calls guest function fn(arg) through x86g_start. */
 void x86_vcpu_call(struct kvm_vcpu *vcpu, uint64_t fn, uint64_t arg);
 
+/* x86_vcpu_enter: the vCPU's next KVM_RUN starts at fn(arg) itself, with a return to x86g_done
+ * on its stack (no x86g_start: nothing runs before fn; call x86g_init first for the IDT). */
+void x86_vcpu_enter(struct kvm_vcpu *vcpu, uint64_t fn, uint64_t arg);
+
 /* x86_gpa: host address of guest memory [gpa, gpa+size), failing the case when outside. */
 void *x86_gpa(struct kvm_vm *vm, uint64_t gpa, size_t size);
 #define X86_GUEST_VAR(vm, sym, type) ((type *)x86_gpa((vm), X86G_SYM_##sym, sizeof(type)))
@@ -82,5 +86,8 @@ const char *x86_vector_name(unsigned int vector);
 /* x86_host_is_tcg: this machine is a QEMU TCG guest (CPUID 0x40000000 says "TCGTCGTCGTCG"), for
  * skips that name what TCG's emulation lacks. */
 bool x86_host_is_tcg(void);
+/* x86_kvm_is_pvm: KVM here is kvm-pvm (/sys/module/kvm_pvm: KVM without hardware virtualization,
+ * its own emulator), for skips that name what it lacks. */
+bool x86_kvm_is_pvm(void);
 
 #endif

@@ -43,3 +43,10 @@ void lib_assert(uint64_t v)
 {
 	GUEST_ASSERT_EQ(v, 0x1234);
 }
+
+/* debug_sync: GUEST_SYNC(1) for assembly callers (debug.S). */
+void debug_sync(void);
+void debug_sync(void)
+{
+	GUEST_SYNC(1);
+}
