@@ -123,7 +123,7 @@ ATF_TC_BODY(tsc_khz_guest_view, tc)
 	ATF_REQUIRE_MSG(khz > 0, "KVM_GET_TSC_KHZ: %d (%s)", khz, strerror(errno));
 	x86_vcpu_call(&vcpu, X86G_SYM_clock_probe, 0);
 	x86_run_sync(&vcpu, 1, &uc);
-	ATF_CHECK_MSG(close_rate(khz_of((uint32_t)uc.args[2], (int)(int64_t)uc.args[3]), (uint64_t)khz),
+	ATF_REQUIRE_MSG(close_rate(khz_of((uint32_t)uc.args[2], (int)(int64_t)uc.args[3]), (uint64_t)khz),
 		      "the guest's pvclock encodes %llu kHz, KVM_GET_TSC_KHZ says %d",
 		      (unsigned long long)khz_of((uint32_t)uc.args[2], (int)(int64_t)uc.args[3]), khz);
 	x86_run_done(&vcpu);
