@@ -40,6 +40,8 @@
 /* basic.S's real-mode stubs: SMM (copied to SMBASE + 0x8000) and SIPI (to the SIPI page). */
 #define X86G_SMM_PORT		0x1001
 #define X86G_SIPI_PORT		0x1002
+/* nested.c's nested guest writes a byte here before its VMMCALL (L1 gets it as KVM_EXIT_IO). */
+#define X86G_NESTED_PORT	0x1003
 
 /* The regs test (regs.S): the values the guest leaves in the kvm_regs order (rax rbx rcx rdx rsi
  * rdi rsp rbp r8..r15 = 0..15), the RFLAGS it leaves (CF ZF OF and the fixed bit 1), and the
