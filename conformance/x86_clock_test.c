@@ -102,7 +102,7 @@ ATF_TC(tsc_khz_guest_view);
 ATF_TC_HEAD(tsc_khz_guest_view, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "KVM_GET_TSC_KHZ is the TSC rate the guest's pvclock record "
-			  "encodes (0.2%); after KVM_SET_TSC_KHZ of a rate 25% higher, KVM_GET_TSC_KHZ "
+			  "encodes (0.2%%); after KVM_SET_TSC_KHZ of a rate 25%% higher, KVM_GET_TSC_KHZ "
 			  "and (with TSC scaling, KVM_CAP_TSC_CONTROL) the guest's record give that rate");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }

@@ -42,6 +42,7 @@ ATF_TC_BODY(nested_state_svm, tc)
 	static struct nested_buf b, b2;
 	uint64_t vmcb;
 	uint32_t intercepts, asid;
+	const uint8_t *vmcb12;
 	int max;
 
 	x86_vm_create(&vm);
@@ -83,8 +84,9 @@ ATF_TC_BODY(nested_state_svm, tc)
 	CHECK_EQ("KVM_GET_NESTED_STATE size", b.h.size,
 		 sizeof(struct kvm_nested_state) + sizeof(struct kvm_svm_nested_state_data));
 	CHECK_EQ("KVM_GET_NESTED_STATE hdr.svm.vmcb_pa", b.h.hdr.svm.vmcb_pa, vmcb);
-	memcpy(&intercepts, b.h.data.svm[0].vmcb12 + 0x010, 4);
-	memcpy(&asid, b.h.data.svm[0].vmcb12 + 0x058, 4);
+	vmcb12 = (const uint8_t *)b.h.data.svm;	/* data.svm[0].vmcb12 */
+	memcpy(&intercepts, vmcb12 + 0x010, 4);
+	memcpy(&asid, vmcb12 + 0x058, 4);
 	CHECK_EQ("data.svm vmcb12 intercepts (VMRUN, VMMCALL)", intercepts, 0x3);
 	CHECK_EQ("data.svm vmcb12 ASID", asid, 1);
 
