@@ -1,0 +1,70 @@
+/* conformance/vm_util.h - helpers of the VM-level tests (vm_*_test.c): memory slots beyond
+ * kvm_util's slot 0, capabilities asked on the VM fd, KVM_RUN to an expected exit, eventfds, and
+ * the coverage records (conformance/coverage.h, or no-op stand-ins until it is in the tree). */
+#ifndef KVMGATE_VM_UTIL_H
+#define KVMGATE_VM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guest_progs_vm.h"
+#include "kvm_util.h"
+
+#if __has_include("coverage.h")
+#include "coverage.h"
+#else
+enum cov_status { COV_EXERCISED, COV_SKIPPED, COV_REJECTED };
+static inline void cov_ioctl(const char *ioctl, enum cov_status st, const char *detail)
+{
+	(void)ioctl, (void)st, (void)detail;
+}
+static inline void cov_struct(const char *type, bool roundtripped, const char *why)
+{
+	(void)type, (void)roundtripped, (void)why;
+}
+#endif
+
+/* A memory slot of anonymous host memory (pages filled with fill_byte when added). */
+struct memslot {
+	struct kvm_vm *vm;
+	uint32_t slot;
+	uint32_t flags;
+	uint64_t gpa;
+	size_t size;
+	uint8_t *host;
+};
+
+/* __memslot_set: KVM_SET_USER_MEMORY_REGION with the slot's fields (size 0 deletes); -errno. */
+int __memslot_set(const struct memslot *ms);
+/* memslot_add: map size bytes, fill them, add them as slot at gpa with flags (asserting). */
+void memslot_add(struct kvm_vm *vm, struct memslot *ms, uint32_t slot, uint64_t gpa, size_t size,
+		 uint32_t flags, uint8_t fill_byte);
+void memslot_move(struct memslot *ms, uint64_t gpa);
+void memslot_delete(struct memslot *ms);
+/* memslot_free: unmaps the host memory (the slot itself goes with the VM). */
+void memslot_free(struct memslot *ms);
+
+/* vm_check_cap: KVM_CHECK_EXTENSION on the VM fd (KVM_CAP_CHECK_EXTENSION_VM), on /dev/kvm
+ * where the kernel lacks that. */
+int vm_check_cap(struct kvm_vm *vm, long cap);
+/* vm_require_cap: vm_check_cap, and atf_tc_skip naming the capability when it is 0. */
+int __vm_require_cap(struct kvm_vm *vm, long cap, const char *name);
+#define vm_require_cap(vm, cap) __vm_require_cap((vm), (cap), #cap)
+
+/* run_exit: KVM_RUN once; requires exit_reason to be reason (names both otherwise). */
+void __run_exit(struct kvm_vcpu *vcpu, uint32_t reason, const char *what, int line);
+#define run_exit(vcpu, reason, what) __run_exit((vcpu), (reason), (what), __LINE__)
+/* run_stop: KVM_RUN once; requires the arch's stop exit (vmprog_stopped). */
+void __run_stop(struct kvm_vcpu *vcpu, const char *what, int line);
+#define run_stop(vcpu, what) __run_stop((vcpu), (what), __LINE__)
+
+/* eventfd helpers: a non-blocking eventfd; its counter read and reset (0 when nothing was
+ * signalled); eventfd_signal adds 1. */
+int efd_new(void);
+uint64_t efd_take(int fd);
+void efd_signal(int fd);
+
+long host_page_size(void);
+
+#endif
