@@ -15,7 +15,7 @@
 struct vmprog_layout {
 	uint64_t mem_gpa, mem_size;	/* slot 0 */
 	uint64_t code_gpa;		/* where vmprog_load puts a program */
-	uint64_t data_gpa;		/* slot 0 scratch data (x86 rep outsw reads 6 bytes here) */
+	uint64_t data_gpa;		/* slot 0 scratch data (x86 rep insw writes 6 bytes here) */
 	uint64_t free_gpa, free_size;	/* no slot: the tests' own slots go here */
 	uint64_t mmio_gpa;		/* no slot, ever: accesses exit as MMIO (64 KiB free) */
 };
@@ -40,10 +40,13 @@ struct vmprog_args {
 extern const struct vmprog vmprog_pages;
 /* Stores the 32-bit value at gpa, loads the 32 bits at gpa + 8 into the result, then stops. */
 extern const struct vmprog vmprog_store_load;
+/* Spins forever (for signals and immediate_exit). */
+extern const struct vmprog vmprog_spin;
 /* x86 only (NULL code elsewhere): with gpa the port and value the data: out al; out ax;
- * in eax (the result); rep outsw of 3 words from data_gpa; hlt. */
+ * in eax (the result); rep insw of 3 words to data_gpa; hlt. */
 extern const struct vmprog vmprog_x86_io;
-/* x86 only: int3 with the IDT limit 0 (set by vmprog_start): a triple fault, KVM_EXIT_SHUTDOWN. */
+/* x86 only: ud2 in protected mode with the IDT limit 0 (set by vmprog_start): a triple fault,
+ * KVM_EXIT_SHUTDOWN. */
 extern const struct vmprog vmprog_x86_triple_fault;
 /* arm64 only: hvc with x0 = gpa (a PSCI function, its x0 result is the program's result), then
  * hvc with x0 = value (a PSCI function that exits, e.g. SYSTEM_RESET). */
@@ -54,7 +57,9 @@ void vmprog_vm_create(struct kvm_vm *vm);
 
 /* vmprog_vcpu_reset: a vCPU about to run at the layout's code address (x86: real mode with flat
  * segments at 0; arm64: KVM_ARM_VCPU_INIT with PSCI 0.2 again, which also wakes a powered-off
- * vCPU). vmprog_start: prog copied to code_gpa, the vCPU reset, the arguments loaded. */
+ * vCPU). vmprog_start: prog copied to code_gpa, the vCPU reset, the arguments loaded. An I/O or
+ * MMIO exit must have been run on (completed) first: the next KVM_RUN completes it, and on arm64
+ * that steps the new PC past its first instruction. */
 void vmprog_vcpu_reset(struct kvm_vcpu *vcpu);
 void vmprog_start(struct kvm_vcpu *vcpu, const struct vmprog *prog, const struct vmprog_args *a);
 

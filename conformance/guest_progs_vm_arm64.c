@@ -42,6 +42,11 @@ static const uint32_t store_load_code[] = {
 const struct vmprog vmprog_store_load = { "store_load", store_load_code, sizeof(store_load_code),
 					  true };
 
+static const uint32_t spin_code[] = {
+	0x14000000,	/* 1: b    1b */
+};
+const struct vmprog vmprog_spin = { "spin", spin_code, sizeof(spin_code), false };
+
 static const uint32_t psci_code[] = {
 	0xaa0503e0,	/* mov  x0, x5 */
 	0xd4000002,	/* hvc  #0 */

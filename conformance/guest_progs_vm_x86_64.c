@@ -35,20 +35,28 @@ static const uint8_t store_load_code[] = {
 const struct vmprog vmprog_store_load = { "store_load", store_load_code, sizeof(store_load_code),
 					  true };
 
+static const uint8_t spin_code[] = {
+	0xeb, 0xfe,			/* 1: jmp  1b */
+};
+const struct vmprog vmprog_spin = { "spin", spin_code, sizeof(spin_code), false };
+
 /* dx = port, eax = value; result eax */
 static const uint8_t io_code[] = {
 	0xee,				/* out  %al, (%dx) */
 	0xef,				/* out  %ax, (%dx) */
 	0x66, 0xed,			/* in   (%dx), %eax */
-	0xbe, 0x00, 0x20,		/* mov  $0x2000, %si   (data_gpa) */
+	0xbf, 0x00, 0x20,		/* mov  $0x2000, %di   (data_gpa) */
 	0xb9, 0x03, 0x00,		/* mov  $3, %cx */
-	0xf3, 0x6f,			/* rep outsw %ds:(%si), (%dx) */
+	0xf3, 0x6d,			/* rep insw (%dx), %es:(%di) */
 	0xf4,				/* hlt */
 };
 const struct vmprog vmprog_x86_io = { "x86_io", io_code, sizeof(io_code), true };
 
+/* Run in 32-bit protected mode (vmprog_start sets it up, with an empty IDT): real mode would
+ * find the vector in the real-mode IVT whatever the IDT limit. ud2, not int3: KVM delivers the #UD
+ * it intercepts, while an int3 here ended as an emulation failure (KVM_EXIT_INTERNAL_ERROR). */
 static const uint8_t triple_fault_code[] = {
-	0xcc,				/* int3   (IDT limit 0: #GP, #DF, shutdown) */
+	0x0f, 0x0b,			/* ud2    (IDT limit 0: #GP, #DF, shutdown) */
 	0xf4,				/* hlt    (never reached) */
 };
 const struct vmprog vmprog_x86_triple_fault = { "x86_triple_fault", triple_fault_code,
@@ -71,7 +79,21 @@ static void set_seg(struct kvm_segment *s, uint16_t selector)
 	s->limit = 0xffff;
 }
 
-static void reset_to(struct kvm_vcpu *vcpu, bool idt_empty)
+/* flat_pm: a flat 32-bit protected-mode segment (hidden part only: no GDT is needed to run). */
+static void flat_pm(struct kvm_segment *s, bool code)
+{
+	memset(s, 0, sizeof(*s));
+	s->base = 0;
+	s->limit = 0xffffffff;
+	s->selector = code ? 0x8 : 0x10;
+	s->type = code ? 0xb : 0x3;	/* execute/read accessed, read/write accessed */
+	s->present = 1;
+	s->s = 1;
+	s->db = 1;
+	s->g = 1;
+}
+
+static void reset_to(struct kvm_vcpu *vcpu, bool protected_no_idt)
 {
 	struct kvm_sregs sregs;
 	struct kvm_regs regs;
@@ -84,7 +106,15 @@ static void reset_to(struct kvm_vcpu *vcpu, bool idt_empty)
 	set_seg(&sregs.es, 0);
 	set_seg(&sregs.ss, 0);
 	sregs.idt.base = 0;
-	sregs.idt.limit = idt_empty ? 0 : 0x3ff;
+	sregs.idt.limit = 0x3ff;
+	if (protected_no_idt) {
+		flat_pm(&sregs.cs, true);
+		flat_pm(&sregs.ds, false);
+		flat_pm(&sregs.es, false);
+		flat_pm(&sregs.ss, false);
+		sregs.cr0 |= 1;	/* PE */
+		sregs.idt.limit = 0;
+	}
 	kvm_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs);
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;	/* bit 1 is always set */
