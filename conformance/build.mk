@@ -4,8 +4,9 @@
 CONFORMANCE_LIB := kvm_util.c guest_x86_64.c guest_arm64.c
 CONFORMANCE_PROGS := kvm_basic_test
 # VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
-CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c
-CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test
+CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
+	irqchip_arm64.c
+CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_test
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h)
