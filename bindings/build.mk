@@ -1,6 +1,9 @@
 # bindings/build.mk - the layout model, its loaders and writers (libkvmgate), and their tests.
 # Included by the top-level Makefile.
 BINDINGS_SRCS := $(filter-out %_test.c,$(wildcard bindings/*.c))
+# the C header writers (kvm_abi.h)
+BINDINGS_SRCS += $(filter-out %_test.c,$(wildcard bindings/c/*.c))
+EXTRA_CFLAGS_bindings/c/ = -Ibindings
 BINDINGS_OBJS := $(addprefix $(B)/,$(BINDINGS_SRCS:.c=.o))
 EXTRA_CFLAGS_bindings/ = $(CLANG_CFLAGS)
 KVMGATE_LIBS += $(CLANG_LIBS)

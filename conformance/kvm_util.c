@@ -14,6 +14,15 @@ void kvm__check_ioctl(int ret, const char *name, const char *file, int line)
 		atf_tc_fail("%s failed: %s (%s:%d)", name, strerror(errno), file, line);
 }
 
+void kvm__check_arg_size(size_t arg_size, unsigned int encoded, const char *name, const char *file,
+			 int line)
+{
+	if (arg_size < encoded)
+		atf_tc_fail("%s: the binding's argument is %zu bytes, its ioctl number encodes %u: "
+			    "not issued, the kernel would write past it (%s:%d)", name, arg_size,
+			    encoded, file, line);
+}
+
 int __kvm_open(void)
 {
 	return open(KVM_DEV_PATH, O_RDWR | O_CLOEXEC);
