@@ -21,6 +21,11 @@ struct vmprog_layout {
 };
 extern const struct vmprog_layout vmprog_layout;
 
+/* PSCI function ids (Arm DEN0022): the firmware's ABI, not KVM's, so not in the bindings. */
+#define PSCI_FN_VERSION 0x84000000u
+#define PSCI_FN_SYSTEM_OFF 0x84000008u
+#define PSCI_FN_SYSTEM_RESET 0x84000009u
+
 struct vmprog {
 	const char *name;
 	const void *code;

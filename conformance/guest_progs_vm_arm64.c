@@ -17,8 +17,7 @@ const struct vmprog_layout vmprog_layout = {
 	.mmio_gpa = 0x10010000,
 };
 
-/* The stop below loads this function id in two halves. */
-_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == 0x84000008u, "PSCI SYSTEM_OFF function id");
+/* The stop: PSCI_FN_SYSTEM_OFF (0x84000008), loaded in two halves. */
 #define STOP \
 	0xd2800100,	/*    movz x0, #0x0008 */ \
 	0xf2b08000,	/*    movk x0, #0x8400, lsl #16   (PSCI SYSTEM_OFF) */ \

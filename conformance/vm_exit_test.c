@@ -89,11 +89,6 @@ ATF_TC_BODY(x86_io_hlt_shutdown, tc)
 	teardown(&vm, &vcpu);
 }
 
-/* PSCI function ids (Arm DEN0022: firmware ABI, not KVM's). */
-#define PSCI_FN_VERSION 0x84000000u
-#define PSCI_FN_SYSTEM_OFF 0x84000008u
-#define PSCI_FN_SYSTEM_RESET 0x84000009u
-
 ATF_TC(arm64_psci_system_event);
 ATF_TC_HEAD(arm64_psci_system_event, tc)
 {
