@@ -2,8 +2,8 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c guest_x86_64.c guest_arm64.c
-CONFORMANCE_PROGS := kvm_basic_test
+CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 # VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
 CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
 	irqchip_arm64.c
@@ -13,6 +13,8 @@ CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
 include conformance/abi.mk
+# the host's place in the coverage reports (conformance/coverage-report.sh)
+COVERAGE_HOST_ARCH := $(HOST_ABI_ARCH)
 ALL_TARGETS += $(CONFORMANCE_TESTS)
 
 $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANCE_LIB_OBJS)
@@ -45,8 +47,14 @@ $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
 	$$(Q)cp $$< $$@
 
+# the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
+$(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
+	@mkdir -p $$(dir $$@)
+	$$(Q)cp $$< $$@
+
 GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_LIB:.c=.o) \
 	$(addsuffix .o,$(CONFORMANCE_PROGS)))
-GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) Kyuafile)
+GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) Kyuafile \
+	catalog/$(1).txt)
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))

@@ -28,7 +28,7 @@ void irqchip_setup(struct irqchip *ic, struct kvm_vm *vm, struct kvm_vcpu *vcpu)
 	ic->vcpu = vcpu;
 	ic->dev_fd = -1;
 	vmprog_vm_create(vm);
-	vm_require_cap(vm, KVM_CAP_IRQCHIP);
+	vm_require_cap(vm, KVM_CAP_IRQCHIP, "KVM_CREATE_IRQCHIP");
 	kvm__check_ioctl(ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0UL), "KVM_CREATE_IRQCHIP", __FILE__,
 			 __LINE__);
 	vm_vcpu_add(vm, vcpu, 0);

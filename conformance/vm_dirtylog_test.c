@@ -172,7 +172,8 @@ ATF_TC_BODY(clear_dirty_log, tc)
 	int caps;
 
 	vmprog_vm_create(&vm);
-	caps = vm_require_cap(&vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2);
+	caps = vm_require_cap(&vm, KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2,
+			      "KVM_CLEAR_DIRTY_LOG KVM_ENABLE_CAP");
 	ATF_REQUIRE_MSG(caps & KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE, "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 "
 			"is 0x%x, without KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE", caps);
 	vm_vcpu_add(&vm, &vcpu, 0);

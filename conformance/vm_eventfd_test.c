@@ -62,7 +62,7 @@ ATF_TC_BODY(ioeventfd, tc)
 	int match, any;
 
 	vmprog_vm_create(&vm);
-	vm_require_cap(&vm, KVM_CAP_IOEVENTFD);
+	vm_require_cap(&vm, KVM_CAP_IOEVENTFD, "KVM_IOEVENTFD");
 	vm_vcpu_add(&vm, &vcpu, 0);
 	match = efd_new();
 	any = efd_new();
@@ -172,8 +172,8 @@ ATF_TC_BODY(irqfd_routing, tc)
 	int fd[5];
 
 	irqchip_setup(&ic, &vm, &vcpu);
-	vm_require_cap(&vm, KVM_CAP_IRQFD);
-	vm_require_cap(&vm, KVM_CAP_IRQ_ROUTING);
+	vm_require_cap(&vm, KVM_CAP_IRQFD, "KVM_IRQFD");
+	vm_require_cap(&vm, KVM_CAP_IRQ_ROUTING, "KVM_SET_GSI_ROUTING");
 	for (int i = 0; i < 5; i++)
 		fd[i] = efd_new();
 	check_pins(&ic, 0, "before any irqfd");
@@ -261,7 +261,7 @@ ATF_TC_BODY(signal_msi, tc)
 	int r;
 
 	irqchip_setup(&ic, &vm, &vcpu);
-	vm_require_cap(&vm, KVM_CAP_SIGNAL_MSI);
+	vm_require_cap(&vm, KVM_CAP_SIGNAL_MSI, "KVM_SIGNAL_MSI");
 	no_msi = irqchip_msi_unsupported(&ic);
 	if (no_msi != NULL) {
 		cov_ioctl("KVM_SIGNAL_MSI", COV_SKIPPED, no_msi);

@@ -246,7 +246,8 @@ ATF_TC_BODY(coalesced_mmio, tc)
 	int off;
 
 	setup(&vm, &vcpu);
-	off = vm_require_cap(&vm, KVM_CAP_COALESCED_MMIO);
+	off = vm_require_cap(&vm, KVM_CAP_COALESCED_MMIO,
+			     "KVM_REGISTER_COALESCED_MMIO KVM_UNREGISTER_COALESCED_MMIO");
 	ATF_REQUIRE_MSG((off + 1) * page <= vm.run_size, "KVM_CAP_COALESCED_MMIO page %d outside the "
 			"%d-byte kvm_run mapping", off, vm.run_size);
 	ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vcpu.run + off * page);

@@ -145,7 +145,7 @@ ATF_TC_BODY(readonly, tc)
 	struct memslot ms;
 
 	setup(&vm, &vcpu);
-	vm_require_cap(&vm, KVM_CAP_READONLY_MEM);
+	vm_require_cap(&vm, KVM_CAP_READONLY_MEM, NULL);
 	memslot_add(&vm, &ms, 2, gpa, host_page_size(), KVM_MEM_READONLY, 0xa5);
 	memcpy(ms.host + 8, &(uint32_t){ 0x12345678 }, 4);
 	vmprog_start(&vcpu, &vmprog_store_load, &(struct vmprog_args){ .gpa = gpa,
@@ -250,7 +250,7 @@ ATF_TC_BODY(region2, tc)
 	uint32_t v;
 
 	setup(&vm, &vcpu);
-	vm_require_cap(&vm, KVM_CAP_USER_MEMORY2);
+	vm_require_cap(&vm, KVM_CAP_USER_MEMORY2, "KVM_SET_USER_MEMORY_REGION2");
 	host = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ATF_REQUIRE(host != MAP_FAILED);
 	memset(host, 0x3c, size);

@@ -198,7 +198,7 @@ ATF_TC_BODY(vm_stats, tc)
 	char id[64];
 
 	vmprog_vm_create(&vm);
-	vm_require_cap(&vm, KVM_CAP_BINARY_STATS_FD);
+	vm_require_cap(&vm, KVM_CAP_BINARY_STATS_FD, "KVM_GET_STATS_FD");
 	stats_open(&s, vm.fd);
 	snprintf(id, sizeof(id), "kvm-%d", (int)getpid());
 	check_layout(&s, id, "VM stats");
@@ -230,7 +230,7 @@ ATF_TC_BODY(vcpu_stats_exits, tc)
 	char id[64];
 
 	vmprog_vm_create(&vm);
-	vm_require_cap(&vm, KVM_CAP_BINARY_STATS_FD);
+	vm_require_cap(&vm, KVM_CAP_BINARY_STATS_FD, "KVM_GET_STATS_FD");
 	vm_vcpu_add(&vm, &vcpu, 0);
 	stats_open(&s, vcpu.fd);
 	snprintf(id, sizeof(id), "kvm-%d/vcpu-%d", (int)getpid(), vcpu.id);

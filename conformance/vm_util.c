@@ -2,6 +2,7 @@
  * to an expected exit, eventfds (vm_util.h). */
 #include <atf-c.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -80,13 +81,25 @@ int vm_check_cap(struct kvm_vm *vm, long cap)
 	return r;
 }
 
-int __vm_require_cap(struct kvm_vm *vm, long cap, const char *name)
+int __vm_require_cap(struct kvm_vm *vm, long cap, const char *name, const char *ioctls)
 {
 	int r = vm_check_cap(vm, cap);
+	char why[128], one[64];
 
-	if (r <= 0)
-		atf_tc_skip("%s absent", name);
-	return r;
+	if (r > 0)
+		return r;
+	snprintf(why, sizeof(why), "%s absent", name);
+	for (const char *p = ioctls; p != NULL && *p != 0; ) {
+		size_t n = strcspn(p, " ");
+
+		if (n > 0 && n < sizeof(one)) {
+			memcpy(one, p, n);
+			one[n] = 0;
+			cov_ioctl(one, COV_SKIPPED, why);
+		}
+		p += n + (p[n] == ' ');
+	}
+	atf_tc_skip("%s", why);
 }
 
 void __run_exit(struct kvm_vcpu *vcpu, uint32_t reason, const char *what, int line)

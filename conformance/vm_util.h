@@ -1,6 +1,6 @@
 /* conformance/vm_util.h - helpers of the VM-level tests (vm_*_test.c): memory slots beyond
- * kvm_util's slot 0, capabilities asked on the VM fd, KVM_RUN to an expected exit, eventfds, and
- * the coverage records (conformance/coverage.h, or no-op stand-ins until it is in the tree). */
+ * kvm_util's slot 0, capabilities asked on the VM fd, KVM_RUN to an expected exit, eventfds; the
+ * tests record what they exercise through conformance/coverage.h. */
 #ifndef KVMGATE_VM_UTIL_H
 #define KVMGATE_VM_UTIL_H
 
@@ -11,19 +11,7 @@
 #include "guest_progs_vm.h"
 #include "kvm_util.h"
 
-#if __has_include("coverage.h")
 #include "coverage.h"
-#else
-enum cov_status { COV_EXERCISED, COV_SKIPPED, COV_REJECTED };
-static inline void cov_ioctl(const char *ioctl, enum cov_status st, const char *detail)
-{
-	(void)ioctl, (void)st, (void)detail;
-}
-static inline void cov_struct(const char *type, bool roundtripped, const char *why)
-{
-	(void)type, (void)roundtripped, (void)why;
-}
-#endif
 
 /* A memory slot of anonymous host memory (pages filled with fill_byte when added). */
 struct memslot {
@@ -48,9 +36,10 @@ void memslot_free(struct memslot *ms);
 /* vm_check_cap: KVM_CHECK_EXTENSION on the VM fd (KVM_CAP_CHECK_EXTENSION_VM), on /dev/kvm
  * where the kernel lacks that. */
 int vm_check_cap(struct kvm_vm *vm, long cap);
-/* vm_require_cap: vm_check_cap, and atf_tc_skip naming the capability when it is 0. */
-int __vm_require_cap(struct kvm_vm *vm, long cap, const char *name);
-#define vm_require_cap(vm, cap) __vm_require_cap((vm), (cap), #cap)
+/* vm_require_cap: vm_check_cap, and atf_tc_skip naming the capability when it is 0, after
+ * recording each ioctl of the space-separated list ioctls (may be NULL) as skipped for it. */
+int __vm_require_cap(struct kvm_vm *vm, long cap, const char *name, const char *ioctls);
+#define vm_require_cap(vm, cap, ioctls) __vm_require_cap((vm), (cap), #cap, (ioctls))
 
 /* run_exit: KVM_RUN once; requires exit_reason to be reason (names both otherwise). */
 void __run_exit(struct kvm_vcpu *vcpu, uint32_t reason, const char *what, int line);
