@@ -140,8 +140,9 @@ static int clear_log(struct memslot *ms, uint64_t first_page, uint32_t num_pages
 	struct kvm_clear_dirty_log c;
 	uint64_t buf[WORDS];
 
+	ATF_REQUIRE(num_pages <= MAX_PAGES);
 	memset(buf, 0, sizeof(buf));
-	for (uint32_t p = 0; p < num_pages; p++)
+	for (uint32_t p = 0; p < num_pages && first_page + p < MAX_PAGES; p++)
 		if (bm->w[(first_page + p) / 64] >> ((first_page + p) % 64) & 1)
 			buf[p / 64] |= 1ull << (p % 64);
 	memset(&c, 0, sizeof(c));

@@ -51,7 +51,7 @@ ATF_TC_HEAD(ioeventfd, tc)
 			  "signals the eventfd without an exit when address, length and datamatch fit, "
 			  "exits as MMIO when the data does not match or after KVM_IOEVENTFD_FLAG_DEASSIGN; "
 			  "a duplicate is EEXIST; on x86 a KVM_IOEVENTFD_FLAG_PIO port of length 1 takes "
-			  "out %al and not out %ax");
+			  "out %%al and not out %%ax");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
 ATF_TC_BODY(ioeventfd, tc)
