@@ -26,6 +26,9 @@ void irqchip_free(struct irqchip *ic);
 
 /* irqchip_default_gsi: the GSI that the kernel's default routing wires to pin. */
 uint32_t irqchip_default_gsi(unsigned int pin);
+/* irqchip_line_irq: kvm_irq_level.irq of KVM_IRQ_LINE for pin (x86: its default GSI; arm64: the
+ * SPI, type and number encoded as KVM_ARM_IRQ_TYPE_SPI). */
+uint32_t irqchip_line_irq(unsigned int pin);
 /* irqchip_route_pin: a KVM_IRQ_ROUTING_IRQCHIP entry from gsi to pin. */
 struct kvm_irq_routing_entry irqchip_route_pin(uint32_t gsi, unsigned int pin);
 /* irqchip_pin_pending: the pin's interrupt is pending (latched) in the controller. */

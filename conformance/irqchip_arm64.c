@@ -102,6 +102,12 @@ uint32_t irqchip_default_gsi(unsigned int pin)
 	return PIN_SPI0 + pin;
 }
 
+uint32_t irqchip_line_irq(unsigned int pin)
+{
+	return (uint32_t)KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT |
+	       (uint32_t)(GIC_SPI_BASE + PIN_SPI0 + pin) << KVM_ARM_IRQ_NUM_SHIFT;
+}
+
 struct kvm_irq_routing_entry irqchip_route_pin(uint32_t gsi, unsigned int pin)
 {
 	struct kvm_irq_routing_entry e;

@@ -50,6 +50,11 @@ uint32_t irqchip_default_gsi(unsigned int pin)
 	return 3 + pin;
 }
 
+uint32_t irqchip_line_irq(unsigned int pin)
+{
+	return irqchip_default_gsi(pin);
+}
+
 struct kvm_irq_routing_entry irqchip_route_pin(uint32_t gsi, unsigned int pin)
 {
 	struct kvm_irq_routing_entry e;

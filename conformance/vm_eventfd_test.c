@@ -1,8 +1,8 @@
 /* conformance/vm_eventfd_test.c - eventfds and interrupts through the bindings' kvm_ioeventfd,
- * kvm_irqfd, kvm_irq_routing and kvm_msi: a guest store to an ioeventfd's address (MMIO; port I/O
+ * kvm_irqfd, kvm_irq_routing, kvm_irq_level and kvm_msi: a guest store to an ioeventfd's address (MMIO; port I/O
  * on x86) signals the eventfd instead of exiting, by address, length and datamatch; a signalled
  * irqfd raises the pin its GSI is routed to (default routing, then KVM_SET_GSI_ROUTING), on x86
- * also an MSI vector; KVM_SIGNAL_MSI raises its vector. The controller's state is read back
+ * also an MSI vector; KVM_IRQ_LINE raises the pin it names; KVM_SIGNAL_MSI raises its vector. The controller's state is read back
  * through irqchip.h. */
 #include <atf-c.h>
 #include <errno.h>
@@ -243,6 +243,63 @@ ATF_TC_BODY(irqfd_routing, tc)
 	vm_free(&vm);
 }
 
+static int irq_line(struct kvm_vm *vm, unsigned long cmd, uint32_t irq, uint32_t level,
+		    int32_t *status)
+{
+	struct kvm_irq_level l;
+	int r;
+
+	memset(&l, 0, sizeof(l));
+	l.irq = irq;
+	l.level = level;
+	r = cmd == KVM_IRQ_LINE ? __kvm_ioctl(vm->fd, KVM_IRQ_LINE, &l) :
+				  __kvm_ioctl(vm->fd, KVM_IRQ_LINE_STATUS, &l);
+	if (status != NULL)
+		*status = l.status;
+	return r < 0 ? -errno : 0;
+}
+
+ATF_TC(irq_line);
+ATF_TC_HEAD(irq_line, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "KVM_IRQ_LINE raises exactly the pin its kvm_irq_level.irq "
+			  "names (x86: a GSI; arm64: an SPI as KVM_ARM_IRQ_TYPE_SPI); with "
+			  "KVM_CAP_IRQ_INJECT_STATUS, KVM_IRQ_LINE_STATUS returns status 1 for a new "
+			  "edge and 0 for a second edge coalesced with the first, still latched");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(irq_line, tc)
+{
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct irqchip ic;
+	int32_t st;
+
+	irqchip_setup(&ic, &vm, &vcpu);
+	ATF_REQUIRE_EQ(irq_line(&vm, KVM_IRQ_LINE, irqchip_line_irq(2), 1, NULL), 0);
+	check_pins(&ic, 1u << 2, "KVM_IRQ_LINE of pin 2 high");
+	ATF_REQUIRE_EQ(irq_line(&vm, KVM_IRQ_LINE, irqchip_line_irq(2), 0, NULL), 0);
+	check_pins(&ic, 1u << 2, "pin 2 low again (the edge stays latched)");
+	cov_ioctl("KVM_IRQ_LINE", COV_EXERCISED, "number,semantic: the named pin is raised");
+	cov_struct("struct kvm_irq_level", false, "no GET twin; checked by the pin raised");
+	if (vm_check_cap(&vm, KVM_CAP_IRQ_INJECT_STATUS) <= 0) {
+		cov_ioctl("KVM_IRQ_LINE_STATUS", COV_SKIPPED, "KVM_CAP_IRQ_INJECT_STATUS absent");
+	} else {
+		ATF_REQUIRE_EQ(irq_line(&vm, KVM_IRQ_LINE_STATUS, irqchip_line_irq(1), 1, &st), 0);
+		ATF_CHECK_EQ_MSG(st, 1, "KVM_IRQ_LINE_STATUS of a new edge: status %d", st);
+		ATF_REQUIRE_EQ(irq_line(&vm, KVM_IRQ_LINE_STATUS, irqchip_line_irq(1), 0, &st), 0);
+		ATF_REQUIRE_EQ(irq_line(&vm, KVM_IRQ_LINE_STATUS, irqchip_line_irq(1), 1, &st), 0);
+		ATF_CHECK_EQ_MSG(st, 0, "KVM_IRQ_LINE_STATUS of a second edge while the first is "
+				 "latched: status %d, not 0 (coalesced)", st);
+		check_pins(&ic, 1u << 1 | 1u << 2, "KVM_IRQ_LINE_STATUS of pin 1");
+		cov_ioctl("KVM_IRQ_LINE_STATUS", COV_EXERCISED, "number,semantic: status delivered, "
+			  "coalesced; the pin raised");
+	}
+	irqchip_free(&ic);
+	vcpu_free(&vcpu);
+	vm_free(&vm);
+}
+
 ATF_TC(signal_msi);
 ATF_TC_HEAD(signal_msi, tc)
 {
@@ -289,6 +346,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ioeventfd);
 	ATF_TP_ADD_TC(tp, irqfd_routing);
+	ATF_TP_ADD_TC(tp, irq_line);
 	ATF_TP_ADD_TC(tp, signal_msi);
 	return atf_no_error();
 }
