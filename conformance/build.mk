@@ -6,7 +6,7 @@ CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c io
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 # VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
 CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
-	irqchip_arm64.c
+	irqchip_arm64.c irqchip_its_arm64.c
 CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_test vm_stats_test \
 	vm_fd_test
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))

@@ -26,7 +26,7 @@ void irqchip_setup(struct irqchip *ic, struct kvm_vm *vm, struct kvm_vcpu *vcpu)
 	memset(ic, 0, sizeof(*ic));
 	ic->vm = vm;
 	ic->vcpu = vcpu;
-	ic->dev_fd = -1;
+	ic->dev_fd = ic->its_fd = -1;
 	vmprog_vm_create(vm);
 	vm_require_cap(vm, KVM_CAP_IRQCHIP, "KVM_CREATE_IRQCHIP");
 	kvm__check_ioctl(ioctl(vm->fd, KVM_CREATE_IRQCHIP, 0UL), "KVM_CREATE_IRQCHIP", __FILE__,
@@ -77,17 +77,24 @@ bool irqchip_pin_pending(struct irqchip *ic, unsigned int pin)
 	return chip.chip.pic.irr >> (3 + pin) & 1;
 }
 
-const char *irqchip_msi_unsupported(struct irqchip *ic)
+const char *irqchip_msi_setup(struct irqchip *ic)
 {
 	(void)ic;
 	return NULL;
 }
 
-void irqchip_msi(uint8_t vector, uint32_t *address_lo, uint32_t *address_hi, uint32_t *data)
+void irqchip_msi(struct irqchip *ic, uint8_t vector, struct irqchip_msg *m)
 {
-	*address_lo = MSI_ADDR_BASE;
-	*address_hi = 0;
-	*data = vector;		/* fixed delivery, edge */
+	(void)ic;
+	memset(m, 0, sizeof(*m));
+	m->address_lo = MSI_ADDR_BASE;
+	m->data = vector;	/* fixed delivery, edge */
+}
+
+bool irqchip_msi_untranslated(struct irqchip *ic, struct irqchip_msg *m)
+{
+	(void)ic, (void)m;
+	return false;
 }
 
 bool irqchip_msi_pending(struct irqchip *ic, uint8_t vector)

@@ -119,6 +119,27 @@ void __run_stop(struct kvm_vcpu *vcpu, const char *what, int line)
 			kvm_exit_name(vcpu->run->exit_reason));
 }
 
+int __device_attr(int fd, uint32_t group, uint64_t attr, void *val, bool set)
+{
+	struct kvm_device_attr a;
+
+	memset(&a, 0, sizeof(a));
+	a.group = group;
+	a.attr = attr;
+	a.addr = (uintptr_t)val;
+	if (set)
+		return __kvm_ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+	return __kvm_ioctl(fd, KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}
+
+void device_attr(int fd, uint32_t group, uint64_t attr, void *val, bool set, const char *what)
+{
+	int r = __device_attr(fd, group, attr, val, set);
+
+	ATF_REQUIRE_MSG(r == 0, "%s %s: %s", set ? "KVM_SET_DEVICE_ATTR" : "KVM_GET_DEVICE_ATTR",
+			what, strerror(-r));
+}
+
 int efd_new(void)
 {
 	int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

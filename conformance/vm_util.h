@@ -48,6 +48,11 @@ void __run_exit(struct kvm_vcpu *vcpu, uint32_t reason, const char *what, int li
 void __run_stop(struct kvm_vcpu *vcpu, const char *what, int line);
 #define run_stop(vcpu, what) __run_stop((vcpu), (what), __LINE__)
 
+/* device_attr: KVM_SET_DEVICE_ATTR (set) or KVM_GET_DEVICE_ATTR of group/attr on a device fd,
+ * val its addr; __device_attr returns -errno, device_attr fails the case naming what. */
+int __device_attr(int fd, uint32_t group, uint64_t attr, void *val, bool set);
+void device_attr(int fd, uint32_t group, uint64_t attr, void *val, bool set, const char *what);
+
 /* eventfd helpers: a non-blocking eventfd; its counter read and reset (0 when nothing was
  * signalled); eventfd_signal adds 1. */
 int efd_new(void);
