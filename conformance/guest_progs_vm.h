@@ -53,6 +53,11 @@ extern const struct vmprog vmprog_x86_io;
 /* x86 only: ud2 in protected mode with the IDT limit 0 (set by vmprog_start): a triple fault,
  * KVM_EXIT_SHUTDOWN. */
 extern const struct vmprog vmprog_x86_triple_fault;
+/* x86 only: rdmsr of MSR count (ecx), then wrmsr of what it read back to the same MSR, hlt. */
+extern const struct vmprog vmprog_x86_msr;
+/* arm64 only: a post-indexed store of value to gpa (str w8, [x5], #4: no valid syndrome for an
+ * MMIO abort), then the stop. */
+extern const struct vmprog vmprog_arm64_store_nisv;
 /* arm64 only: hvc with x0 = gpa (a PSCI function, its x0 result is the program's result), then
  * hvc with x0 = value (a PSCI function that exits, e.g. SYSTEM_RESET). */
 extern const struct vmprog vmprog_arm64_psci;

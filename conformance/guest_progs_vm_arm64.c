@@ -2,7 +2,7 @@
  * at EL1 with the MMU off (assembled with aarch64-linux-gnu-as; the source is in the comments).
  * Arguments in x5 (gpa), x6 (stride), x7 (count), x8 (value): x0..x3 belong to PSCI. Stores and
  * loads use plain register addressing, so an MMIO abort carries a valid syndrome (ISV) and KVM can
- * hand it to userspace as KVM_EXIT_MMIO. */
+ * hand it to userspace as KVM_EXIT_MMIO (all but vmprog_arm64_store_nisv, which is there not to). */
 #if defined(__aarch64__)
 #include <atf-c.h>
 #include <stddef.h>
@@ -41,6 +41,13 @@ static const uint32_t store_load_code[] = {
 const struct vmprog vmprog_store_load = { "store_load", store_load_code, sizeof(store_load_code),
 					  true };
 
+static const uint32_t store_nisv_code[] = {
+	0xb80044a8,	/* str  w8, [x5], #4 */
+	STOP,
+};
+const struct vmprog vmprog_arm64_store_nisv = { "arm64_store_nisv", store_nisv_code,
+						sizeof(store_nisv_code), true };
+
 static const uint32_t spin_code[] = {
 	0x14000000,	/* 1: b    1b */
 };
@@ -58,6 +65,7 @@ const struct vmprog vmprog_arm64_psci = { "arm64_psci", psci_code, sizeof(psci_c
 
 const struct vmprog vmprog_x86_io = { "x86_io", NULL, 0, true };
 const struct vmprog vmprog_x86_triple_fault = { "x86_triple_fault", NULL, 0, false };
+const struct vmprog vmprog_x86_msr = { "x86_msr", NULL, 0, true };
 
 const char *const vmprog_stop_name = "KVM_EXIT_SYSTEM_EVENT (shutdown)";
 

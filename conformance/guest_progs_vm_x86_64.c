@@ -52,6 +52,14 @@ static const uint8_t io_code[] = {
 };
 const struct vmprog vmprog_x86_io = { "x86_io", io_code, sizeof(io_code), true };
 
+/* ecx = MSR index (count) */
+static const uint8_t msr_code[] = {
+	0x0f, 0x32,			/* rdmsr */
+	0x0f, 0x30,			/* wrmsr   (edx:eax as read) */
+	0xf4,				/* hlt */
+};
+const struct vmprog vmprog_x86_msr = { "x86_msr", msr_code, sizeof(msr_code), true };
+
 /* Run in 32-bit protected mode (vmprog_start sets it up, with an empty IDT): real mode would
  * find the vector in the real-mode IVT whatever the IDT limit. ud2, not int3: KVM delivers the #UD
  * it intercepts, while an int3 here ended as an emulation failure (KVM_EXIT_INTERNAL_ERROR). */
@@ -63,6 +71,7 @@ const struct vmprog vmprog_x86_triple_fault = { "x86_triple_fault", triple_fault
 						sizeof(triple_fault_code), false };
 
 const struct vmprog vmprog_arm64_psci = { "arm64_psci", NULL, 0, false };
+const struct vmprog vmprog_arm64_store_nisv = { "arm64_store_nisv", NULL, 0, true };
 
 const char *const vmprog_stop_name = "KVM_EXIT_HLT";
 
@@ -139,6 +148,8 @@ void vmprog_start(struct kvm_vcpu *vcpu, const struct vmprog *prog, const struct
 	if (prog == &vmprog_x86_io) {
 		regs.rdx = a->gpa;
 		regs.rax = a->value;
+	} else if (prog == &vmprog_x86_msr) {
+		regs.rcx = a->count;
 	} else {
 		ATF_REQUIRE_MSG(a->gpa % 16 == 0 && a->gpa + 16 < 0x100000 && a->stride % 16 == 0,
 				"x86 guest address 0x%llx / stride 0x%llx not reachable in real mode",

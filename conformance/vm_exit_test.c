@@ -1,8 +1,9 @@
 /* conformance/vm_exit_test.c - KVM_RUN exits decoded through the binding's kvm_run: port I/O
  * (direction, size, port, count, data_offset, data both ways), HLT and a triple fault's SHUTDOWN
  * on x86; MMIO reads and writes; PSCI's SYSTEM_EVENT (reset, shutdown; ndata and data[0]) on
- * arm64; immediate_exit and a signal's KVM_EXIT_INTR; the coalesced MMIO ring in the kvm_run
- * mapping (KVM_REGISTER/UNREGISTER_COALESCED_MMIO). */
+ * arm64; exits a VM capability asks for (x86 user-space MSRs, arm64 stores without syndrome);
+ * immediate_exit and a signal's KVM_EXIT_INTR; the coalesced MMIO ring in the kvm_run mapping
+ * (KVM_REGISTER/UNREGISTER_COALESCED_MMIO). */
 #include <atf-c.h>
 #include <errno.h>
 #include <signal.h>
@@ -135,6 +136,95 @@ ATF_TC_BODY(arm64_psci_system_event, tc)
 	(void)setup, (void)teardown;
 	atf_tc_skip("an aarch64 case in a build for another arch");
 #endif
+}
+
+ATF_TC(x86_msr_exits);
+ATF_TC_HEAD(x86_msr_exits, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "KVM_ENABLE_CAP KVM_CAP_X86_USER_SPACE_MSR "
+			  "(KVM_MSR_EXIT_REASON_UNKNOWN): rdmsr of an unknown MSR exits "
+			  "KVM_EXIT_X86_RDMSR (index, reason), the host's data reaches the guest, whose "
+			  "wrmsr of it exits KVM_EXIT_X86_WRMSR with that data");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+	atf_tc_set_md_var(tc, "require.machine", "x86_64");
+}
+ATF_TC_BODY(x86_msr_exits, tc)
+{
+	const uint32_t index = 0x0badc0de;	/* no MSR of any x86 CPU */
+	const uint64_t data = 0x1122334455667788ull;
+	struct kvm_enable_cap cap;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct kvm_run *run;
+
+	vmprog_vm_create(&vm);
+	vm_require_cap(&vm, KVM_CAP_X86_USER_SPACE_MSR, NULL);
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_X86_USER_SPACE_MSR;
+	cap.args[0] = KVM_MSR_EXIT_REASON_UNKNOWN;
+	kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap);
+	vm_vcpu_add(&vm, &vcpu, 0);
+	run = vcpu.run;
+	vmprog_start(&vcpu, &vmprog_x86_msr, &(struct vmprog_args){ .count = index });
+	run_exit(&vcpu, KVM_EXIT_X86_RDMSR, "rdmsr of an unknown MSR");
+	ATF_CHECK_MSG(run->msr.index == index && run->msr.reason == KVM_MSR_EXIT_REASON_UNKNOWN,
+		      "rdmsr exit: msr.index 0x%x reason %u", run->msr.index, run->msr.reason);
+	run->msr.data = data;
+	run->msr.error = 0;
+	run_exit(&vcpu, KVM_EXIT_X86_WRMSR, "wrmsr of what rdmsr gave");
+	ATF_CHECK_MSG(run->msr.index == index && run->msr.reason == KVM_MSR_EXIT_REASON_UNKNOWN &&
+		      run->msr.data == data, "wrmsr exit: msr.index 0x%x reason %u data 0x%llx, "
+		      "expected 0x%llx", run->msr.index, run->msr.reason,
+		      (unsigned long long)run->msr.data, (unsigned long long)data);
+	run->msr.error = 0;
+	run_exit(&vcpu, KVM_EXIT_HLT, "hlt");
+	cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: KVM_CAP_X86_USER_SPACE_MSR gives MSR "
+		  "exits");
+	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: X86_RDMSR/X86_WRMSR exits, data both ways");
+	vcpu_free(&vcpu);
+	vm_free(&vm);
+}
+
+ATF_TC(arm64_nisv);
+ATF_TC_HEAD(arm64_nisv, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "An MMIO store without a valid syndrome fails KVM_RUN with "
+			  "ENOSYS; after KVM_ENABLE_CAP KVM_CAP_ARM_NISV_TO_USER it exits "
+			  "KVM_EXIT_ARM_NISV with the faulting address and a write syndrome");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+	atf_tc_set_md_var(tc, "require.machine", "aarch64");
+}
+ATF_TC_BODY(arm64_nisv, tc)
+{
+	const uint64_t gpa = vmprog_layout.mmio_gpa + 0x234;
+	struct kvm_enable_cap cap;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	int r;
+
+	vmprog_vm_create(&vm);
+	vm_require_cap(&vm, KVM_CAP_ARM_NISV_TO_USER, NULL);
+	vm_vcpu_add(&vm, &vcpu, 0);
+	vmprog_start(&vcpu, &vmprog_arm64_store_nisv, &(struct vmprog_args){ .gpa = gpa, .value = 1 });
+	r = ioctl(vcpu.fd, KVM_RUN, 0UL);
+	ATF_CHECK_MSG(r < 0 && errno == ENOSYS, "KVM_RUN of a store without syndrome: %d (%s), "
+		      "expected ENOSYS", r, strerror(errno));
+
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_ARM_NISV_TO_USER;
+	kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap);
+	vmprog_start(&vcpu, &vmprog_arm64_store_nisv, &(struct vmprog_args){ .gpa = gpa, .value = 1 });
+	run_exit(&vcpu, KVM_EXIT_ARM_NISV, "a store without syndrome");
+	ATF_CHECK_EQ_MSG(vcpu.run->arm_nisv.fault_ipa, gpa, "arm_nisv.fault_ipa 0x%llx, expected "
+			 "0x%llx", (unsigned long long)vcpu.run->arm_nisv.fault_ipa,
+			 (unsigned long long)gpa);
+	ATF_CHECK_MSG(vcpu.run->arm_nisv.esr_iss & 1u << 6, "arm_nisv.esr_iss 0x%llx: WnR (bit 6, "
+		      "a write) not set", (unsigned long long)vcpu.run->arm_nisv.esr_iss);
+	cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: KVM_CAP_ARM_NISV_TO_USER turns ENOSYS "
+		  "into KVM_EXIT_ARM_NISV");
+	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: ARM_NISV exit decoded");
+	vcpu_free(&vcpu);
+	vm_free(&vm);
 }
 
 ATF_TC(mmio_read_write);
@@ -283,6 +373,41 @@ ATF_TC_BODY(coalesced_mmio, tc)
 		     .count = 1, .value = 1 });
 	run_exit(&vcpu, KVM_EXIT_MMIO, "store after KVM_UNREGISTER_COALESCED_MMIO");
 	ATF_CHECK_EQ(vcpu.run->mmio.phys_addr, zone_gpa);
+	run_stop(&vcpu, "after the MMIO exit");
+#if defined(__x86_64__)
+	/* Port output coalesced too (KVM_CAP_COALESCED_PIO): out %al and out %ax leave entries with
+	 * pio set; in %eax still exits. */
+	if (vm_check_cap(&vm, KVM_CAP_COALESCED_PIO) > 0) {
+		const uint16_t port = 0x530;
+
+		memset(&zone, 0, sizeof(zone));
+		zone.addr = port;
+		zone.size = 2;
+		zone.pio = 1;
+		kvm_ioctl(vm.fd, KVM_REGISTER_COALESCED_MMIO, &zone);
+		first = ring->first;
+		vmprog_start(&vcpu, &vmprog_x86_io, &(struct vmprog_args){ .gpa = port,
+			     .value = 0xbeef });
+		run_exit(&vcpu, KVM_EXIT_IO, "in %eax, past two coalesced outs");
+		ATF_CHECK_EQ_MSG(vcpu.run->io.direction, KVM_EXIT_IO_IN, "the first I/O exit is an "
+				 "out: the outs were not coalesced");
+		got = 0;
+		for (uint32_t i = first; i != ring->last && got < 2; i = (i + 1) % max, got++) {
+			const struct kvm_coalesced_mmio *e = &ring->coalesced_mmio[i];
+			uint16_t v = 0;
+
+			memcpy(&v, e->data, e->len <= 2 ? e->len : 2);
+			ATF_CHECK_MSG(e->phys_addr == port && e->len == got + 1 && e->pio == 1 &&
+				      v == (got == 0 ? 0xef : 0xbeef), "PIO ring entry %u: phys_addr "
+				      "0x%llx len %u pio %u data 0x%x", got,
+				      (unsigned long long)e->phys_addr, e->len, e->pio, v);
+		}
+		ATF_CHECK_EQ_MSG(got, 2, "%u PIO ring entries for out %%al, out %%ax", got);
+		ring->first = ring->last;
+		cov_ioctl("KVM_REGISTER_COALESCED_MMIO", COV_EXERCISED, "semantic: pio zone "
+			  "(KVM_CAP_COALESCED_PIO) fills the ring with pio entries");
+	}
+#endif
 	cov_ioctl("KVM_REGISTER_COALESCED_MMIO", COV_EXERCISED, "number,semantic: stores land in the "
 		  "kvm_run ring with address, length and data");
 	cov_ioctl("KVM_UNREGISTER_COALESCED_MMIO", COV_EXERCISED, "number,semantic: stores exit again");
@@ -294,6 +419,8 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, x86_io_hlt_shutdown);
 	ATF_TP_ADD_TC(tp, arm64_psci_system_event);
+	ATF_TP_ADD_TC(tp, x86_msr_exits);
+	ATF_TP_ADD_TC(tp, arm64_nisv);
 	ATF_TP_ADD_TC(tp, mmio_read_write);
 	ATF_TP_ADD_TC(tp, immediate_exit_intr);
 	ATF_TP_ADD_TC(tp, coalesced_mmio);
