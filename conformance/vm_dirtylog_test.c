@@ -2,10 +2,11 @@
  * kvm_clear_dirty_log: the bits KVM_GET_DIRTY_LOG sets are exactly the pages the guest stored to,
  * the kernel writes no further than the slot's bitmap, and with KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2
  * enabled (KVM_ENABLE_CAP on the VM) KVM_GET_DIRTY_LOG keeps the bits that KVM_CLEAR_DIRTY_LOG
- * then clears, range by range. */
+ * then clears, range by range; the dirty ring's kvm_dirty_gfn entries instead, where it exists. */
 #include <atf-c.h>
 #include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "vm_util.h"
 
@@ -236,9 +237,120 @@ ATF_TC_BODY(clear_dirty_log, tc)
 	vm_free(&vm);
 }
 
+/* ring_collect: the dirty entries from *next on (advancing it), as a page bitmap of slot ms;
+ * each entry collected is marked for reset. */
+static unsigned int ring_collect(struct kvm_dirty_gfn *ring, uint32_t entries, uint32_t *next,
+				 const struct memslot *ms, struct bitmap *bm)
+{
+	unsigned int n = 0;
+
+	memset(bm, 0, sizeof(*bm));
+	for (;; (*next)++, n++) {
+		struct kvm_dirty_gfn *e = &ring[*next % entries];
+		uint32_t flags = __atomic_load_n(&e->flags, __ATOMIC_ACQUIRE);
+
+		if (!(flags & KVM_DIRTY_GFN_F_DIRTY))
+			break;
+		ATF_CHECK_MSG(e->slot == ms->slot && e->offset < MAX_PAGES, "ring entry %u: slot 0x%x "
+			      "offset %llu, expected slot %u and a page below %u", *next, e->slot,
+			      (unsigned long long)e->offset, ms->slot, MAX_PAGES);
+		if (e->offset < MAX_PAGES)
+			bm->w[e->offset / 64] |= 1ull << (e->offset % 64);
+		__atomic_store_n(&e->flags, KVM_DIRTY_GFN_F_RESET, __ATOMIC_RELEASE);
+	}
+	return n;
+}
+
+ATF_TC(dirty_ring);
+ATF_TC_HEAD(dirty_ring, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "The dirty ring (KVM_CAP_DIRTY_LOG_RING_ACQ_REL or "
+			  "KVM_CAP_DIRTY_LOG_RING, enabled on the VM before its vCPUs, sizes checked): "
+			  "the vCPU's kvm_dirty_gfn entries at KVM_DIRTY_LOG_PAGE_OFFSET name the slot "
+			  "and pages the guest wrote; KVM_RESET_DIRTY_RINGS resets the harvested ones "
+			  "and re-protects their pages; KVM_GET_DIRTY_LOG is refused meanwhile");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(dirty_ring, tc)
+{
+	const long page = host_page_size();
+	const size_t bytes = page;
+	const uint32_t entries = bytes / sizeof(struct kvm_dirty_gfn);
+	struct kvm_enable_cap cap;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct memslot ms;
+	struct bitmap want, got;
+	struct kvm_dirty_gfn *ring;
+	struct kvm_dirty_log log;
+	uint32_t next = 0;
+	long which;
+	int max, r;
+
+	vmprog_vm_create(&vm);
+	which = KVM_CAP_DIRTY_LOG_RING_ACQ_REL;
+	max = vm_check_cap(&vm, which);
+	if (max <= 0) {
+		which = KVM_CAP_DIRTY_LOG_RING;
+		max = __vm_require_cap(&vm, KVM_CAP_DIRTY_LOG_RING, "KVM_CAP_DIRTY_LOG_RING_ACQ_REL and "
+				       "KVM_CAP_DIRTY_LOG_RING", "KVM_RESET_DIRTY_RINGS");
+	}
+	ATF_REQUIRE_MSG((size_t)max >= bytes, "the dirty ring's maximum %d bytes < a page", max);
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = which;
+	cap.args[0] = bytes + sizeof(struct kvm_dirty_gfn);	/* not a power of two */
+	ATF_CHECK_MSG(__kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap) < 0 && errno == EINVAL,
+		      "a dirty ring of %zu bytes was not refused EINVAL", (size_t)cap.args[0]);
+	cap.args[0] = bytes;
+	kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap);
+	vm_vcpu_add(&vm, &vcpu, 0);
+	ring = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu.fd,
+		    (off_t)KVM_DIRTY_LOG_PAGE_OFFSET * page);
+	ATF_REQUIRE_MSG(ring != MAP_FAILED, "mmap of the dirty ring at page %d of the vCPU fd: %s",
+			KVM_DIRTY_LOG_PAGE_OFFSET, strerror(errno));
+	memslot_add(&vm, &ms, 1, vmprog_layout.free_gpa, 64 * page, KVM_MEM_LOG_DIRTY_PAGES, 0);
+
+	memset(&log, 0, sizeof(log));
+	log.slot = ms.slot;
+	log.dirty_bitmap = got.w;
+	ATF_CHECK_MSG(__kvm_ioctl(vm.fd, KVM_GET_DIRTY_LOG, &log) < 0 && errno == ENXIO,
+		      "KVM_GET_DIRTY_LOG with the dirty ring enabled did not fail ENXIO");
+
+	guest_write(&vcpu, &ms, 2, 7, 5, 0x5555);	/* pages 2, 9, 16, 23, 30 */
+	memset(&want, 0, sizeof(want));
+	bm_set_progression(&want, 2, 7, 5);
+	ATF_CHECK_EQ_MSG(ring_collect(ring, entries, &next, &ms, &got), 5, "%u ring entries for five "
+			 "pages written", next);
+	ATF_CHECK_MSG(memcmp(&got, &want, sizeof(got)) == 0, "the ring's pages 0x%016llx, the guest "
+		      "wrote 0x%016llx", (unsigned long long)got.w[0], (unsigned long long)want.w[0]);
+	r = ioctl(vm.fd, KVM_RESET_DIRTY_RINGS, 0UL);
+	ATF_CHECK_EQ_MSG(r, 5, "KVM_RESET_DIRTY_RINGS reset %d entries, 5 were harvested", r);
+	for (uint32_t i = 0; i < next; i++)
+		ATF_CHECK_EQ_MSG(ring[i % entries].flags, 0, "entry %u's flags 0x%x after the reset", i,
+				 ring[i % entries].flags);
+
+	/* Reset pages are write-protected again: page 9 anew, and page 40 for the first time. */
+	guest_write(&vcpu, &ms, 9, 31, 2, 0x6666);
+	memset(&want, 0, sizeof(want));
+	bm_set_progression(&want, 9, 31, 2);
+	ATF_CHECK_EQ(ring_collect(ring, entries, &next, &ms, &got), 2);
+	ATF_CHECK_MSG(memcmp(&got, &want, sizeof(got)) == 0, "the ring's pages 0x%016llx, the guest "
+		      "wrote 0x%016llx", (unsigned long long)got.w[0], (unsigned long long)want.w[0]);
+	ATF_CHECK_EQ(ioctl(vm.fd, KVM_RESET_DIRTY_RINGS, 0UL), 2);
+	cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: the dirty ring's size checked, enabled");
+	cov_ioctl("KVM_RESET_DIRTY_RINGS", COV_EXERCISED, "number,semantic: harvested entries reset "
+		  "and their pages re-protected");
+	cov_struct("struct kvm_dirty_gfn", false, "a shared ring: slot, offset and flags checked");
+	ATF_CHECK_EQ(munmap(ring, bytes), 0);
+	memslot_free(&ms);
+	vcpu_free(&vcpu);
+	vm_free(&vm);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, get_dirty_log);
 	ATF_TP_ADD_TC(tp, clear_dirty_log);
+	ATF_TP_ADD_TC(tp, dirty_ring);
 	return atf_no_error();
 }
