@@ -67,8 +67,8 @@ include vmimages/build.mk
 check: all
 	$(Q)mkdir -p $(B)
 	$(Q)rm -f $(B)/results.db
-	$(Q)rm -rf $(B)/coverage && mkdir -p $(B)/coverage/host-$(COVERAGE_HOST_ARCH).d
-	$(Q)KVMGATE_COVERAGE_DIR=$(CURDIR)/$(B)/coverage/host-$(COVERAGE_HOST_ARCH).d \
+	$(Q)rm -rf $(B)/coverage && mkdir -p $(B)/coverage/host-$(COVERAGE_HOST_ARCH)
+	$(Q)KVMGATE_COVERAGE_DIR=$(CURDIR)/$(B)/coverage/host-$(COVERAGE_HOST_ARCH) \
 	  $(KYUA) test --kyuafile=Kyuafile --results-file=$(B)/results.db; rc=$$?; \
 	  $(KYUA) report --results-file=$(B)/results.db --verbose --results-filter=skipped,xfail,broken,failed \
 	    > $(B)/report.txt 2>&1; \

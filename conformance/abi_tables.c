@@ -130,7 +130,9 @@ bool abi_locate(const char *type, const char *path, unsigned int *offset, unsign
 			const char *br = strchr(f->ftype, '[');
 
 			esz = abi_elem_size(f->ftype);
-			if (*end != ']' || esz == 0 || (idx + 1) * esz > f->size)
+			/* a flexible array (size 0, "T[]") has as many elements as the argument holds */
+			if (*end != ']' || esz == 0 || idx > 65535 ||
+			    ((idx + 1) * esz > f->size && !(f->size == 0 && br != NULL && br[1] == ']')))
 				return false;
 			o = f->offset + (unsigned int)idx * esz;
 			if (end[1] == '\0') {

@@ -14,7 +14,8 @@ const struct kvmgate_abi_type *abi_type(const char *name);
 /* abi_field: the field of type at path ("hypercall.flags"); NULL when the binding has none. */
 const struct kvmgate_abi_field *abi_field(const char *type, const char *path);
 /* abi_locate: the bytes of path inside type, through nested structs ("es.base") and array
- * elements ("args[0]", "entries[1].gsi"); a bitfield gives the bytes that hold it. */
+ * elements ("args[0]", "entries[1].gsi", a flexible array's too); a bitfield gives the bytes that
+ * hold it. */
 bool abi_locate(const char *type, const char *path, unsigned int *offset, unsigned int *size);
 /* abi_flex_field: the flexible array member of type (size 0, ftype "T[]"), or NULL. */
 const struct kvmgate_abi_field *abi_flex_field(const char *type);

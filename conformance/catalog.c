@@ -135,6 +135,10 @@ static int parse_fields(struct parse *p, struct cat_entry *e, const char *key, c
 			fs->all = true;
 			continue;
 		}
+		if (strcmp(tok, "payload") == 0) {	/* the data the argument points to */
+			fs->payload = true;
+			continue;
+		}
 		if (fs->n == CAT_MAX_RANGES)
 			return perr(p, "%s=: at most %d fields", key, CAT_MAX_RANGES);
 		if (resolve(p, e, tok, &fs->r[fs->n]) != 0)

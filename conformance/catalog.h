@@ -26,6 +26,7 @@ struct cat_fields {
 	struct cat_range r[CAT_MAX_RANGES];
 	unsigned int n;
 	bool all;		/* distinct=all */
+	bool payload;		/* distinct=payload: the data the argument points to */
 	char *names;		/* as written */
 	char *why;
 };

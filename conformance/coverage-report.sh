@@ -1,6 +1,6 @@
 #!/bin/sh
 # conformance/coverage-report.sh B - the coverage report of every place the conformance suite ran:
-# the host's /dev/kvm (records in B/coverage/host-<arch>.d/, the kyua run of `make check`) and each
+# the host's /dev/kvm (records in B/coverage/host-<arch>/, the kyua run of `make check`) and each
 # guest (B/vmimages/<arch>/results/coverage/, handed back by the guest). For each, against the
 # manifest of the bindings the programs were built with (B/abi/<arch>/kvm_abi.h), writes
 # B/coverage/<place>-<arch>.txt: every ioctl of the manifest as exercised (with the checks run),
@@ -97,8 +97,8 @@ report() {
 
 host=$(uname -m)
 case "$host" in aarch64) host=arm64 ;; esac
-if [ -d "$b/coverage/host-$host.d" ]; then
-	report host "$host" "$(uname -r)" "$b/abi/$host/kvm_abi.h" "$b/coverage/host-$host.d"
+if [ -d "$b/coverage/host-$host" ]; then
+	report host "$host" "$(uname -r)" "$b/abi/$host/kvm_abi.h" "$b/coverage/host-$host"
 fi
 for a in x86_64 arm64; do
 	res=$b/vmimages/$a/results

@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "guest.h"
 #include "ioctl_check.h"
 
 void ictx_catalog(struct catalog *cat, const atf_tc_t *tc)
@@ -65,8 +66,10 @@ void ictx_grow(struct ictx *c, size_t len)
 	unsigned char *b = calloc(1, len + ICTX_GUARD), *in = calloc(1, len);
 
 	ATF_REQUIRE(b != NULL && in != NULL);
-	memcpy(b, c->buf, c->len < len ? c->len : len);
-	memcpy(in, c->input, c->len < len ? c->len : len);
+	if (c->buf != NULL) {
+		memcpy(b, c->buf, c->len < len ? c->len : len);
+		memcpy(in, c->input, c->len < len ? c->len : len);
+	}
 	memset(b + len, ICTX_POISON, ICTX_GUARD);
 	free(c->buf);
 	free(c->input);
@@ -144,9 +147,14 @@ static bool need(struct ictx *c, const char *w)
 		ioctl_arch_vcpu(c);
 		return c->skip[0] == '\0';
 	}
-	if (strcmp(w, "mem") == 0) {
+	if (strcmp(w, "rawvcpu") == 0) {	/* without the arch's vCPU set-up */
+		vm_vcpu_add(&c->vm, &c->vcpu, 0);
+		c->has_vcpu = true;
+		return true;
+	}
+	if (strcmp(w, "mem") == 0) {	/* slot 0, where the guest programs run */
 		if (c->vm.mem == NULL)
-			vm_add_memory(&c->vm, 0, 0x10000);
+			vm_add_memory(&c->vm, guest_mem_gpa, guest_mem_size);
 		return true;
 	}
 	if (!ioctl_arch_need(c, w))
@@ -197,6 +205,20 @@ static const struct ioctl_hook *hook_of(const struct catalog *cat, const struct 
 	atf_tc_fail("%s:%d: %s: hook=%s: no such hook for this arch", cat->path, e->line, e->name,
 		    e->hook);
 	return NULL;
+}
+
+bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e)
+{
+	const struct ioctl_hook *h = hook_of(cat, e);
+	char words[256], *w, *save = NULL;
+
+	if (h != NULL && h->probes)
+		return true;
+	snprintf(words, sizeof(words), "%s", e->needs != NULL ? e->needs : "");
+	for (w = strtok_r(words, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save))
+		if (ioctl_arch_need_probes(w))
+			return true;
+	return false;
 }
 
 bool ictx_setup(struct ictx *c, const struct catalog *cat, const struct cat_entry *e)
@@ -288,6 +310,16 @@ long ictx_call(struct ictx *c, const struct cat_entry *e)
 			ioctl(c->fd, e->abi->number, c->buf);
 	while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : r;
+}
+
+bool ictx_payload_guard_ok(const struct ictx *c)
+{
+	const unsigned char *p = c->payload;
+
+	for (size_t i = 0; p != NULL && i < ICTX_GUARD; i++)
+		if (p[c->payload_len + i] != ICTX_POISON)
+			return false;
+	return true;
 }
 
 bool ictx_guard_ok(const struct ictx *c)

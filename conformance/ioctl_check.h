@@ -30,18 +30,21 @@ struct ictx {
 	unsigned char *input;		/* the argument as prepared, before any call */
 	unsigned long val;		/* the argument of an ioctl that takes a value */
 	bool by_value;
-	void *payload;			/* data the argument points to (device attr, one reg) */
+	void *payload;			/* data the argument points to (device attr, one reg),
+					 * then ICTX_GUARD guard bytes */
 	size_t payload_len;
 	void *aux_mem;			/* a mapping a hook made (guest memory), unmapped at the end */
 	size_t aux_len;
 	int fd;				/* where the call goes */
 	char skip[256];			/* a hook's reason to skip the ioctl */
+	int arch_state;			/* the arch's set-up state (arm64: the vgic's) */
 };
 
 struct ioctl_hook {
 	const char *name;
 	/* prepare: after the generic set-up; may adjust c (argument, VM), or write c->skip. */
 	void (*prepare)(struct ictx *c);
+	bool probes;	/* it may skip: a feature of the kernel or the machine it checks for */
 };
 
 /* The arch's hooks (ioctl_hooks_<arch>.c), and its generic set-up of needs= words other than
@@ -49,6 +52,10 @@ struct ioctl_hook {
 extern const struct ioctl_hook ioctl_hooks[];
 extern const unsigned int ioctl_nr_hooks;
 bool ioctl_arch_need(struct ictx *c, const char *need);
+/* ioctl_arch_need_probes: whether the need word may skip (a feature the machine may lack). */
+bool ioctl_arch_need_probes(const char *need);
+/* ictx_may_skip: whether e's set-up can skip for more than a missing capability. */
+bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e);
 /* ioctl_arch_vcpu: what a fresh vCPU needs before ioctls on it (arm64: KVM_ARM_VCPU_INIT). */
 void ioctl_arch_vcpu(struct ictx *c);
 
@@ -67,6 +74,8 @@ void ictx_reset_arg(struct ictx *c, unsigned char poison);
 long ictx_call(struct ictx *c, const struct cat_entry *e);
 /* ictx_guard_ok: the guard bytes after the argument are untouched. */
 bool ictx_guard_ok(const struct ictx *c);
+/* ictx_payload_guard_ok: the guard bytes after the payload (hook_payload) are untouched. */
+bool ictx_payload_guard_ok(const struct ictx *c);
 /* ictx_cap: the capability's value (KVM_CHECK_EXTENSION on the VM, or /dev/kvm). */
 long ictx_cap(struct ictx *c, const char *cap);
 int ictx_fd_of(struct ictx *c, enum cat_fd kind);
@@ -82,6 +91,23 @@ void ictx_set_at(struct ictx *c, size_t off, unsigned int size, unsigned long lo
 void ictx_grow(struct ictx *c, size_t len);
 /* ictx_aux: keep fd to be closed at the end. */
 void ictx_aux(struct ictx *c, int fd);
+
+/* The hooks every arch shares (ioctl_hooks.c), and their helpers: a payload the argument points
+ * to (compared in round trips), guest memory for a slot, a memory slot, an eventfd. */
+void hook_memslot(struct ictx *c);
+void hook_dirty_log(struct ictx *c);
+void hook_clear_dirty_log(struct ictx *c);
+void hook_coalesced_unregister(struct ictx *c);
+void hook_ioeventfd(struct ictx *c);
+void hook_irqfd(struct ictx *c);
+void hook_dirty_ring(struct ictx *c);
+void hook_run(struct ictx *c);
+void hook_one_reg(struct ictx *c);
+void *hook_payload(struct ictx *c, size_t len);
+void *hook_guest_ram(struct ictx *c, size_t len);
+void hook_memslot_at(struct ictx *c, unsigned int slot, unsigned long long gpa, size_t len,
+		     unsigned int flags);
+int hook_eventfd(struct ictx *c);
 
 /* Set-up helpers for the hooks, all through the bindings' tables: a zeroed struct (plus extra
  * bytes), a scalar field stored or loaded, a constant, an ioctl by name (must: fail the case on

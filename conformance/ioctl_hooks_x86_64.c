@@ -30,107 +30,20 @@ bool ioctl_arch_need(struct ictx *c, const char *need)
 	return false;
 }
 
+bool ioctl_arch_need_probes(const char *need)
+{
+	(void)need;	/* an irqchip and a PIT are always there with their capabilities */
+	return false;
+}
+
 void ioctl_arch_vcpu(struct ictx *c)
 {
 	(void)c;
 }
 
-static void *payload(struct ictx *c, size_t len)
-{
-	free(c->payload);
-	c->payload = calloc(1, len);
-	ATF_REQUIRE(c->payload != NULL);
-	c->payload_len = len;
-	return c->payload;
-}
-
-/* guest_ram: len bytes of anonymous memory for a memory slot, unmapped at the end. */
-static void *guest_ram(struct ictx *c, size_t len)
-{
-	void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	ATF_REQUIRE_MSG(m != MAP_FAILED, "mmap: %s", strerror(errno));
-	c->aux_mem = m;
-	c->aux_len = len;
-	return m;
-}
-
-/* memslot_at: KVM_SET_USER_MEMORY_REGION of slot with len bytes at gpa and flags. */
-static void memslot_at(struct ictx *c, unsigned int slot, unsigned long long gpa, size_t len,
-		       unsigned int flags)
-{
-	const char *t = "struct kvm_userspace_memory_region";
-	unsigned char *r = abi_new(t, 0);
-
-	abi_store(r, t, "slot", slot);
-	abi_store(r, t, "flags", flags);
-	abi_store(r, t, "guest_phys_addr", gpa);
-	abi_store(r, t, "memory_size", len);
-	abi_store(r, t, "userspace_addr", (unsigned long)guest_ram(c, len));
-	abi_do(c->vm.fd, "KVM_SET_USER_MEMORY_REGION", (unsigned long)r, true);
-	free(r);
-}
-
-static int new_eventfd(struct ictx *c)
-{
-	int fd = eventfd(0, EFD_CLOEXEC);
-
-	ATF_REQUIRE_MSG(fd >= 0, "eventfd: %s", strerror(errno));
-	ictx_aux(c, fd);
-	return fd;
-}
-
-static void h_memslot(struct ictx *c)
-{
-	size_t len = 0x10000;
-
-	ictx_set(c, "slot", 1);
-	ictx_set(c, "guest_phys_addr", 0x100000);
-	ictx_set(c, "memory_size", len);
-	ictx_set(c, "userspace_addr", (unsigned long)guest_ram(c, len));
-}
-
 static void h_identity_map(struct ictx *c)
 {
 	ictx_set_at(c, 0, 8, 0xfeffc000ULL);
-}
-
-static void h_dirty_log(struct ictx *c)
-{
-	memslot_at(c, 1, 0x100000, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
-	ictx_set(c, "slot", 1);
-	ictx_set(c, "dirty_bitmap", (unsigned long)payload(c, 8));
-}
-
-static void h_clear_dirty_log(struct ictx *c)
-{
-	ictx_enable_cap(c->vm.fd, "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2",
-			(unsigned long long)abi_value("KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE"));
-	memslot_at(c, 1, 0x100000, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
-	ictx_set(c, "slot", 1);
-	ictx_set(c, "first_page", 0);
-	ictx_set(c, "num_pages", 16);
-	ictx_set(c, "dirty_bitmap", (unsigned long)payload(c, 8));
-}
-
-static void h_coalesced_unregister(struct ictx *c)
-{
-	ictx_set(c, "addr", 0xfee00000);
-	ictx_set(c, "size", 0x1000);
-	abi_do(c->vm.fd, "KVM_REGISTER_COALESCED_MMIO", (unsigned long)c->buf, true);
-}
-
-static void h_ioeventfd(struct ictx *c)
-{
-	ictx_set(c, "addr", 0x10000000);
-	ictx_set(c, "len", 4);
-	ictx_set(c, "fd", (unsigned long long)new_eventfd(c));
-}
-
-static void h_irqfd(struct ictx *c)
-{
-	ictx_set(c, "fd", (unsigned long long)new_eventfd(c));
-	ictx_set(c, "gsi", 4);
 }
 
 static void h_gsi_routing(struct ictx *c)
@@ -152,7 +65,7 @@ static void h_gsi_routing(struct ictx *c)
 
 static void h_reinject_control(struct ictx *c)
 {
-	unsigned char *p = payload(c, abi_type("struct kvm_reinject_control")->size);
+	unsigned char *p = hook_payload(c, abi_type("struct kvm_reinject_control")->size);
 
 	abi_store(p, "struct kvm_reinject_control", "pit_reinject", 1);
 	c->by_value = true;
@@ -177,14 +90,10 @@ static void h_pmu_filter(struct ictx *c)
 	ictx_set_at(c, ictx_flex(c), 8, 0x00c0);	/* instructions retired */
 }
 
-static void h_dirty_ring(struct ictx *c)
-{
-	ictx_enable_cap(c->vm.fd, "KVM_CAP_DIRTY_LOG_RING", 0x10000);
-}
-
 static void h_sev(struct ictx *c)
 {
-	long r = abi_do(c->vm.fd, "KVM_MEMORY_ENCRYPT_OP", 0, false);
+	unsigned char cmd[64] = { 0 };	/* a zeroed command, bigger than any SEV command */
+	long r = abi_do(c->vm.fd, "KVM_MEMORY_ENCRYPT_OP", (unsigned long)cmd, false);
 
 	if (r == -ENOTTY)
 		snprintf(c->skip, sizeof(c->skip), "SEV not enabled on this host (KVM_MEMORY_ENCRYPT_OP "
@@ -197,7 +106,7 @@ static void h_sev(struct ictx *c)
 static void h_hyperv_eventfd(struct ictx *c)
 {
 	ictx_set(c, "conn_id", 1);
-	ictx_set(c, "fd", (unsigned long long)new_eventfd(c));
+	ictx_set(c, "fd", (unsigned long long)hook_eventfd(c));
 }
 
 /* xen_config: KVM_XEN_HVM_CONFIG with the flags of want the kernel reports; false (skip) when it
@@ -233,12 +142,6 @@ static void h_xen_vcpu_attr(struct ictx *c)
 		return;
 	ictx_set(c, "type", (unsigned long long)abi_value("KVM_XEN_VCPU_ATTR_TYPE_VCPU_ID"));
 	ictx_set(c, "u.vcpu_id", 0);
-}
-
-static void h_run(struct ictx *c)
-{
-	vm_load(&c->vm, guest_code_gpa, guest_prog_exit.code, guest_prog_exit.size);
-	vcpu_arch_init(&c->vcpu, guest_code_gpa);
 }
 
 /* The MSRs of the round trip: SYSENTER_CS, _ESP, _EIP (any value, no side effect). */
@@ -305,29 +208,6 @@ static void h_nested_state(struct ictx *c)
 	ictx_set(c, "size", (unsigned long long)c->len);
 }
 
-/* h_one_reg: the first register of KVM_GET_REG_LIST, through a payload of its size. */
-static void h_one_reg(struct ictx *c)
-{
-	const char *t = "struct kvm_reg_list";
-	const struct kvmgate_abi_field *flex = abi_flex_field(t);
-	unsigned char *l = abi_new(t, 8 * 4096);
-	unsigned long long id, shift = (unsigned long long)abi_value("KVM_REG_SIZE_SHIFT");
-	unsigned long long mask = (unsigned long long)abi_value("KVM_REG_SIZE_MASK");
-
-	ATF_REQUIRE(flex != NULL);
-	abi_store(l, t, "n", 4096);
-	abi_do(c->vcpu.fd, "KVM_GET_REG_LIST", (unsigned long)l, true);
-	if (abi_load(l, t, "n") == 0) {
-		snprintf(c->skip, sizeof(c->skip), "KVM_GET_REG_LIST lists no register");
-		free(l);
-		return;
-	}
-	memcpy(&id, l + flex->offset, 8);
-	free(l);
-	ictx_set(c, "id", id);
-	ictx_set(c, "addr", (unsigned long)payload(c, 1u << ((id & mask) >> shift)));
-}
-
 static void h_signal_mask(struct ictx *c)
 {
 	(void)c;	/* len = 8 (flex=len:8), an empty mask */
@@ -372,38 +252,38 @@ static void h_tsc_offset_attr(struct ictx *c)
 {
 	ictx_set(c, "group", (unsigned long long)abi_value("KVM_VCPU_TSC_CTRL"));
 	ictx_set(c, "attr", (unsigned long long)abi_value("KVM_VCPU_TSC_OFFSET"));
-	ictx_set(c, "addr", (unsigned long)payload(c, 8));
+	ictx_set(c, "addr", (unsigned long)hook_payload(c, 8));
 }
 
 const struct ioctl_hook ioctl_hooks[] = {
-	{ "clear_dirty_log", h_clear_dirty_log },
-	{ "coalesced_unregister", h_coalesced_unregister },
+	{ "clear_dirty_log", hook_clear_dirty_log },
+	{ "coalesced_unregister", hook_coalesced_unregister },
 	{ "cpuid", h_cpuid },
 	{ "cpuid2", h_cpuid2 },
-	{ "create_device", h_create_device },
-	{ "dirty_log", h_dirty_log },
-	{ "dirty_ring", h_dirty_ring },
+	{ "create_device", h_create_device, true },
+	{ "dirty_log", hook_dirty_log },
+	{ "dirty_ring", hook_dirty_ring },
 	{ "gsi_routing", h_gsi_routing },
 	{ "hyperv_eventfd", h_hyperv_eventfd },
 	{ "identity_map", h_identity_map },
-	{ "ioeventfd", h_ioeventfd },
-	{ "irqfd", h_irqfd },
+	{ "ioeventfd", hook_ioeventfd },
+	{ "irqfd", hook_irqfd },
 	{ "kvmclock", h_kvmclock },
-	{ "memslot", h_memslot },
+	{ "memslot", hook_memslot },
 	{ "msrs", h_msrs },
 	{ "nested_state", h_nested_state },
-	{ "one_reg", h_one_reg },
+	{ "one_reg", hook_one_reg, true },
 	{ "pmu_filter", h_pmu_filter },
 	{ "reinject_control", h_reinject_control },
-	{ "run", h_run },
+	{ "run", hook_run },
 	{ "set_mce", h_set_mce },
 	{ "setup_mce", h_setup_mce },
-	{ "sev", h_sev },
+	{ "sev", h_sev, true },
 	{ "signal_mask", h_signal_mask },
 	{ "tsc_khz", h_tsc_khz },
 	{ "tsc_offset_attr", h_tsc_offset_attr },
-	{ "xen_evtchn", h_xen_evtchn },
-	{ "xen_vcpu_attr", h_xen_vcpu_attr },
+	{ "xen_evtchn", h_xen_evtchn, true },
+	{ "xen_vcpu_attr", h_xen_vcpu_attr, true },
 	{ "xsave2", h_xsave2 },
 };
 const unsigned int ioctl_nr_hooks = sizeof(ioctl_hooks) / sizeof(ioctl_hooks[0]);

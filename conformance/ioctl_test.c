@@ -9,7 +9,8 @@
  *     fd's default case answers;
  *   not applicable: other arches' and removed ioctls are rejected exactly as the catalog says.
  * One case per family, an ATF_CHECK per ioctl naming it; every ioctl's outcome goes to the
- * coverage records (coverage.h). */
+ * coverage records (coverage.h). An ioctl whose capability or feature is missing is left out of
+ * its family, and missing_features is skipped naming all of them. */
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
@@ -50,6 +51,8 @@ static bool call_get(struct ictx *c, const struct cat_entry *e, unsigned char po
 		return false;
 	ATF_CHECK_MSG(ictx_guard_ok(c), "%s: the kernel wrote past the binding's %zu bytes",
 		      e->name, c->len);
+	ATF_CHECK_MSG(ictx_payload_guard_ok(c), "%s: the kernel wrote past the %zu bytes the "
+		      "argument points to", e->name, c->payload_len);
 	memcpy(out, c->buf, c->len);
 	if (c->payload != NULL)
 		memcpy(out + c->len, c->payload, c->payload_len);
@@ -131,18 +134,28 @@ static void check_one(struct ictx *c, const struct cat_entry *e)
 	}
 }
 
-/* distinct_fill: distinctive bytes in e's distinct= ranges (field k: k*16+1, k*16+2, ...; the top
- * two bytes of 8-byte fields clear, so addresses stay canonical). */
-static void distinct_fill(const struct cat_entry *e, unsigned char *buf)
+/* fill_distinct: distinctive bytes for field k of size bytes (k*16+1, k*16+2, ...; the top two
+ * bytes of 8-byte fields clear, so addresses stay canonical). */
+static void fill_distinct(unsigned char *p, unsigned int k, size_t size)
+{
+	for (size_t j = 0; j < size; j++)
+		p[j] = (unsigned char)(k * 16 + j + 1);
+	if (size == 8)
+		p[6] = p[7] = 0;
+}
+
+/* distinct_fill: distinctive bytes in e's distinct= ranges of the argument and its payload. */
+static void distinct_fill(struct ictx *c, const struct cat_entry *e)
 {
 	for (unsigned int k = 0; k < e->distinct.n; k++) {
 		const struct cat_range *r = &e->distinct.r[k];
 
-		for (unsigned int j = 0; j < r->size; j++)
-			buf[r->offset + j] = (unsigned char)(k * 16 + j + 1);
-		if (r->size == 8)
-			buf[r->offset + 6] = buf[r->offset + 7] = 0;
+		ATF_REQUIRE_MSG(r->offset + r->size <= c->len, "%s: distinct field at %u beyond the "
+				"argument's %zu bytes", e->name, r->offset, c->len);
+		fill_distinct(c->buf + r->offset, k, r->size);
 	}
+	if (e->distinct.payload && c->payload != NULL)
+		fill_distinct(c->payload, e->distinct.n, c->payload_len);
 }
 
 /* check_pair: GET -> SET -> GET byte-equal, then distinct values SET -> GET. */
@@ -170,10 +183,12 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 	}
 	if (ok)
 		strcat(checks, ",roundtrip");
-	if (ok && g->distinct.n > 0) {
+	if (ok && (g->distinct.n > 0 || (g->distinct.payload && c->payload != NULL))) {
 		memcpy(c->buf, a, c->len);
-		distinct_fill(g, c->buf);
+		distinct_fill(c, g);
 		memcpy(a, c->buf, c->len);
+		if (c->payload != NULL)
+			memcpy(a + c->len, c->payload, c->payload_len);
 		r = ictx_call(c, s);
 		ATF_CHECK_MSG(r >= 0, "%s (distinct values in %s): %s", s->name, g->distinct.names,
 			      strerror((int)-r));
@@ -186,6 +201,12 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 					      "does not come back", g->name, rg->offset, rg->size);
 				ok = false;
 			}
+		}
+		if (ok && g->distinct.payload && c->payload != NULL &&
+		    memcmp(a + c->len, b + c->len, c->payload_len) != 0) {
+			ATF_CHECK_MSG(false, "%s: the distinct value SET in the %zu bytes the argument "
+				      "points to does not come back", g->name, c->payload_len);
+			ok = false;
 		}
 		if (ok)
 			strcat(checks, ",distinct");
@@ -385,8 +406,8 @@ ATF_TC_BODY(numbers, tc)
 				      r < 0 ? errno_name((int)-r) : "",
 				      cat_errnos(cat.def[e->fd].err, want, sizeof(want)));
 			ok = ok && cat_errno_ok(cat.def[e->fd].err, r);
-			strcat(checks, checks[0] ? "" : "size");
-			break;
+			if (checks[0] == '\0')
+				strcat(checks, "size");
 		}
 		/* the wrong kind of fd */
 		for (int k = CAT_SYS; k <= CAT_VCPU; k++) {
@@ -454,6 +475,56 @@ ATF_TC_BODY(not_applicable, tc)
 	ATF_CHECK_MSG(n > 0, "the catalog marks no ioctl as not applying");
 }
 
+ATF_TC(missing_features);
+ATF_TC_HEAD(missing_features, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "skipped, naming them, when this kernel lacks capabilities or "
+			  "features some ioctls of the catalog need (the family cases check the others)");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(missing_features, tc)
+{
+	struct catalog cat;
+	char missing[4096] = "";
+	unsigned int n = 0, probed = 0;
+	struct ictx vm;
+	const struct cat_entry *run;
+
+	ictx_catalog(&cat, tc);
+	/* Capabilities on one VM; a full set-up only where a hook or need probes a feature. */
+	run = catalog_find(&cat, "KVM_RUN");
+	ATF_REQUIRE_MSG(run != NULL, "the catalog has no KVM_RUN");
+	ATF_REQUIRE_MSG(ictx_setup(&vm, &cat, run), "a VM with a vCPU: %s", vm.skip);
+	for (unsigned int i = 0; i < cat.n; i++) {
+		const struct cat_entry *e = &cat.e[i];
+		char why[256] = "";
+		struct ictx c;
+
+		if (e->kind == CAT_NA || (e->kind == CAT_SET && e->partner != NULL))
+			continue;
+		if (e->cap != NULL && ictx_cap(&vm, e->cap) <= 0)
+			snprintf(why, sizeof(why), "%s absent", e->cap);
+		else if (ictx_may_skip(&cat, e)) {
+			if (!ictx_setup(&c, &cat, e))
+				snprintf(why, sizeof(why), "%s", c.skip);
+			ictx_teardown(&c);
+		}
+		probed += e->cap != NULL || ictx_may_skip(&cat, e);
+		if (why[0] != '\0') {
+			size_t len = strlen(missing);
+
+			snprintf(missing + len, sizeof(missing) - len, "%s%s: %s", n ? "; " : "",
+				 e->name, why);
+			n++;
+		}
+	}
+	ictx_teardown(&vm);
+	catalog_free(&cat);
+	ATF_CHECK_MSG(probed > 0, "the catalog has no ioctl with a capability or a hook");
+	if (n > 0)
+		atf_tc_skip("%u ioctls not exercised here: %s", n, missing);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, system_ioctls);
@@ -462,5 +533,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, pairs);
 	ATF_TP_ADD_TC(tp, numbers);
 	ATF_TP_ADD_TC(tp, not_applicable);
+	ATF_TP_ADD_TC(tp, missing_features);
 	return atf_no_error();
 }
