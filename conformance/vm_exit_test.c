@@ -371,6 +371,8 @@ ATF_TC_BODY(coalesced_mmio, tc)
 	ATF_REQUIRE_MSG((off + 1) * page <= vm.run_size, "KVM_CAP_COALESCED_MMIO page %d outside the "
 			"%d-byte kvm_run mapping", off, vm.run_size);
 	ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vcpu.run + off * page);
+	ATF_REQUIRE_MSG(mem_readable(ring, page), "the kvm_run mapping serves no coalesced MMIO "
+			"ring at page %d", off);
 	max = (page - sizeof(*ring)) / sizeof(struct kvm_coalesced_mmio);
 
 	memset(&zone, 0, sizeof(zone));
