@@ -50,7 +50,8 @@ ATF_TC_HEAD(ioeventfd, tc)
 	atf_tc_set_md_var(tc, "descr", "KVM_IOEVENTFD (KVM_CAP_IOEVENTFD): the guest's MMIO store "
 			  "signals the eventfd without an exit when address, length and datamatch fit, "
 			  "exits as MMIO when the data does not match or after KVM_IOEVENTFD_FLAG_DEASSIGN; "
-			  "a duplicate is EEXIST; on x86 a KVM_IOEVENTFD_FLAG_PIO port of length 1 takes "
+			  "a duplicate is EEXIST; length 0 takes any store (KVM_CAP_IOEVENTFD_ANY_LENGTH); "
+			  "on x86 a KVM_IOEVENTFD_FLAG_PIO port of length 1 takes "
 			  "out %%al and not out %%ax");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
@@ -83,6 +84,13 @@ ATF_TC_BODY(ioeventfd, tc)
 	ATF_CHECK_EQ_MSG(efd_take(any), 0, "a deassigned eventfd was signalled");
 	ATF_CHECK_EQ_MSG(ioeventfd(&vm, b, 4, any, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), -ENOENT,
 			 "deassigning twice was not refused ENOENT");
+	/* Length 0 (KVM_CAP_IOEVENTFD_ANY_LENGTH) takes a store of any size. */
+	if (vm_check_cap(&vm, KVM_CAP_IOEVENTFD_ANY_LENGTH) > 0) {
+		ATF_REQUIRE_EQ(ioeventfd(&vm, b, 0, any, 0, 0), 0);
+		store(&vcpu, b, 1, 0x77, 0, NULL);
+		ATF_CHECK_EQ_MSG(efd_take(any), 1, "a length-0 ioeventfd after a 4-byte store");
+		ATF_REQUIRE_EQ(ioeventfd(&vm, b, 0, any, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
+	}
 #if defined(__x86_64__)
 	{
 		const uint16_t port = 0x520;
