@@ -113,7 +113,7 @@ static void reset_to(struct kvm_vcpu *vcpu, bool protected_no_idt)
 	struct kvm_regs regs;
 
 	kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs);
-	sregs.cr0 &= ~1ull;	/* PE off: real mode, also after vmprog_x86_triple_fault */
+	sregs.cr0 &= ~1ull;	/* PE off: real mode, also after vmprog_x86_triple_fault's setup */
 	real_seg(&sregs.cs, 0, true);
 	real_seg(&sregs.ds, 0, false);
 	real_seg(&sregs.es, 0, false);
