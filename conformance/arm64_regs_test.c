@@ -475,7 +475,8 @@ static int walk(struct kvm_vcpu *vcpu, const struct reg_rule *rules, int nrules,
 		const struct reg_rule *rule = rule_of(rules, nrules, id);
 		int r;
 
-		ATF_CHECK_MSG((id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32, "listed id 0x%llx is not a KVM_REG_ARM64 id",
+		ATF_CHECK_MSG((id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32,
+			      "listed id 0x%llx is not a KVM_REG_ARM64 id",
 			      (unsigned long long)id);
 		if (size > sizeof(v1)) {
 			ATF_CHECK_MSG(0, "register 0x%llx: %zu bytes", (unsigned long long)id, size);

@@ -84,10 +84,12 @@ host_result() {
 	grep -F "$2:$3  ->  " "$1/guest/x86_64/conformance/report.txt" | head -n 1
 }
 
-# guest_result ARCH BDIR PROG CASE: the same, from a boot of the ARCH guest of BDIR's image
+# guest_result ARCH BDIR PROG CASE: the same, from a boot of the ARCH guest of BDIR's image (a
+# mutated guest's cases may each run to KVM_RUN's watchdog, hence the longer boot timeout)
 guest_result() {
 	res=$2/results
-	[ -d "$res" ] || bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/$1" "$res" 2> "$2.boot.log"
+	[ -d "$res" ] || KVMGATE_BOOT_TIMEOUT=${KVMGATE_BOOT_TIMEOUT:-600} \
+		bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/$1" "$res" 2> "$2.boot.log"
 	[ "$(cat "$res/host-status" 2>/dev/null)" = ok ] ||
 		atf_fail "$1 guest of $2 did not run the suite: $(cat "$res/host-status" 2>/dev/null) $(tail -n 5 "$res/console.log" 2>/dev/null)"
 	grep -F "conformance/$3:$4  ->  " "$res/cases.txt" | head -n 1
