@@ -1,7 +1,7 @@
 /* dwarf.h - layouts read back through pahole: from the DWARF of a compiled probe of the headers,
  * and from the kernel's own debug info (BTF of a running kernel, of a vmlinux, vmlinuz/Image or
  * module; DWARF of a -dbg vmlinux or module). Everything lands in the manifest model of
- * bindings/manifest.h; the loaders are source_ops (bindings/source.h).
+ * bindings/model/manifest.h; the loaders are source_ops (bindings/model/source.h).
  *
  * Library calls return 0 or -errno and never exit; messages go to the caller's err buffer.
  */

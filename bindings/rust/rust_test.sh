@@ -6,11 +6,11 @@
 
 # the command under test (kyua config variable kvmgate overrides)
 kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate"
+	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
 }
 
 testdata() {
-	echo "$(atf_get_srcdir)/testdata/rust"
+	echo "$(atf_get_srcdir)/testdata"
 }
 
 # rustc: Debian's (1.63, the oldest we support) unless the kyua config variable rustc names one

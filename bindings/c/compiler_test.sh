@@ -6,7 +6,7 @@
 
 # the command under test (kyua config variable kvmgate overrides)
 kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate"
+	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
 }
 
 cc_of() {
@@ -19,7 +19,7 @@ cc_of() {
 # headers_of VERSION ARCH: "" for the installed default, else the headers_install tree
 headers_of() {
 	[ "$1" = default ] && return 0
-	"$(atf_get_srcdir)/../dwarf/kernel-headers.sh" "$1" "$2" 2>kernel-headers.err ||
+	"$(atf_get_srcdir)/../../dwarf/kernel-headers.sh" "$1" "$2" 2>kernel-headers.err ||
 		atf_fail "kernel-headers.sh $1 $2: $(cat kernel-headers.err)"
 }
 
