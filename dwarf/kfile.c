@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "pahole.h"
 
 extern char **environ;
@@ -175,8 +176,7 @@ static int image__carve_btf(struct kfile *k, const unsigned char *img, size_t le
 	if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0)
 		k->arch = "arm64";
 	else if (len >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0 && len > 20)
-		k->arch = (img[18] | img[19] << 8) == EM_AARCH64 ? "arm64" :
-			  (img[18] | img[19] << 8) == EM_X86_64 ? "x86_64" : NULL;
+		k->arch = arch__from_elf_machine(img[18] | img[19] << 8);
 	while ((p = memmem(p, (size_t)(end - p), "\x9f\xeb\x01\x00", 4)) != NULL) {
 		size_t n = btf__blob_size(p, (size_t)(end - p));
 
@@ -363,8 +363,7 @@ int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, s
 	if (k->elf.is_elf) {
 		k->kind = KFILE_ELF;
 		k->is_module = k->elf.has_modinfo;
-		k->arch = k->elf.machine == EM_AARCH64 ? "arm64" :
-			  k->elf.machine == EM_X86_64 ? "x86_64" : NULL;
+		k->arch = arch__from_elf_machine(k->elf.machine);
 		if (want_btf && !k->elf.has_btf) {
 			snprintf(err, errlen, "%s: no .BTF section (kernel built without "
 				 "CONFIG_DEBUG_INFO_BTF?)", path);

@@ -10,6 +10,12 @@
 #include <stdint.h>
 
 #include "manifest.h"
+#include "source.h"
+
+/* ---- loaders.c ---- */
+/* The probe format's load (dwarf__probe_view reads the probe it built through it). */
+int probe_source__load(struct manifest *m, const char *path, const struct source_opts *o,
+		       char *err, size_t errlen);
 
 /* ---- pahole_run.c ---- */
 struct pahole_result {

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "dwarf.h"
 #include "pahole.h"
 
@@ -138,7 +139,7 @@ static int probe__build_in(const struct manifest *layout, const char *arch, cons
 	int rc;
 
 	if (!cc) {
-		snprintf(err, errlen, "unknown arch '%s' (x86_64 or arm64)", arch ? arch : "");
+		snprintf(err, errlen, "unknown arch '%s' (%s)", arch ? arch : "", arch__expected());
 		return -EINVAL;
 	}
 	rc = headers__include_dirs(arch, headers, &dirs, &ndirs, err, errlen);
@@ -196,7 +197,7 @@ int dwarf__probe_view(const struct manifest *layout, const char *arch, const cha
 	}
 	rc = probe__build_in(layout, arch, headers, obj, tmp, err, errlen);
 	if (!rc)
-		rc = probe_source_ops.load(out, obj, &o, err, errlen);
+		rc = probe_source__load(out, obj, &o, err, errlen);
 out:
 	tmpdir__remove(tmp);
 	free(tmp);

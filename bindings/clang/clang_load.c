@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "clang_internal.h"
 #include "source.h"
 #include "timing.h"
@@ -674,8 +675,8 @@ static int headers_source__load(struct manifest *m, const char *path, const stru
 
 	/* the same tree compiles differently per target: never guess the arch */
 	if (!o || !o->arch) {
-		snprintf(err, errlen, "%s: a headers tree needs --arch (x86_64 or arm64)",
-			 path ? path : "headers");
+		snprintf(err, errlen, "%s: a headers tree needs --arch (%s)", path ? path : "headers",
+			 arch__expected());
 		return -EINVAL;
 	}
 	ret = cmodel__load_headers(&cm, o->arch, path, o->kernel, err, errlen);

@@ -1,46 +1,77 @@
-/* headers.c - where the UAPI headers of an arch are: the installed defaults (linux-libc-dev,
- * linux-libc-dev-arm64-cross) or a `make headers_install` tree; target triples and compilers. */
+/* arch.c - the arch table (arch.h), and where the UAPI headers of an arch are: the installed
+ * defaults (linux-libc-dev, linux-libc-dev-arm64-cross) or a `make headers_install` tree. */
+#include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
-#include "source.h"
-
-struct arch_info {
-	const char *arch;
-	const char *triple;
-	const char *cc;
-	const char *cc_env;
-	const char *default_dirs[3];
-};
+#include "arch.h"
 
 static const struct arch_info arches[] = {
 	{ "x86_64", "x86_64-linux-gnu", "gcc", "KVMGATE_CC_x86_64",
-	  { "/usr/include/x86_64-linux-gnu", "/usr/include", NULL } },
+	  { "/usr/include/x86_64-linux-gnu", "/usr/include", NULL }, "linux-libc-dev",
+	  EM_X86_64, "x86_64" },
 	{ "arm64", "aarch64-linux-gnu", "aarch64-linux-gnu-gcc", "KVMGATE_CC_arm64",
-	  { "/usr/aarch64-linux-gnu/include", NULL, NULL } },
+	  { "/usr/aarch64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-arm64-cross",
+	  EM_AARCH64, "aarch64" },
 };
+#define NR_ARCHES (sizeof(arches) / sizeof(arches[0]))
 
-static const struct arch_info *arch__info(const char *arch)
+const struct arch_info *arch__find(const char *name)
 {
-	for (size_t i = 0; arch && i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (!strcmp(arches[i].arch, arch))
+	for (size_t i = 0; name && i < NR_ARCHES; i++)
+		if (!strcmp(arches[i].name, name))
 			return &arches[i];
+	return NULL;
+}
+
+const char *arch__expected(void)
+{
+	static char list[64];
+
+	if (!list[0])
+		for (size_t i = 0, o = 0; i < NR_ARCHES; i++)
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+					      i == 0 ? "" : i + 1 == NR_ARCHES ? " or " : ", ",
+					      arches[i].name);
+	return list;
+}
+
+const char *arch__from_elf_machine(unsigned machine)
+{
+	for (size_t i = 0; i < NR_ARCHES; i++)
+		if (arches[i].elf_machine == machine)
+			return arches[i].name;
+	return NULL;
+}
+
+const char *arch__host(void)
+{
+	struct utsname u;
+
+	if (uname(&u))
+		return NULL;
+	for (size_t i = 0; i < NR_ARCHES; i++)
+		if (!strcmp(arches[i].uname_machine, u.machine) || !strcmp(arches[i].name, u.machine))
+			return arches[i].name;
 	return NULL;
 }
 
 const char *arch__triple(const char *arch)
 {
-	const struct arch_info *a = arch__info(arch);
+	const struct arch_info *a = arch__find(arch);
 
 	return a ? a->triple : NULL;
 }
 
 const char *arch__cc(const char *arch)
 {
-	const struct arch_info *a = arch__info(arch);
+	const struct arch_info *a = arch__find(arch);
 	const char *env;
 
 	if (!a)
@@ -73,14 +104,15 @@ static int dirs__push(char ***dirs, size_t *n, const char *d)
 int headers__include_dirs(const char *arch, const char *headers, char ***dirs, size_t *n,
 			  char *err, size_t errlen)
 {
-	const struct arch_info *a = arch__info(arch);
+	const struct arch_info *a = arch__find(arch);
 	char path[4096];
 	int ret = 0;
 
 	*dirs = NULL;
 	*n = 0;
 	if (!a) {
-		snprintf(err, errlen, "unknown arch '%s' (expected x86_64 or arm64)", arch ? arch : "");
+		snprintf(err, errlen, "unknown arch '%s' (expected %s)", arch ? arch : "",
+			 arch__expected());
 		return -EINVAL;
 	}
 	if (!headers) {
@@ -88,8 +120,7 @@ int headers__include_dirs(const char *arch, const char *headers, char ***dirs, s
 			ret = dirs__push(dirs, n, a->default_dirs[i]);
 		snprintf(path, sizeof(path), "%s/asm/kvm.h", a->default_dirs[0]);
 		if (!ret && !file_exists(path)) {
-			snprintf(err, errlen, "%s: not found (install %s)", path,
-				 !strcmp(arch, "arm64") ? "linux-libc-dev-arm64-cross" : "linux-libc-dev");
+			snprintf(err, errlen, "%s: not found (install %s)", path, a->default_pkg);
 			ret = -ENOENT;
 		}
 	} else {

@@ -1,8 +1,10 @@
-/* source.h - a loader of layouts into the manifest model: one ops struct per source format.
+/* source.h - loaders of layouts into the manifest model, one ops struct per source format, and
+ * their registry.
  *
- * The front end (kvmgate.c) keeps a table of these; `kvmgate dump SOURCE` picks the first whose
- * probe() accepts the path, or the one named by --from. Formats of bindings/: headers, manifest,
- * rust (bindgen's bindings.rs); of dwarf/: dwarf, btf.
+ * A loader registers its ops (source__register); `kvmgate dump SOURCE` loads through
+ * source__load, which takes the format named by --from or the first registered whose probe()
+ * accepts the path. The manifest format is built in; the others: headers (clang/), rust
+ * (rust/), and probe, btf, dwarf (dwarf/, dwarf__register_sources).
  */
 #ifndef KVMGATE_SOURCE_H
 #define KVMGATE_SOURCE_H
@@ -34,20 +36,22 @@ struct source_ops {
 		    size_t errlen);
 };
 
-extern const struct source_ops headers_source_ops;	/* clang_load.c */
-extern const struct source_ops manifest_source_ops;	/* manifest.c */
-extern const struct source_ops rust_source_ops;		/* rust_read.c */
+/* Add a loader after those registered before (probe order); registering the same ops again
+ * does nothing. 0, or -ENOSPC when the table is full. */
+int source__register(const struct source_ops *ops);
+/* The registered loader of that name, or NULL. */
+const struct source_ops *source__by_name(const char *name);
+/* The first registered loader whose probe() accepts path, or NULL. */
+const struct source_ops *source__probe(const char *path);
+/* Load SOURCE into m (initialised here) with the format named by from, or probed from the
+ * path; path NULL: the default headers of o->arch. *used (may be NULL) is set to the loader.
+ * 0 or -errno with err filled ("PATH[:LINE]: what"); m is empty on failure. */
+int source__load(struct manifest *m, const char *path, const char *from,
+		 const struct source_opts *o, const struct source_ops **used, char *err,
+		 size_t errlen);
 
-/* headers.c: the include directories for an arch and a headers_install tree (NULL = the
- * installed default: linux-libc-dev for x86_64, linux-libc-dev-arm64-cross for arm64).
- * Fills dirs[0..*n) with static or malloc'd paths owned by the caller (free each with free()).
- * 0, or -ENOENT with err naming the missing DIR/include/linux/kvm.h. */
-int headers__include_dirs(const char *arch, const char *headers, char ***dirs, size_t *n,
-			  char *err, size_t errlen);
-/* The target triple clang and gcc use for an arch ("x86_64-linux-gnu", "aarch64-linux-gnu"),
- * or NULL for an unknown arch. */
-const char *arch__triple(const char *arch);
-/* The C compiler for an arch: "gcc" / "aarch64-linux-gnu-gcc" (env KVMGATE_CC_<arch> overrides). */
-const char *arch__cc(const char *arch);
+extern const struct source_ops manifest_source_ops;	/* manifest_text.c, built in */
+extern const struct source_ops headers_source_ops;	/* clang/clang_load.c */
+extern const struct source_ops rust_source_ops;		/* rust/rust_read.c */
 
 #endif

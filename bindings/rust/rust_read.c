@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
+#include "arch.h"
 #include "rust.h"
 #include "rust_fmt.h"
 #include "rust_model.h"
@@ -464,15 +464,6 @@ static bool type__is_unsigned_prim(const char *t)
 	return b >= 0 && rr_builtins[b].is_unsigned && t[0] == 'u';
 }
 
-static const char *host__arch(void)
-{
-	struct utsname u;
-
-	if (uname(&u) == 0 && (!strcmp(u.machine, "aarch64") || !strcmp(u.machine, "arm64")))
-		return "arm64";
-	return "x86_64";
-}
-
 /* kvmgate's banner names the arch and kernel: "... compatible): x86_64, kernel 6.1.192". */
 static void banner__meta(const char *buf, size_t len, char *arch, size_t alen, char *kernel,
 			 size_t klen)
@@ -501,7 +492,9 @@ static int rr__convert(struct rr *r, const struct source_opts *o, const char *ba
 		       const char *bkernel)
 {
 	struct rs_model *m = r->m;
-	const char *arch = o && o->arch ? o->arch : *barch ? barch : host__arch();
+	const char *host = arch__host();
+	/* a file that names no arch is of the host's (x86_64 on a host of no known arch) */
+	const char *arch = o && o->arch ? o->arch : *barch ? barch : host ? host : "x86_64";
 	const char *kernel = o && o->kernel ? o->kernel : *bkernel ? bkernel : "unknown";
 	char *source;
 	int ret;
@@ -653,7 +646,7 @@ static int manifest__take(struct manifest *dst, struct manifest *src)
 	return 0;
 }
 
-static int rust__load(struct manifest *out, const char *path, const struct source_opts *o,
+static int rust_source__load(struct manifest *out, const char *path, const struct source_opts *o,
 		      char *err, size_t errlen)
 {
 	struct rs_model model = { 0 };
@@ -702,7 +695,7 @@ out_buf:
 	return ret;
 }
 
-static bool rust__probe(const char *path)
+static bool rust_source__probe(const char *path)
 {
 	size_t n = strlen(path);
 	char head[512];
@@ -726,6 +719,6 @@ static bool rust__probe(const char *path)
 const struct source_ops rust_source_ops = {
 	.name = "rust",
 	.is_debuginfo = false,
-	.probe = rust__probe,
-	.load = rust__load,
+	.probe = rust_source__probe,
+	.load = rust_source__load,
 };
