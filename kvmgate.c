@@ -20,7 +20,9 @@
 #include "arch.h"
 #include "cmodel.h"
 #include "dwarf.h"
-#include "manifest.h"
+#include "diff.h"
+#include "layout_write.h"
+#include "manifest_text.h"
 #include "source.h"
 #include "timing.h"
 

@@ -136,16 +136,10 @@ struct load_ctx {
 static int meta__add(struct manifest *m, const char *arch, const char *kernel, const char *fmt,
 		     const char *path)
 {
-	char source[4096 + 16], tool[64];
-	int rc;
+	char source[4096 + 16];
 
 	snprintf(source, sizeof(source), "%s %s", fmt, path);
-	snprintf(tool, sizeof(tool), "kvmgate %s", KVMGATE_VERSION);
-	if ((rc = manifest__add_meta(m, "arch", arch ? arch : "unknown")) ||
-	    (rc = manifest__add_meta(m, "kernel", kernel ? kernel : "unknown")) ||
-	    (rc = manifest__add_meta(m, "source", source)))
-		return rc;
-	return manifest__add_meta(m, "tool", tool);
+	return manifest__add_std_meta(m, arch, kernel, source);
 }
 
 /* The kernel label when none is given: the release of a running kernel for sysfs BTF, else the

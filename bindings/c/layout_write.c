@@ -9,7 +9,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "layout_write.h"
 
 static bool field__checkable(const struct mrec *r)
 {

@@ -91,15 +91,8 @@ static int flatten__type(struct manifest *m, const struct ctype *t)
 
 int cmodel__flatten(const struct cmodel *cm, struct manifest *m)
 {
-	char tool[64];
-	int ret = 0;
+	int ret = manifest__add_std_meta(m, cm->arch, cm->kernel, cm->source);
 
-	snprintf(tool, sizeof(tool), "kvmgate %s", KVMGATE_VERSION);
-	if ((ret = manifest__add_meta(m, "arch", cm->arch)) ||
-	    (ret = manifest__add_meta(m, "kernel", cm->kernel ? cm->kernel : "unknown")) ||
-	    (ret = manifest__add_meta(m, "source", cm->source)) ||
-	    (ret = manifest__add_meta(m, "tool", tool)))
-		return ret;
 	for (size_t i = 0; !ret && i < cm->ntypes; i++)
 		ret = flatten__type(m, cm->types[i]);
 	for (size_t i = 0; !ret && i < cm->nmacros; i++) {

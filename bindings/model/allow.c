@@ -1,10 +1,12 @@
 /* allow.c - allow files: differences that are known and explained, one entry a line with its
  * reason (format in manifest.h). Used by `kvmgate diff --allow FILE`. */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "allow.h"
 
 static const char *const allow_kinds[] = { "type", "field", "const", "ioctl", "uneval" };
 

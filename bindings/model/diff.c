@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "diff.h"
 
 struct dline {
 	enum diff_class cls;

@@ -1,9 +1,10 @@
-/* manifest.h - the layout manifest: in-memory model, canonical text reader/writer, classifier.
+/* manifest.h - the layout manifest's in-memory model: records, appenders, canonical order,
+ * lookup.
  *
  * Every source of layouts (headers via libclang, DWARF/BTF via pahole, bindgen's bindings.rs, a
- * manifest file) fills this one model; see MANIFEST.md for the text form and its rules.
- * Library calls return 0 or -errno and never exit; a failure's message is left in an error buffer
- * of the caller's ("FILE:LINE: what was expected").
+ * manifest file) fills this one model; its text form is manifest_text.h (MANIFEST.md), the
+ * classifier diff.h. Library calls return 0 or -errno and never exit; a failure's message is
+ * left in an error buffer of the caller's ("FILE:LINE: what was expected", errbuf.h).
  */
 #ifndef KVMGATE_MANIFEST_H
 #define KVMGATE_MANIFEST_H
@@ -13,10 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define MANIFEST_MAGIC "# kvmgate layout manifest 1"
-#define MANIFEST_END "# end: "
-#define KVMGATE_VERSION "0.1"
-#define ERRBUF_SIZE 512
+#include "errbuf.h"
+#include "version.h"
 
 enum mrec_kind {
 	MREC_META,	/* key = meta key, text = value */
@@ -81,56 +80,12 @@ const struct mrec *manifest__find(const struct manifest *m, enum mrec_kind kind,
 				  const char *member);
 const char *manifest__meta(const struct manifest *m, const char *key);
 
-/* Write the canonical text (sorts first). Returns 0 or -errno. */
-int manifest__write(struct manifest *m, FILE *out);
-/* Write to PATH atomically (temporary file + rename); nothing is left behind on failure. */
-int manifest__write_file(struct manifest *m, const char *path, char *err, size_t errlen);
-/* Read a manifest file; on error fills err with "PATH:LINE: ..." and returns -EINVAL/-errno. */
-int manifest__read(struct manifest *m, const char *path, char *err, size_t errlen);
-/* True when the file at path starts with MANIFEST_MAGIC. */
-bool manifest__is_file(const char *path);
-
-/* ---- classification (diff.c) ---- */
-enum diff_class { DIFF_INCOMPATIBLE, DIFF_COMPATIBLE, DIFF_ALLOWED, DIFF_NOT_IN_B, DIFF__NR };
-
-struct allow_entry {
-	char *kind;	/* "type", "field", "const", "ioctl", "uneval" */
-	char *key;	/* record key, e.g. "struct kvm_stats_desc" */
-	char *member;	/* field path or NULL; "*" matches every field of the type */
-	char *reason;
-	unsigned line;
-	unsigned used;
-};
-
-struct allowlist {
-	struct allow_entry *e;
-	size_t n;
-	char *path;
-};
-
-/* Allow file: one entry a line, TAB-separated: KIND<TAB>KEY[<TAB>MEMBER]<TAB>reason=TEXT;
- * '#' comments and blank lines ignored. Errors name PATH:LINE. */
-int allowlist__read(struct allowlist *a, const char *path, char *err, size_t errlen);
-void allowlist__fini(struct allowlist *a);
-
-struct diff_opts {
-	const struct allowlist *allow;	/* may be NULL */
-	/* A type of A missing from B is DIFF_NOT_IN_B ("not in kernel") instead of incompatible:
-	 * for kernel debug info, which holds only the types the kernel build uses. Constants,
-	 * ioctls and uneval records are not compared at all then (debug info has none). */
-	bool b_is_debuginfo;
-	FILE *out;			/* report, one difference a line; NULL for none */
-};
-
-struct diff_counts {
-	unsigned n[DIFF__NR];
-};
-
-/* Compare A (reference) with B (candidate); both are sorted first. Returns 0 or -errno. */
-int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opts *opts,
-		   struct diff_counts *counts);
-
-/* c_write.c: the manifest as a C header of numbers and static layout assertions. */
-int c__write_layout(struct manifest *m, FILE *out);
+/* The standard meta records of a loaded source: arch and kernel (NULL: "unknown"), source
+ * (what was read), tool (this kvmgate). 0 or -ENOMEM. */
+int manifest__add_std_meta(struct manifest *m, const char *arch, const char *kernel,
+			   const char *source);
+/* Move every record of src to the end of dst (dst keeps its own; src is left empty).
+ * 0 or -ENOMEM. */
+int manifest__take(struct manifest *dst, struct manifest *src);
 
 #endif

@@ -4,7 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "manifest.h"
+#include "diff.h"
+#include "manifest_text.h"
 
 static void write_text(const char *path, const char *text)
 {

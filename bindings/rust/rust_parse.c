@@ -71,12 +71,10 @@ static int rp__fail(struct rp *p, const char *what)
 	const struct rtok *t = rp__cur(p);
 
 	if (t->kind == RT_EOF)
-		snprintf(p->err, p->errlen, "%s:%u: unexpected end of file, expected %s", p->path,
-			 t->line, what);
-	else
-		snprintf(p->err, p->errlen, "%s:%u: expected %s, found '%.*s'", p->path, t->line,
-			 what, (int)(t->len > 40 ? 40 : t->len), t->s);
-	return -EINVAL;
+		return errbuf__fail_at(p->err, p->errlen, p->path, t->line,
+				       "unexpected end of file, expected %s", what);
+	return errbuf__fail_at(p->err, p->errlen, p->path, t->line, "expected %s, found '%.*s'",
+			       what, (int)(t->len > 40 ? 40 : t->len), t->s);
 }
 
 static bool rp__accept(struct rp *p, const char *s)
@@ -115,26 +113,23 @@ static int rp__skip_group(struct rp *p)
 		const struct rtok *t = rp__cur(p);
 
 		if (t->kind == RT_EOF) {
-			snprintf(p->err, p->errlen,
-				 "%s:%u: unexpected end of file: '%c' opened at line %u is not closed",
-				 p->path, t->line, depth ? stack[depth - 1] == '}' ? '{' :
-				 stack[depth - 1] == ')' ? '(' : '[' : '?',
-				 depth ? lines[depth - 1] : t->line);
-			return -EINVAL;
+			return errbuf__fail_at(p->err, p->errlen, p->path, t->line,
+					       "unexpected end of file: '%c' opened at line %u is not closed",
+					       depth ? stack[depth - 1] == '}' ? '{' :
+					       stack[depth - 1] == ')' ? '(' : '[' : '?',
+					       depth ? lines[depth - 1] : t->line);
 		}
 		if (tok__is_open(t)) {
 			if (depth == sizeof(stack)) {
-				snprintf(p->err, p->errlen, "%s:%u: brackets nested too deeply",
-					 p->path, t->line);
-				return -EINVAL;
+				return errbuf__fail_at(p->err, p->errlen, p->path, t->line,
+						       "brackets nested too deeply");
 			}
 			lines[depth] = t->line;
 			stack[depth++] = close_of[(unsigned char)t->s[0]];
 		} else if (tok__is_close(t)) {
 			if (!depth || stack[depth - 1] != t->s[0]) {
-				snprintf(p->err, p->errlen, "%s:%u: unbalanced '%c'", p->path, t->line,
-					 t->s[0]);
-				return -EINVAL;
+				return errbuf__fail_at(p->err, p->errlen, p->path, t->line,
+						       "unbalanced '%c'", t->s[0]);
 			}
 			depth--;
 		}
@@ -519,9 +514,9 @@ static int rp__const(struct rp *p)
 			c->is_ioctl = true;
 			c->ioctl_arg = ioctl__arg(cm->s, cm->len);
 			if (!c->ioctl_arg) {
-				snprintf(p->err, p->errlen, "%s:%u: expected `// ioctl _IOx(type, nr"
-					 "[, argument type])` after %s", p->path, cm->line, c->name);
-				return -EINVAL;
+				return errbuf__fail_at(p->err, p->errlen, p->path, cm->line,
+						       "expected `// ioctl _IOx(type, nr[, argument type])` after %s",
+						       c->name);
 			}
 		}
 		p->i++;
@@ -815,10 +810,9 @@ static int rp__facts_attach(struct rp *p)
 		struct rs_agg *a = rs_model__agg(p->m, f->type);
 
 		if (!a) {
-			snprintf(p->err, p->errlen,
-				 "%s:%u: layout assertion for %s, which the file does not define",
-				 p->path, f->line, f->type);
-			return -EINVAL;
+			return errbuf__fail_at(p->err, p->errlen, p->path, f->line,
+					       "layout assertion for %s, which the file does not define",
+					       f->type);
 		}
 		if (f->what == 0) {
 			a->has_size = true;

@@ -84,14 +84,9 @@ static bool name__has_prefix(const char *s, const char *prefix)
 	return !strncmp(s, prefix, strlen(prefix));
 }
 
-static int rr__fail(struct rr *r, const char *fmt, const char *what)
-{
-	char msg[256];
-
-	snprintf(msg, sizeof(msg), fmt, what);
-	snprintf(r->err, r->errlen, "%s:%u: %s", r->path, r->line, msg);
-	return -EINVAL;
-}
+/* Bad input at the item being converted: "PATH:LINE: what" (-EINVAL). */
+#define rr__fail(r, fmt, ...) errbuf__fail_at((r)->err, (r)->errlen, (r)->path, (r)->line, fmt, \
+					      ##__VA_ARGS__)
 
 /* Wrappers that do not change what the C member is: ManuallyDrop<T>, __BindgenUnionField<T>. */
 static const struct rty *rty__unwrap(const struct rty *t)
@@ -501,13 +496,7 @@ static int rr__convert(struct rr *r, const struct source_opts *o, const char *ba
 
 	if (asprintf(&source, "rust %s", r->path) < 0)
 		return -ENOMEM;
-	ret = manifest__add_meta(r->man, "arch", arch);
-	if (!ret)
-		ret = manifest__add_meta(r->man, "kernel", kernel);
-	if (!ret)
-		ret = manifest__add_meta(r->man, "source", source);
-	if (!ret)
-		ret = manifest__add_meta(r->man, "tool", "kvmgate " KVMGATE_VERSION);
+	ret = manifest__add_std_meta(r->man, arch, kernel, source);
 	free(source);
 
 	/* an alias that constants are typed with is a C enum */
@@ -618,31 +607,6 @@ static int file__slurp(const char *path, char **buf, size_t *len, char *err, siz
 	fclose(f);
 	*buf = b;
 	*len = n;
-	return 0;
-}
-
-/* Move every record of src to the end of dst (dst keeps its own). */
-static int manifest__take(struct manifest *dst, struct manifest *src)
-{
-	struct mrec *recs;
-
-	if (!dst->nrecs) {
-		struct manifest empty = *dst;
-
-		*dst = *src;
-		*src = empty;
-		return 0;
-	}
-	recs = realloc(dst->recs, (dst->nrecs + src->nrecs) * sizeof(*recs));
-	if (!recs)
-		return -ENOMEM;
-	memcpy(recs + dst->nrecs, src->recs, src->nrecs * sizeof(*recs));
-	dst->recs = recs;
-	dst->nrecs += src->nrecs;
-	dst->cap = dst->nrecs;
-	free(src->recs);
-	src->recs = NULL;
-	src->nrecs = src->cap = 0;
 	return 0;
 }
 
