@@ -7,58 +7,17 @@
 
 #include "arch.h"
 #include "clang_internal.h"
+#include "hset.h"
 #include "source.h"
 #include "timing.h"
 
-struct tslot {
-	char *usr;
-	struct ctype *t;
-	bool listed;
-};
-
 struct loader {
 	struct cmodel *cm;
-	struct tslot *slots;	/* open-addressing hash on USR */
-	size_t cap, n;
+	struct hset by_usr;	/* USR (malloc'd) -> its ctype */
+	struct hset listed;	/* USRs (of by_usr) whose type is in cm->types */
 	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
 	int ret;
 };
-
-static size_t str_hash(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static struct tslot *ld__slot(struct loader *L, const char *usr)
-{
-	if ((L->n + 1) * 2 > L->cap) {
-		size_t cap = L->cap ? L->cap * 2 : 1024;
-		struct tslot *ns = calloc(cap, sizeof(*ns));
-
-		if (!ns)
-			return NULL;
-		for (size_t i = 0; i < L->cap; i++) {
-			size_t j;
-
-			if (!L->slots[i].usr)
-				continue;
-			for (j = str_hash(L->slots[i].usr) & (cap - 1); ns[j].usr; j = (j + 1) & (cap - 1))
-				;
-			ns[j] = L->slots[i];
-		}
-		free(L->slots);
-		L->slots = ns;
-		L->cap = cap;
-	}
-	for (size_t j = str_hash(usr) & (L->cap - 1);; j = (j + 1) & (L->cap - 1)) {
-		if (!L->slots[j].usr || !strcmp(L->slots[j].usr, usr))
-			return &L->slots[j];
-	}
-}
 
 static struct ctype *ld__new(struct loader *L, enum ctype_kind kind)
 {
@@ -227,9 +186,10 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	CXCursor def = clang_getCursorDefinition(c);
 	enum CXCursorKind k;
 	struct member_ctx mc = { .L = L };
-	struct tslot *slot;
+	struct hset_slot *slot;
 	struct ctype *t;
 	char *usr;
+	int added;
 
 	if (!clang_Cursor_isNull(def))
 		c = def;
@@ -260,25 +220,23 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		if (asprintf(&usr, "@%u:%u:%d", line, col, (int)k) < 0)
 			usr = NULL;
 	}
-	if (!usr || !(slot = ld__slot(L, usr))) {
+	if (!usr || (added = hset__insert(&L->by_usr, usr, &slot)) < 0) {
 		free(usr);
 		L->ret = -ENOMEM;
 		return NULL;
 	}
-	if (slot->usr) {
+	if (!added) {
 		free(usr);
-		return slot->t;
+		return slot->value;
 	}
+	/* the set owns usr from here */
 	t = ld__new(L, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
 		       k == CXCursor_EnumDecl ? CT_ENUM : CT_STRUCT);
 	if (!t) {
-		free(usr);
 		L->ret = -ENOMEM;
 		return NULL;
 	}
-	slot->usr = usr;
-	slot->t = t;
-	L->n++;
+	slot->value = t;
 	mc.t = t;
 	t->in_kvm_header = clang__in_kvm_header(c);
 	t->doc = ld__doc(c);
@@ -365,23 +323,25 @@ static const struct {
 static struct ctype *ld__builtin(struct loader *L, CXType ty)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		char key[64];
-		struct tslot *slot;
+		char key[64], *owned;
+		struct hset_slot *slot;
 		struct ctype *t;
 
 		if (builtins[i].kind != ty.kind)
 			continue;
 		snprintf(key, sizeof(key), "builtin:%d", (int)ty.kind);
-		slot = ld__slot(L, key);
-		if (!slot)
+		slot = hset__find(&L->by_usr, key);
+		if (slot)
+			return slot->value;
+		owned = strdup(key);
+		if (!owned || hset__insert(&L->by_usr, owned, &slot) < 0) {
+			free(owned);
 			goto nomem;
-		if (slot->usr)
-			return slot->t;
+		}
 		t = ld__new(L, builtins[i].ck);
-		if (!t || !(slot->usr = strdup(key)))
+		if (!t)
 			goto nomem;
-		slot->t = t;
-		L->n++;
+		slot->value = t;
 		t->name = strdup(builtins[i].name);
 		t->rust_name = strdup(builtins[i].name);
 		if (!t->name || !t->rust_name)
@@ -468,19 +428,20 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
 {
 	struct cmodel *cm = L->cm;
-	struct tslot *slot;
+	struct hset_slot *slot;
 	char *usr = clang__strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
 						c : clang_getCursorDefinition(c)));
 	struct ctype **n;
+	int added;
 
 	if (!usr)
 		return -ENOMEM;
-	slot = *usr ? ld__slot(L, usr) : NULL;
+	slot = *usr ? hset__find(&L->by_usr, usr) : NULL;
 	free(usr);
-	if (slot && slot->usr) {
-		if (slot->listed)
-			return 0;
-		slot->listed = true;
+	if (slot) {
+		added = hset__add(&L->listed, slot->key);
+		if (added <= 0)
+			return added;
 	} else {
 		for (size_t i = 0; i < cm->ntypes; i++)
 			if (cm->types[i] == t)
@@ -563,7 +524,7 @@ static char *headers__version(char **dirs, size_t n)
 int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
 			 const char *kernel, char *err, size_t errlen)
 {
-	struct loader L = { .cm = cm };
+	struct loader L = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
 	struct prescan ps = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
@@ -640,9 +601,9 @@ out:
 	if (idx)
 		clang_disposeIndex(idx);
 	prescan__fini(&ps);
-	for (size_t i = 0; i < L.cap; i++)
-		free(L.slots[i].usr);
-	free(L.slots);
+	hset__free_keys(&L.by_usr);
+	hset__fini(&L.by_usr);
+	hset__fini(&L.listed);
 	for (size_t i = 0; i < ndirs; i++)
 		free(dirs[i]);
 	free(dirs);

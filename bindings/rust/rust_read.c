@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "file.h"
 #include "rust.h"
 #include "rust_fmt.h"
 #include "rust_model.h"
@@ -562,54 +563,6 @@ static int rr__convert(struct rr *r, const struct source_opts *o, const char *ba
 	return ret;
 }
 
-static int file__slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *b;
-	int e;
-
-	if (!f) {
-		e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
-	b = malloc(cap);
-	if (!b) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(b);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static int rust_source__load(struct manifest *out, const char *path, const struct source_opts *o,
 		      char *err, size_t errlen)
 {
@@ -621,7 +574,7 @@ static int rust_source__load(struct manifest *out, const char *path, const struc
 	size_t len = 0;
 	int ret;
 
-	ret = file__slurp(path, &buf, &len, err, errlen);
+	ret = file__read(path, &buf, &len, err, errlen);
 	if (ret)
 		return ret;
 	manifest__init(&m);

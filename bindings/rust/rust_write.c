@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rust.h"
+#include "hset.h"
 #include "rust_fmt.h"
 
 enum {
@@ -25,74 +26,17 @@ enum {
 /* Arrays longer than this cannot derive Default (std implements it up to 32 elements). */
 #define RUST_DEFAULT_ARRAY_LIMIT 32
 
-/* A set of pointers (open addressing), for "already written" and "named in cm->types". */
-struct ptrset {
-	const void **v;
-	size_t cap, n;
-};
-
 struct rw {
 	FILE *out;
 	const struct cmodel *cm;
-	struct ptrset emitted;
-	struct ptrset listed;
-	struct ptrset late_seen;
+	struct hset emitted;		/* types already written */
+	struct hset listed;		/* types of cm->types */
+	struct hset late_seen;
 	const struct ctype **late;	/* builtin typedefs used but never declared (__uint128_t) */
 	size_t nlate, caplate;
 	bool need_bfunit, need_incomplete, need_unionfield;
 	int err;
 };
-
-static size_t ptr__hash(const void *p, size_t cap)
-{
-	uintptr_t x = (uintptr_t)p;
-
-	x ^= x >> 17;
-	x *= (uintptr_t)0x9e3779b97f4a7c15ull;
-	x ^= x >> 29;
-	return (size_t)x & (cap - 1);
-}
-
-/* 1 when p was added, 0 when it was there, -ENOMEM. */
-static int ptrset__add(struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		struct ptrset bigger = { .cap = s->cap ? s->cap * 2 : 256 };
-
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -ENOMEM;
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i])
-				ptrset__add(&bigger, s->v[i]);
-		free(s->v);
-		*s = bigger;
-	}
-	for (i = ptr__hash(p, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == p)
-			return 0;
-	s->v[i] = p;
-	s->n++;
-	return 1;
-}
-
-static bool ptrset__has(const struct ptrset *s, const void *p)
-{
-	if (!s->cap)
-		return false;
-	for (size_t i = ptr__hash(p, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == p)
-			return true;
-	return false;
-}
-
-static void ptrset__fini(struct ptrset *s)
-{
-	free(s->v);
-	*s = (struct ptrset){ 0 };
-}
 
 static const struct ctype *ctype__strip(const struct ctype *t)
 {
@@ -212,9 +156,9 @@ static void rw__note_late(struct rw *w, const struct ctype *t)
 {
 	int r;
 
-	if (ptrset__has(&w->listed, t))
+	if (hset__has(&w->listed, t))
 		return;
-	r = ptrset__add(&w->late_seen, t);
+	r = hset__add(&w->late_seen, t);
 	if (r < 0) {
 		w->err = r;
 		return;
@@ -733,7 +677,7 @@ static void rw__aggregate(struct rw *w, const struct ctype *t)
 	bool bunion;
 	int r;
 
-	r = ptrset__add(&w->emitted, t);
+	r = hset__add(&w->emitted, t);
 	if (r <= 0) {
 		if (r < 0)
 			w->err = r;
@@ -785,7 +729,7 @@ static void rw__enum(struct rw *w, const struct ctype *t)
 	const char *name = rust__name(t);
 	struct sbuf ty = SBUF_INIT, cname = SBUF_INIT;
 	bool anon = !t->name;
-	int r = ptrset__add(&w->emitted, t);
+	int r = hset__add(&w->emitted, t);
 
 	if (r <= 0) {
 		if (r < 0)
@@ -822,7 +766,7 @@ static void rw__typedef(struct rw *w, const struct ctype *t)
 
 	/* typedef struct { ... } name;  bindgen names the anonymous aggregate after the typedef */
 	if (target && !target->name && (ctype__is_aggregate(target) || target->kind == CT_ENUM)) {
-		if (ptrset__add(&w->emitted, t) < 0)
+		if (hset__add(&w->emitted, t) < 0)
 			w->err = -ENOMEM;
 		if (target->kind == CT_ENUM)
 			rw__enum(w, target);
@@ -834,7 +778,7 @@ static void rw__typedef(struct rw *w, const struct ctype *t)
 	if (target && (ctype__is_aggregate(target) || target->kind == CT_ENUM) &&
 	    !strcmp(rust__name(target), rust__name(t)))
 		return;
-	r = ptrset__add(&w->emitted, t);
+	r = hset__add(&w->emitted, t);
 	if (r <= 0) {
 		if (r < 0)
 			w->err = r;
@@ -854,45 +798,11 @@ static const char *macro__rust_type(int64_t v)
 	return v <= (int64_t)UINT32_MAX ? "u32" : "u64";
 }
 
-static size_t str__hash(const char *s, size_t cap)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h & (cap - 1);
-}
-
-/* 1 when name was added, 0 when it was there, -ENOMEM (names are not copied). */
-static int names__add(struct ptrset *s, const char *name)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		struct ptrset bigger = { .cap = s->cap ? s->cap * 2 : 1024 };
-
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -ENOMEM;
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i])
-				names__add(&bigger, (const char *)s->v[i]);
-		free(s->v);
-		*s = bigger;
-	}
-	for (i = str__hash(name, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (!strcmp((const char *)s->v[i], name))
-			return 0;
-	s->v[i] = name;
-	s->n++;
-	return 1;
-}
-
 /* Every integer macro, in definition order. A name defined twice, or that an anonymous enum's
  * constant already takes (`#define X X`), is written once: Rust rejects a second definition. */
 static void rw__macros(struct rw *w)
 {
-	struct ptrset names = { 0 };
+	struct hset names = HSET_INIT_STR;
 
 	for (size_t i = 0; i < w->cm->ntypes; i++) {
 		const struct ctype *t = w->cm->types[i];
@@ -902,7 +812,7 @@ static void rw__macros(struct rw *w)
 		if (t->kind != CT_ENUM || t->name)
 			continue;
 		for (size_t j = 0; j < t->nenumerators; j++)
-			if (names__add(&names, t->enumerators[j].name) < 0)
+			if (hset__add(&names, t->enumerators[j].name) < 0)
 				w->err = -ENOMEM;
 	}
 	for (size_t i = 0; i < w->cm->nmacros && !w->err; i++) {
@@ -912,7 +822,7 @@ static void rw__macros(struct rw *w)
 
 		if (mc->kind != CM_INT)
 			continue;
-		r = names__add(&names, mc->name);
+		r = hset__add(&names, mc->name);
 		if (r < 0)
 			w->err = r;
 		if (r <= 0)
@@ -920,7 +830,7 @@ static void rw__macros(struct rw *w)
 		snprintf(val, sizeof(val), "%" PRId64, mc->value);
 		fmt__const(w->out, mc->name, macro__rust_type(mc->value), val);
 	}
-	ptrset__fini(&names);
+	hset__fini(&names);
 }
 
 static void rw__extras(struct rw *w)
@@ -1017,13 +927,13 @@ int rust__write(const struct cmodel *cm, FILE *out)
 	size_t i;
 
 	for (i = 0; i < cm->ntypes && !w.err; i++)
-		if (ptrset__add(&w.listed, cm->types[i]) < 0)
+		if (hset__add(&w.listed, cm->types[i]) < 0)
 			w.err = -ENOMEM;
 	for (i = 0; i < cm->ntypes && !w.err; i++)
 		rw__scan(&w, cm->types[i], 0);
 	/* the scan spelled types and so noted late typedefs; start the real list afresh */
 	w.nlate = 0;
-	ptrset__fini(&w.late_seen);
+	hset__fini(&w.late_seen);
 	if (w.err)
 		goto out;
 
@@ -1064,9 +974,9 @@ int rust__write(const struct cmodel *cm, FILE *out)
 	rw__extras(&w);
 	fputs(RUST_END_MARK "\n", out);
 out:
-	ptrset__fini(&w.emitted);
-	ptrset__fini(&w.listed);
-	ptrset__fini(&w.late_seen);
+	hset__fini(&w.emitted);
+	hset__fini(&w.listed);
+	hset__fini(&w.late_seen);
 	free(w.late);
 	if (w.err)
 		return w.err;
