@@ -11,17 +11,17 @@
 #include "source.h"
 #include "timing.h"
 
-struct loader {
+struct clang_loader {
 	struct cmodel *cm;
 	struct hset by_usr;	/* USR (malloc'd) -> its ctype */
 	struct hset listed;	/* USRs (of by_usr) whose type is in cm->types */
 	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
-	int ret;
+	int error;	/* first failure (-errno): the visitors stop */
 };
 
-static struct ctype *ld__new(struct loader *L, enum ctype_kind kind)
+static struct ctype *ld__new(struct clang_loader *ld, enum ctype_kind kind)
 {
-	struct cmodel *cm = L->cm;
+	struct cmodel *cm = ld->cm;
 	struct ctype *t;
 
 	if (cm->nall == cm->capall) {
@@ -60,11 +60,11 @@ static void ld__layout(struct ctype *t, CXType ty)
 	t->align = al > 0 ? (uint64_t)al : 1;
 }
 
-static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n);
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n);
+static struct ctype *ld__type(struct clang_loader *ld, CXType ty, struct ctype *parent, unsigned *anon_n);
+static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype *parent, unsigned *anon_n);
 
 struct member_ctx {
-	struct loader *L;
+	struct clang_loader *ld;
 	struct ctype *t;
 	unsigned anon_n;
 };
@@ -97,7 +97,7 @@ static struct cmember *ld__new_member(struct member_ctx *mc)
 	struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
 
 	if (!m) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return NULL;
 	}
 	t->members = m;
@@ -121,7 +121,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
 	    clang_Cursor_isAnonymousRecordDecl(c)) {
 		/* an anonymous member: libclang shows the record, not an implicit field */
-		struct ctype *anon = ld__decl(mc->L, c, t, &mc->anon_n);
+		struct ctype *anon = ld__decl(mc->ld, c, t, &mc->anon_n);
 
 		if (!anon || !(m = ld__new_member(mc)))
 			return CXChildVisit_Break;
@@ -136,7 +136,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		return CXChildVisit_Break;
 	m->name = clang__strdup(clang_getCursorSpelling(c));
 	if (!m->name) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	m->offset_bits = (uint64_t)clang_Cursor_getOffsetOfField(c);
@@ -145,7 +145,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		m->is_bitfield = true;
 		m->bit_width = (unsigned)clang_getFieldDeclBitWidth(c);
 	}
-	m->type = ld__type(mc->L, clang_getCursorType(c), t, &mc->anon_n);
+	m->type = ld__type(mc->ld, clang_getCursorType(c), t, &mc->anon_n);
 	if (!m->type)
 		return CXChildVisit_Break;
 	return CXChildVisit_Continue;
@@ -162,7 +162,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 		return CXChildVisit_Continue;
 	e = realloc(t->enumerators, (t->nenumerators + 1) * sizeof(*e));
 	if (!e) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	t->enumerators = e;
@@ -173,7 +173,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 	else
 		e->value = clang_getEnumConstantDeclValue(c);
 	if (!e->name) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	return CXChildVisit_Continue;
@@ -181,11 +181,11 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 
 /* The ctype of a declaration (struct/union/enum/typedef), created once per USR. parent and
  * anon_n name an anonymous aggregate as bindgen does: <parent>__bindgen_ty_<++*anon_n>. */
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n)
+static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype *parent, unsigned *anon_n)
 {
 	CXCursor def = clang_getCursorDefinition(c);
 	enum CXCursorKind k;
-	struct member_ctx mc = { .L = L };
+	struct member_ctx mc = { .ld = ld };
 	struct hset_slot *slot;
 	struct ctype *t;
 	char *usr;
@@ -220,9 +220,9 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		if (asprintf(&usr, "@%u:%u:%d", line, col, (int)k) < 0)
 			usr = NULL;
 	}
-	if (!usr || (added = hset__insert(&L->by_usr, usr, &slot)) < 0) {
+	if (!usr || (added = hset__insert(&ld->by_usr, usr, &slot)) < 0) {
 		free(usr);
-		L->ret = -ENOMEM;
+		ld->error = -ENOMEM;
 		return NULL;
 	}
 	if (!added) {
@@ -230,10 +230,10 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		return slot->value;
 	}
 	/* the set owns usr from here */
-	t = ld__new(L, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
+	t = ld__new(ld, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
 		       k == CXCursor_EnumDecl ? CT_ENUM : CT_STRUCT);
 	if (!t) {
-		L->ret = -ENOMEM;
+		ld->error = -ENOMEM;
 		return NULL;
 	}
 	slot->value = t;
@@ -246,7 +246,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			if (asprintf(&t->rust_name, "%s__bindgen_ty_%u", parent->rust_name, ++*anon_n) < 0)
 				t->rust_name = NULL;
 		} else if (k == CXCursor_EnumDecl) {
-			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++L->anon_top) < 0)
+			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++ld->anon_top) < 0)
 				t->rust_name = NULL;
 		}
 		/* else: typedef struct { } name; names it below */
@@ -265,7 +265,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			free(ts);
 		}
 		if (!t->rust_name) {
-			L->ret = -ENOMEM;
+			ld->error = -ENOMEM;
 			return NULL;
 		}
 	}
@@ -273,7 +273,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	switch (k) {
 	case CXCursor_TypedefDecl:
 		t->complete = true;
-		t->target = ld__type(L, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
+		t->target = ld__type(ld, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
 		if (t->target && !t->target->rust_name && !t->target->parent &&
 		    (t->target->kind == CT_STRUCT || t->target->kind == CT_UNION ||
 		     t->target->kind == CT_ENUM))
@@ -281,7 +281,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		break;
 	case CXCursor_EnumDecl:
 		t->complete = clang_isCursorDefinition(c);
-		t->target = ld__type(L, clang_getEnumDeclIntegerType(c), NULL, NULL);
+		t->target = ld__type(ld, clang_getEnumDeclIntegerType(c), NULL, NULL);
 		clang_visitChildren(c, ld__enum_visit, &mc);
 		break;
 	default:
@@ -290,7 +290,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			clang_visitChildren(c, ld__member_visit, &mc);
 		break;
 	}
-	return L->ret ? NULL : t;
+	return ld->error ? NULL : t;
 }
 
 static const struct {
@@ -320,7 +320,7 @@ static const struct {
 	{ CXType_LongDouble, "long double", true, CT_FLOAT },
 };
 
-static struct ctype *ld__builtin(struct loader *L, CXType ty)
+static struct ctype *ld__builtin(struct clang_loader *ld, CXType ty)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
 		char key[64], *owned;
@@ -330,15 +330,15 @@ static struct ctype *ld__builtin(struct loader *L, CXType ty)
 		if (builtins[i].kind != ty.kind)
 			continue;
 		snprintf(key, sizeof(key), "builtin:%d", (int)ty.kind);
-		slot = hset__find(&L->by_usr, key);
+		slot = hset__find(&ld->by_usr, key);
 		if (slot)
 			return slot->value;
 		owned = strdup(key);
-		if (!owned || hset__insert(&L->by_usr, owned, &slot) < 0) {
+		if (!owned || hset__insert(&ld->by_usr, owned, &slot) < 0) {
 			free(owned);
 			goto nomem;
 		}
-		t = ld__new(L, builtins[i].ck);
+		t = ld__new(ld, builtins[i].ck);
 		if (!t)
 			goto nomem;
 		slot->value = t;
@@ -351,32 +351,32 @@ static struct ctype *ld__builtin(struct loader *L, CXType ty)
 		ld__layout(t, ty);
 		return t;
 	}
-	L->ret = -EINVAL;
+	ld->error = -EINVAL;
 	return NULL;
 nomem:
-	L->ret = -ENOMEM;
+	ld->error = -ENOMEM;
 	return NULL;
 }
 
-static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n)
+static struct ctype *ld__type(struct clang_loader *ld, CXType ty, struct ctype *parent, unsigned *anon_n)
 {
 	struct ctype *t;
 
 	switch (ty.kind) {
 	case CXType_Elaborated:
-		return ld__type(L, clang_Type_getNamedType(ty), parent, anon_n);
+		return ld__type(ld, clang_Type_getNamedType(ty), parent, anon_n);
 	case CXType_Typedef:
 	case CXType_Record:
 	case CXType_Enum:
-		return ld__decl(L, clang_getTypeDeclaration(ty), parent, anon_n);
+		return ld__decl(ld, clang_getTypeDeclaration(ty), parent, anon_n);
 	case CXType_ConstantArray:
 	case CXType_IncompleteArray:
-		t = ld__new(L, CT_ARRAY);
+		t = ld__new(ld, CT_ARRAY);
 		if (!t)
 			break;
 		t->complete = true;
 		t->nelems = ty.kind == CXType_ConstantArray ? clang_getArraySize(ty) : -1;
-		t->target = ld__type(L, clang_getArrayElementType(ty), parent, anon_n);
+		t->target = ld__type(ld, clang_getArrayElementType(ty), parent, anon_n);
 		if (!t->target)
 			return NULL;
 		if (t->nelems >= 0)
@@ -385,49 +385,49 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 			t->align = t->target->align;
 		return t;
 	case CXType_Pointer:
-		t = ld__new(L, CT_POINTER);
+		t = ld__new(ld, CT_POINTER);
 		if (!t)
 			break;
 		t->complete = true;
 		ld__layout(t, ty);
-		t->target = ld__type(L, clang_getPointeeType(ty), parent, anon_n);
+		t->target = ld__type(ld, clang_getPointeeType(ty), parent, anon_n);
 		return t->target ? t : NULL;
 	case CXType_FunctionProto:
 	case CXType_FunctionNoProto:
 		/* behind a pointer (a handler typedef): target = result, members = parameters */
-		t = ld__new(L, CT_FUNCTION);
+		t = ld__new(ld, CT_FUNCTION);
 		if (!t)
 			break;
 		t->complete = true;
-		t->target = ld__type(L, clang_getResultType(ty), NULL, NULL);
+		t->target = ld__type(ld, clang_getResultType(ty), NULL, NULL);
 		if (!t->target)
 			return NULL;
 		for (int i = 0, n = clang_getNumArgTypes(ty); i < n; i++) {
 			struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
 
 			if (!m) {
-				L->ret = -ENOMEM;
+				ld->error = -ENOMEM;
 				return NULL;
 			}
 			t->members = m;
 			m = &t->members[t->nmembers];
 			memset(m, 0, sizeof(*m));
-			m->type = ld__type(L, clang_getArgType(ty, (unsigned)i), NULL, NULL);
+			m->type = ld__type(ld, clang_getArgType(ty, (unsigned)i), NULL, NULL);
 			if (!m->type)
 				return NULL;
 			t->nmembers++;
 		}
 		return t;
 	default:
-		return ld__builtin(L, ty);
+		return ld__builtin(ld, ty);
 	}
-	L->ret = -ENOMEM;
+	ld->error = -ENOMEM;
 	return NULL;
 }
 
-static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
+static int ld__list(struct clang_loader *ld, CXCursor c, struct ctype *t)
 {
-	struct cmodel *cm = L->cm;
+	struct cmodel *cm = ld->cm;
 	struct hset_slot *slot;
 	char *usr = clang__strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
 						c : clang_getCursorDefinition(c)));
@@ -436,10 +436,10 @@ static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
 
 	if (!usr)
 		return -ENOMEM;
-	slot = *usr ? hset__find(&L->by_usr, usr) : NULL;
+	slot = *usr ? hset__find(&ld->by_usr, usr) : NULL;
 	free(usr);
 	if (slot) {
-		added = hset__add(&L->listed, slot->key);
+		added = hset__add(&ld->listed, slot->key);
 		if (added <= 0)
 			return added;
 	} else {
@@ -467,7 +467,7 @@ static bool ld__in_main_file(CXCursor c)
 
 static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
 {
-	struct loader *L = data;
+	struct clang_loader *ld = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
 	bool top = clang_getCursorKind(p) == CXCursor_TranslationUnit;
 	struct ctype *t;
@@ -485,8 +485,8 @@ static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientDat
 			return k == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
 		/* fall through */
 	case CXCursor_TypedefDecl:
-		t = ld__decl(L, c, NULL, NULL);
-		if (!t || (L->ret = ld__list(L, c, t)))
+		t = ld__decl(ld, c, NULL, NULL);
+		if (!t || (ld->error = ld__list(ld, c, t)))
 			return CXChildVisit_Break;
 		return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ? CXChildVisit_Recurse :
 									     CXChildVisit_Continue;
@@ -524,7 +524,7 @@ static char *headers__version(char **dirs, size_t n)
 int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
 			 const char *kernel, char *err, size_t errlen)
 {
-	struct loader L = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
+	struct clang_loader ld = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
 	struct prescan ps = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
@@ -585,9 +585,9 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 	if (ret)
 		goto out;
 	timing__mark("parse");
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &L);
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &ld);
 	timing__mark("types");
-	ret = L.ret;
+	ret = ld.error;
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", cm->source, ret == -ENOMEM ? "out of memory" :
 			 "unsupported type in a declaration");
@@ -601,9 +601,9 @@ out:
 	if (idx)
 		clang_disposeIndex(idx);
 	prescan__fini(&ps);
-	hset__free_keys(&L.by_usr);
-	hset__fini(&L.by_usr);
-	hset__fini(&L.listed);
+	hset__free_keys(&ld.by_usr);
+	hset__fini(&ld.by_usr);
+	hset__fini(&ld.listed);
 	for (size_t i = 0; i < ndirs; i++)
 		free(dirs[i]);
 	free(dirs);
