@@ -4,6 +4,8 @@
 #   make                 build ./kvmgate and the test programs (objects under $(B)/)
 #   make check           kyua test on the top-level Kyuafile (JUnit XML in $(B)/junit.xml)
 #   make SANITIZE=1 check   the same under ASan+UBSan
+#   make check BINDINGS_x86_64=FILE BINDINGS_arm64=FILE   conformance on given bindings (a manifest,
+#                        a headers tree or a bindings.rs; conformance/abi.mk)
 #   make gate            the main job: bindings/gate.sh on the default inputs
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
 #   make vmimages        the guest images; vmimages-run boots them; vmimages-bench times them

@@ -1,4 +1,5 @@
-# conformance/build.mk - the conformance test programs (atf-c, against <linux/kvm.h>): built
+# conformance/build.mk - the conformance test programs (atf-c, against the bindings under test:
+# kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
 CONFORMANCE_LIB := kvm_util.c guest_x86_64.c guest_arm64.c
@@ -7,6 +8,7 @@ CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(CONFORMANCE_LIB:.c=.o))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
+include conformance/abi.mk
 ALL_TARGETS += $(CONFORMANCE_TESTS)
 
 $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANCE_LIB_OBJS)
@@ -24,10 +26,10 @@ GUEST_CC_arm64 ?= $(if $(filter aarch64,$(HOST_MACHINE)),$(CC),aarch64-linux-gnu
 GUEST_CFLAGS = $(WARNFLAGS) -O2 -g
 
 define conformance_guest_rules
-$(B)/guest/$(1)/conformance/%.o: conformance/%.c $(CONFORMANCE_HDRS)
+$(B)/guest/$(1)/conformance/%.o: conformance/%.c $(CONFORMANCE_HDRS) $(B)/abi/$(1)/kvm_abi.h
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo '  CC      $$@')
-	$$(Q)$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -c -o $$@ $$<
+	$$(Q)$$(GUEST_CC_$(1)) $$(GUEST_CFLAGS) $$(GUEST_CFLAGS_$(1)) -I$(B)/abi/$(1) -c -o $$@ $$<
 
 $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS)): \
 		$(B)/guest/$(1)/conformance/%_test: $(B)/guest/$(1)/conformance/%_test.o \
@@ -35,9 +37,10 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS)): \
 	@$$(if $$(Q),echo '  LD      $$@')
 	$$(Q)$$(GUEST_CC_$(1)) -o $$@ $$^ $$(GUEST_LDFLAGS_$(1)) -latf-c
 
+# (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)cp $$< $$@
+	$$(Q)grep -v -e '-- host only' $$< > $$@
 
 GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_LIB:.c=.o) \
 	$(addsuffix .o,$(CONFORMANCE_PROGS)))
