@@ -18,6 +18,7 @@ static const struct { const char *name; int value; } errnos[] = {
 	{ "ENOENT", ENOENT }, { "ENOEXEC", ENOEXEC }, { "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC },
 	{ "ENOSYS", ENOSYS }, { "ENOTTY", ENOTTY }, { "ENXIO", ENXIO }, { "EOPNOTSUPP", EOPNOTSUPP },
 	{ "EPERM", EPERM }, { "ERANGE", ERANGE }, { "EAGAIN", EAGAIN }, { "EACCES", EACCES },
+	{ "ETIMEDOUT", ETIMEDOUT },
 };
 
 const char *cat_fd_name(enum cat_fd fd)
