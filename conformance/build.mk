@@ -5,6 +5,11 @@
 CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c \
 	ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
+# VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
+CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
+	irqchip_arm64.c irqchip_its_arm64.c
+CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_test vm_stats_test \
+	vm_fd_test
 # Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it.
 CONFORMANCE_LIB_x86_64 := x86_vm.c x86g_blob.c
 CONFORMANCE_PROGS_x86_64 := x86_lib_test x86_regs_test x86_fpu_test x86_msr_test x86_cpuid_test \
