@@ -7,6 +7,8 @@
 # what `kvmgate gen` makes from the installed headers, in $(B)/abi/<arch>/ref/. Included by
 # conformance/build.mk; everything that includes the header rebuilds when the bindings change.
 ABI_ARCHES := x86_64 arm64
+# the generator (a scratch build, B=..., names the tree's: KVMGATE_BIN=$(CURDIR)/kvmgate)
+KVMGATE_BIN ?= ./kvmgate
 HOST_ABI_ARCH := $(if $(filter aarch64,$(shell uname -m)),arm64,x86_64)
 ABI_INSTALLED_x86_64 := /usr/include/linux/kvm.h
 ABI_INSTALLED_arm64 := /usr/aarch64-linux-gnu/include/linux/kvm.h
@@ -15,10 +17,10 @@ abi_inputs = $(if $(1),$(if $(wildcard $(1)/include/linux/kvm.h),$(wildcard $(1)
 
 define abi_rules
 BINDINGS_$(1) ?=
-$(B)/abi/$(1)/ref/layout: kvmgate $(ABI_INSTALLED_$(1))
+$(B)/abi/$(1)/ref/layout: $(KVMGATE_BIN) $(ABI_INSTALLED_$(1))
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo '  GEN     $$(dir $$@)')
-	$$(Q)./kvmgate gen --arch $(1) --no-dwarf -o $$(dir $$@) 2> $$(dir $$@)gen.log || \
+	$$(Q)$(KVMGATE_BIN) gen --arch $(1) --no-dwarf -o $$(dir $$@) 2> $$(dir $$@)gen.log || \
 		{ cat $$(dir $$@)gen.log >&2; exit 1; }
 
 # which bindings: rewritten only when BINDINGS_$(1) changes
@@ -28,10 +30,10 @@ $(B)/abi/$(1)/bindings: FORCE
 
 # rewritten only when its text changes, so that a new kvmgate alone rebuilds nothing
 $(B)/abi/$(1)/kvm_abi.h: $(B)/abi/$(1)/bindings $(B)/abi/$(1)/ref/layout \
-		$$(call abi_inputs,$$(BINDINGS_$(1))) kvmgate
+		$$(call abi_inputs,$$(BINDINGS_$(1))) $(KVMGATE_BIN)
 	@$$(if $$(Q),echo '  ABI     $$@ $$(if $$(BINDINGS_$(1)),from $$(BINDINGS_$(1)))')
 	$$(Q)if [ -z '$$(BINDINGS_$(1))' ]; then cp $(B)/abi/$(1)/ref/kvm_abi.h $$@.tmp; else \
-	  ./kvmgate abi --arch $(1) $$(if $$(filter %.rs,$$(BINDINGS_$(1))),--ioctls $(B)/abi/$(1)/ref/layout) \
+	  $(KVMGATE_BIN) abi --arch $(1) $$(if $$(filter %.rs,$$(BINDINGS_$(1))),--ioctls $(B)/abi/$(1)/ref/layout) \
 	    '$$(BINDINGS_$(1))' -o $$@.tmp; fi
 	$$(Q)if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
 endef
@@ -44,3 +46,9 @@ abi: $(ABI_HEADERS)
 # the host's conformance objects
 EXTRA_CFLAGS_conformance/ = -I$(B)/abi/$(HOST_ABI_ARCH)
 $(patsubst %.c,$(B)/%.o,$(wildcard conformance/*.c)): $(B)/abi/$(HOST_ABI_ARCH)/kvm_abi.h
+
+# the mutation test: wrong bindings fail named live cases (it builds and boots them itself)
+conformance/mutation_test: conformance/mutation_test.sh
+	$(Q)cp $< $@ && chmod +x $@
+TEST_PROGS += conformance/mutation_test
+ALL_TARGETS += conformance/mutation_test

@@ -591,20 +591,22 @@ static int type__render(struct abi *a, const struct mrec *t, struct sbuf *sb)
 	size_t nf, n = 0;
 	uint64_t size, align;
 	struct sbuf body = SBUF_INIT;
-	bool is_union = !strncmp(t->key, "union ", 6);
+	bool is_union = !strncmp(t->key, "union ", 6), is_typedef;
 	int ret;
 
 	a->type = t->key;
 	sbuf__reset(&a->pads);
 	if (!strncmp(t->key, "enum ", 5))
 		return enum__render(t, sb);
-	if (!is_union && strncmp(t->key, "struct ", 7))
-		return abi__fail(a, "a typedef name without struct, union or enum: not rendered");
+	is_typedef = !is_union && strncmp(t->key, "struct ", 7);
 	f = type__fields(a->m, t, &nf);
 	ret = items__build(a, f, nf, "", &it, &n);
 	if (!ret)
 		ret = agg__render(a, it, n, is_union, 0, t->size, t->align, 0, &body, &size, &align);
-	if (!ret) {
+	if (!ret && is_typedef) {
+		/* a struct known by its typedef name only (members overlapping: in a union) */
+		sbuf__addf(sb, "typedef %s %s;\n", sbuf__str(&body), t->key);
+	} else if (!ret) {
 		/* "struct {" -> "struct kvm_regs {", attributes kept after the keyword */
 		const char *s = sbuf__str(&body), *brace = strchr(s, '{');
 
@@ -794,8 +796,8 @@ int abi__write(struct manifest *m, FILE *out, char *err, size_t errlen)
 		KVMGATE_VERSION, arch ? arch : "?", kernel ? kernel : "?", arch ? arch : "?",
 		kernel ? kernel : "?");
 	for (size_t i = 0; i < m->nrecs; i++)
-		if (m->recs[i].kind == MREC_TYPE && strncmp(m->recs[i].key, "enum ", 5) &&
-		    !type__from_linux_types(m->recs[i].key))
+		if (m->recs[i].kind == MREC_TYPE && (!strncmp(m->recs[i].key, "struct ", 7) ||
+		    !strncmp(m->recs[i].key, "union ", 6)) && !type__from_linux_types(m->recs[i].key))
 			fprintf(out, "%s;\n", m->recs[i].key);
 	fprintf(out, "\n%s", sbuf__str(&types));
 	sbuf__fini(&types);
