@@ -25,6 +25,8 @@ extern const struct vmprog_layout vmprog_layout;
 #define PSCI_FN_VERSION 0x84000000u
 #define PSCI_FN_SYSTEM_OFF 0x84000008u
 #define PSCI_FN_SYSTEM_RESET 0x84000009u
+#define PSCI_FN64_SYSTEM_SUSPEND 0xc400000eu	/* PSCI 1.0 */
+#define PSCI_FN64_SYSTEM_RESET2 0xc4000012u	/* PSCI 1.1; x1 = 0: a warm reset */
 
 struct vmprog {
 	const char *name;

@@ -81,11 +81,16 @@ void vmprog_vm_create(struct kvm_vm *vm)
 	vm_add_memory(vm, vmprog_layout.mem_gpa, vmprog_layout.mem_size);
 }
 
-static void set_seg(struct kvm_segment *s, uint16_t selector)
+/* real_seg: a real-mode segment (16-bit, 64 KiB at selector * 16), whatever it was before. */
+static void real_seg(struct kvm_segment *s, uint16_t selector, bool code)
 {
+	memset(s, 0, sizeof(*s));
 	s->selector = selector;
 	s->base = (uint64_t)selector << 4;
 	s->limit = 0xffff;
+	s->type = code ? 0xb : 0x3;	/* execute/read accessed, read/write accessed */
+	s->present = 1;
+	s->s = 1;
 }
 
 /* flat_pm: a flat 32-bit protected-mode segment (hidden part only: no GDT is needed to run). */
@@ -108,12 +113,11 @@ static void reset_to(struct kvm_vcpu *vcpu, bool protected_no_idt)
 	struct kvm_regs regs;
 
 	kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs);
-	ATF_REQUIRE_MSG((sregs.cr0 & 1) == 0, "vCPU not in real mode (cr0 0x%llx)",
-			(unsigned long long)sregs.cr0);
-	set_seg(&sregs.cs, 0);
-	set_seg(&sregs.ds, 0);
-	set_seg(&sregs.es, 0);
-	set_seg(&sregs.ss, 0);
+	sregs.cr0 &= ~1ull;	/* PE off: real mode, also after vmprog_x86_triple_fault's setup */
+	real_seg(&sregs.cs, 0, true);
+	real_seg(&sregs.ds, 0, false);
+	real_seg(&sregs.es, 0, false);
+	real_seg(&sregs.ss, 0, false);
 	sregs.idt.base = 0;
 	sregs.idt.limit = 0x3ff;
 	if (protected_no_idt) {

@@ -308,6 +308,8 @@ ATF_TC_BODY(dirty_ring, tc)
 		    (off_t)KVM_DIRTY_LOG_PAGE_OFFSET * page);
 	ATF_REQUIRE_MSG(ring != MAP_FAILED, "mmap of the dirty ring at page %d of the vCPU fd: %s",
 			KVM_DIRTY_LOG_PAGE_OFFSET, strerror(errno));
+	ATF_REQUIRE_MSG(mem_readable(ring, bytes), "the vCPU fd serves no dirty ring at page %d "
+			"(KVM_DIRTY_LOG_PAGE_OFFSET)", KVM_DIRTY_LOG_PAGE_OFFSET);
 	memslot_add(&vm, &ms, 1, vmprog_layout.free_gpa, 64 * page, KVM_MEM_LOG_DIRTY_PAGES, 0);
 
 	memset(&log, 0, sizeof(log));

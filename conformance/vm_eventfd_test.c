@@ -50,7 +50,8 @@ ATF_TC_HEAD(ioeventfd, tc)
 	atf_tc_set_md_var(tc, "descr", "KVM_IOEVENTFD (KVM_CAP_IOEVENTFD): the guest's MMIO store "
 			  "signals the eventfd without an exit when address, length and datamatch fit, "
 			  "exits as MMIO when the data does not match or after KVM_IOEVENTFD_FLAG_DEASSIGN; "
-			  "a duplicate is EEXIST; on x86 a KVM_IOEVENTFD_FLAG_PIO port of length 1 takes "
+			  "a duplicate is EEXIST; length 0 takes any store (KVM_CAP_IOEVENTFD_ANY_LENGTH); "
+			  "on x86 a KVM_IOEVENTFD_FLAG_PIO port of length 1 takes "
 			  "out %%al and not out %%ax");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
@@ -83,6 +84,13 @@ ATF_TC_BODY(ioeventfd, tc)
 	ATF_CHECK_EQ_MSG(efd_take(any), 0, "a deassigned eventfd was signalled");
 	ATF_CHECK_EQ_MSG(ioeventfd(&vm, b, 4, any, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), -ENOENT,
 			 "deassigning twice was not refused ENOENT");
+	/* Length 0 (KVM_CAP_IOEVENTFD_ANY_LENGTH) takes a store of any size. */
+	if (vm_check_cap(&vm, KVM_CAP_IOEVENTFD_ANY_LENGTH) > 0) {
+		ATF_REQUIRE_EQ(ioeventfd(&vm, b, 0, any, 0, 0), 0);
+		store(&vcpu, b, 1, 0x77, 0, NULL);
+		ATF_CHECK_EQ_MSG(efd_take(any), 1, "a length-0 ioeventfd after a 4-byte store");
+		ATF_REQUIRE_EQ(ioeventfd(&vm, b, 0, any, KVM_IOEVENTFD_FLAG_DEASSIGN, 0), 0);
+	}
 #if defined(__x86_64__)
 	{
 		const uint16_t port = 0x520;
@@ -151,14 +159,43 @@ static void check_pins(struct irqchip *ic, unsigned int mask, const char *what)
 			ATF_CHECK_MSG(!irqchip_pin_pending(ic, p), "%s: pin %u pending", what, p);
 }
 
+/* refused_routes: KVM_SET_GSI_ROUTING refuses table flags, a GSI from KVM_CAP_IRQ_ROUTING on,
+ * more entries than that, an unknown entry type and entry flags on an irqchip entry (EINVAL). rt
+ * is left as it came. */
+static void refused_routes(struct kvm_vm *vm, struct kvm_irq_routing *rt, int max_routes)
+{
+	struct kvm_irq_routing_entry e0 = rt->entries[0];
+	uint32_t nr = rt->nr;
+	static const char *const what[] = { "table flags", "a GSI of KVM_CAP_IRQ_ROUTING",
+					    "an unknown entry type", "flags on an irqchip entry",
+					    "more entries than KVM_CAP_IRQ_ROUTING" };
+
+	for (unsigned int i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		rt->entries[0] = e0;
+		rt->nr = nr;
+		switch (i) {
+		case 0: rt->flags = 1; break;
+		case 1: rt->entries[0].gsi = max_routes; break;
+		case 2: rt->entries[0].type = 0x7fff; break;
+		case 3: rt->entries[0].flags = 1; break;
+		case 4: rt->nr = max_routes + 1; break;
+		}
+		ATF_CHECK_MSG(__kvm_ioctl(vm->fd, KVM_SET_GSI_ROUTING, rt) < 0 && errno == EINVAL,
+			      "KVM_SET_GSI_ROUTING with %s was not refused EINVAL", what[i]);
+		rt->flags = 0;
+	}
+	rt->entries[0] = e0;
+	rt->nr = nr;
+}
+
 ATF_TC(irqfd_routing);
 ATF_TC_HEAD(irqfd_routing, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "KVM_IRQFD (KVM_CAP_IRQFD) on the in-kernel irqchip (x86 "
 			  "KVM_CREATE_IRQCHIP, arm64 vGIC v3): a signalled eventfd raises the pin of its "
 			  "GSI in the default routing, then in a KVM_SET_GSI_ROUTING table (the old GSI "
-			  "no longer does), on x86 also an MSI route's vector; EBUSY twice, "
-			  "KVM_IRQFD_FLAG_DEASSIGN stops it, unknown flags EINVAL");
+			  "no longer does), and an MSI route's vector; EBUSY twice, "
+			  "KVM_IRQFD_FLAG_DEASSIGN stops it, unknown flags EINVAL; bad tables EINVAL");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
 ATF_TC_BODY(irqfd_routing, tc)
@@ -169,11 +206,11 @@ ATF_TC_BODY(irqfd_routing, tc)
 	struct irqchip ic;
 	struct kvm_irq_routing *rt;
 	const char *no_msi;
-	int fd[5];
+	int fd[5], max_routes;
 
 	irqchip_setup(&ic, &vm, &vcpu);
 	vm_require_cap(&vm, KVM_CAP_IRQFD, "KVM_IRQFD");
-	vm_require_cap(&vm, KVM_CAP_IRQ_ROUTING, "KVM_SET_GSI_ROUTING");
+	max_routes = vm_require_cap(&vm, KVM_CAP_IRQ_ROUTING, "KVM_SET_GSI_ROUTING");
 	for (int i = 0; i < 5; i++)
 		fd[i] = efd_new();
 	check_pins(&ic, 0, "before any irqfd");
@@ -201,6 +238,7 @@ ATF_TC_BODY(irqfd_routing, tc)
 		e->u.msi.data = m.data;
 		e->u.msi.devid = m.devid;
 	}
+	refused_routes(&vm, rt, max_routes);
 	kvm_ioctl(vm.fd, KVM_SET_GSI_ROUTING, rt);
 	free(rt);
 

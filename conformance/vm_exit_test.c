@@ -7,6 +7,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -86,6 +87,7 @@ ATF_TC_BODY(x86_io_hlt_shutdown, tc)
 
 	vmprog_start(&vcpu, &vmprog_x86_triple_fault, &(struct vmprog_args){ 0 });
 	run_exit(&vcpu, KVM_EXIT_SHUTDOWN, "ud2 without an IDT");
+	/* (Not run again after it: nested under QEMU's SVM, the 6.1 guest's KVM then hangs.) */
 	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: exits IO (in/out/rep ins), HLT, SHUTDOWN decoded");
 	teardown(&vm, &vcpu);
 }
@@ -95,42 +97,71 @@ ATF_TC_HEAD(arm64_psci_system_event, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "PSCI_VERSION answered in the kernel (the guest sees "
 			  "KVM_REG_ARM_PSCI_VERSION), then SYSTEM_RESET and SYSTEM_OFF exit "
-			  "KVM_EXIT_SYSTEM_EVENT with type RESET / SHUTDOWN, ndata 1, data[0] 0");
+			  "KVM_EXIT_SYSTEM_EVENT with type RESET / SHUTDOWN, ndata 1, data[0] 0; "
+			  "SYSTEM_RESET2 (PSCI 1.1) with data[0] KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2; "
+			  "SYSTEM_SUSPEND with type SUSPEND once KVM_CAP_ARM_SYSTEM_SUSPEND is enabled");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 	atf_tc_set_md_var(tc, "require.machine", "aarch64");
 }
 ATF_TC_BODY(arm64_psci_system_event, tc)
 {
 #if defined(__aarch64__)
-	static const struct { uint32_t fn, type; const char *name; } ev[] = {
-		{ PSCI_FN_SYSTEM_RESET, KVM_SYSTEM_EVENT_RESET, "SYSTEM_RESET" },
-		{ PSCI_FN_SYSTEM_OFF, KVM_SYSTEM_EVENT_SHUTDOWN, "SYSTEM_OFF" },
+	static const struct {
+		uint32_t fn, type;
+		bool has_data;
+		uint64_t data0;
+		const char *name;
+	} ev[] = {
+		{ PSCI_FN_SYSTEM_RESET, KVM_SYSTEM_EVENT_RESET, true, 0, "SYSTEM_RESET" },
+		{ PSCI_FN_SYSTEM_OFF, KVM_SYSTEM_EVENT_SHUTDOWN, true, 0, "SYSTEM_OFF" },
+		{ PSCI_FN64_SYSTEM_RESET2, KVM_SYSTEM_EVENT_RESET, true,
+		  KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2, "SYSTEM_RESET2" },
+		{ PSCI_FN64_SYSTEM_SUSPEND, KVM_SYSTEM_EVENT_SUSPEND, false, 0, "SYSTEM_SUSPEND" },
 	};
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
 	uint64_t version = 0;
 	struct kvm_one_reg reg = { .id = KVM_REG_ARM_PSCI_VERSION, .addr = (uintptr_t)&version };
+	bool suspend = false;
 
 	setup(&vm, &vcpu);
-	for (unsigned int i = 0; i < 2; i++) {
+	if (vm_check_cap(&vm, KVM_CAP_ARM_SYSTEM_SUSPEND) > 0) {
+		struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_SYSTEM_SUSPEND };
+
+		kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap);
+		suspend = true;
+	}
+	for (unsigned int i = 0; i < sizeof(ev) / sizeof(ev[0]); i++) {
 		struct kvm_run *run = vcpu.run;
 
+		if ((ev[i].fn == PSCI_FN64_SYSTEM_RESET2 && version < 0x10001) ||
+		    (ev[i].fn == PSCI_FN64_SYSTEM_SUSPEND && !suspend))
+			continue;	/* PSCI below 1.1; KVM_CAP_ARM_SYSTEM_SUSPEND absent */
 		vmprog_start(&vcpu, &vmprog_arm64_psci, &(struct vmprog_args){ .gpa = PSCI_FN_VERSION,
 			     .value = ev[i].fn });
 		run_exit(&vcpu, KVM_EXIT_SYSTEM_EVENT, ev[i].name);
 		ATF_CHECK_EQ_MSG(run->system_event.type, ev[i].type, "%s: system_event.type %u, "
 				 "expected %u", ev[i].name, run->system_event.type, ev[i].type);
-		ATF_CHECK_EQ_MSG(run->system_event.ndata, 1, "%s: system_event.ndata %u", ev[i].name,
-				 run->system_event.ndata);
-		ATF_CHECK_EQ_MSG(run->system_event.data[0], 0, "%s: system_event.data[0] 0x%llx",
-				 ev[i].name, (unsigned long long)run->system_event.data[0]);
+		if (ev[i].has_data) {
+			ATF_CHECK_EQ_MSG(run->system_event.ndata, 1, "%s: system_event.ndata %u",
+					 ev[i].name, run->system_event.ndata);
+			ATF_CHECK_EQ_MSG(run->system_event.data[0], ev[i].data0, "%s: "
+					 "system_event.data[0] 0x%llx, expected 0x%llx", ev[i].name,
+					 (unsigned long long)run->system_event.data[0],
+					 (unsigned long long)ev[i].data0);
+		}
+		printf("%s: exit type %u\n", ev[i].name, run->system_event.type);
 		kvm_ioctl(vcpu.fd, KVM_GET_ONE_REG, &reg);
 		ATF_CHECK_EQ_MSG(vmprog_result(&vcpu, &vmprog_arm64_psci), version,
 				 "PSCI_VERSION gave the guest 0x%llx, KVM_REG_ARM_PSCI_VERSION is 0x%llx",
 				 (unsigned long long)vmprog_result(&vcpu, &vmprog_arm64_psci),
 				 (unsigned long long)version);
 	}
-	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: SYSTEM_EVENT reset/shutdown decoded");
+	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: SYSTEM_EVENT reset/shutdown/reset2/suspend "
+		  "decoded");
+	if (suspend)
+		cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: KVM_CAP_ARM_SYSTEM_SUSPEND gives "
+			  "the SUSPEND event");
 	teardown(&vm, &vcpu);
 #else
 	(void)setup, (void)teardown;
@@ -341,6 +372,8 @@ ATF_TC_BODY(coalesced_mmio, tc)
 	ATF_REQUIRE_MSG((off + 1) * page <= vm.run_size, "KVM_CAP_COALESCED_MMIO page %d outside the "
 			"%d-byte kvm_run mapping", off, vm.run_size);
 	ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vcpu.run + off * page);
+	ATF_REQUIRE_MSG(mem_readable(ring, page), "the kvm_run mapping serves no coalesced MMIO "
+			"ring at page %d", off);
 	max = (page - sizeof(*ring)) / sizeof(struct kvm_coalesced_mmio);
 
 	memset(&zone, 0, sizeof(zone));

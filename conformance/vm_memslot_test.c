@@ -230,6 +230,46 @@ ATF_TC_BODY(refused, tc)
 	vm_free(&vm);
 }
 
+ATF_TC(address_spaces);
+ATF_TC_HEAD(address_spaces, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Slot ids carry an address space in bits 16 and up "
+			  "(KVM_CAP_MULTI_ADDRESS_SPACE, 1 without it): one past the last is EINVAL; "
+			  "where there is a second (x86 SMM), a slot there is accepted and the guest's "
+			  "ordinary stores to it exit as MMIO");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(address_spaces, tc)
+{
+	const uint64_t gpa = vmprog_layout.free_gpa + 0x40000;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct memslot ms;
+	int spaces;
+
+	setup(&vm, &vcpu);
+	spaces = vm_check_cap(&vm, KVM_CAP_MULTI_ADDRESS_SPACE);
+	if (spaces < 1)
+		spaces = 1;
+	memslot_add(&vm, &ms, 5, gpa, host_page_size(), 0, 0x77);
+	memslot_delete(&ms);
+	ms.slot = (uint32_t)spaces << 16 | 5;
+	expect_refused(&ms, EINVAL, "a slot in the address space past the last");
+	if (spaces > 1) {
+		ms.slot = 1u << 16 | 5;
+		ATF_CHECK_EQ_MSG(__memslot_set(&ms), 0, "a slot in address space 1 of %d refused",
+				 spaces);
+		vmprog_start(&vcpu, &vmprog_store_load, &(struct vmprog_args){ .gpa = gpa, .value = 9 });
+		run_exit(&vcpu, KVM_EXIT_MMIO, "store to a slot of address space 1 only");
+		ATF_CHECK_EQ(vcpu.run->mmio.phys_addr, gpa);
+		ATF_CHECK_MSG(ms.host[0] == 0x77, "the store reached address space 1's memory");
+	}
+	cov_ioctl("KVM_SET_USER_MEMORY_REGION", COV_EXERCISED, "semantic: address spaces in the slot "
+		  "id (KVM_CAP_MULTI_ADDRESS_SPACE)");
+	memslot_free(&ms);
+	teardown(&vm, &vcpu);
+}
+
 ATF_TC(region2);
 ATF_TC_HEAD(region2, tc)
 {
@@ -283,6 +323,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, add_move_delete);
 	ATF_TP_ADD_TC(tp, readonly);
 	ATF_TP_ADD_TC(tp, refused);
+	ATF_TP_ADD_TC(tp, address_spaces);
 	ATF_TP_ADD_TC(tp, region2);
 	return atf_no_error();
 }

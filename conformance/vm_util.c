@@ -174,3 +174,16 @@ long host_page_size(void)
 	ATF_REQUIRE_MSG(p > 0, "sysconf(_SC_PAGESIZE): %s", strerror(errno));
 	return p;
 }
+
+bool mem_readable(const void *p, size_t n)
+{
+	int fds[2];
+	ssize_t r;
+
+	ATF_REQUIRE_MSG(n <= 65536, "mem_readable: %zu bytes", n);
+	ATF_REQUIRE_MSG(pipe(fds) == 0, "pipe: %s", strerror(errno));
+	r = write(fds[1], p, n);	/* the kernel's copy faults softly: EFAULT */
+	ATF_CHECK_EQ(close(fds[0]), 0);
+	ATF_CHECK_EQ(close(fds[1]), 0);
+	return r == (ssize_t)n;
+}

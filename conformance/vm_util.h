@@ -61,4 +61,9 @@ void efd_signal(int fd);
 
 long host_page_size(void);
 
+/* mem_readable: whether the n bytes (at most 64 KiB) at p can be read without a fault: a mapping
+ * of a kernel fd at an offset it does not serve gives SIGBUS, which a test should report as a
+ * failure rather than die of. */
+bool mem_readable(const void *p, size_t n);
+
 #endif
