@@ -13,7 +13,8 @@ CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_te
 # Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it.
 CONFORMANCE_LIB_x86_64 := x86_vm.c x86g_blob.c
 CONFORMANCE_PROGS_x86_64 := x86_lib_test x86_regs_test x86_fpu_test x86_msr_test x86_cpuid_test \
-	x86_debug_test x86_lapic_test
+	x86_debug_test x86_lapic_test x86_irqchip_test x86_clock_test x86_events_test \
+	x86_nested_test
 HOST_MACHINE := $(shell uname -m)
 NATIVE_ARCH := $(if $(filter x86_64,$(HOST_MACHINE)),x86_64,$(if $(filter aarch64,$(HOST_MACHINE)),arm64))
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_$(NATIVE_ARCH)))

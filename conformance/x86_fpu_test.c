@@ -400,8 +400,8 @@ ATF_TC_BODY(xcrs_guest_view, tc)
 	xcrs_set0(&vcpu, XFEATURE_X87 | XFEATURE_SSE);
 	x86_vcpu_call(&vcpu, X86G_SYM_xcr0_probe, xcr0);
 	x86_run_sync(&vcpu, 1, &uc);
-	CHECK_EQ("XCR0 read by the guest's xgetbv after KVM_SET_XCRS", uc.args[1],
-		 XFEATURE_X87 | XFEATURE_SSE);
+	ATF_REQUIRE_EQ_MSG(uc.args[1], XFEATURE_X87 | XFEATURE_SSE, "XCR0 read by the guest's "
+			   "xgetbv after KVM_SET_XCRS: 0x%llx", (unsigned long long)uc.args[1]);
 	cov_ioctl("KVM_SET_XCRS", COV_EXERCISED, "semantic: guest xgetbv reads XCR0");
 	x86_run_sync(&vcpu, 2, &uc);
 	got = xcrs_get0(&vcpu);

@@ -7,7 +7,7 @@
 /* Guest memory: one slot at 0; the library image is linked at X86G_BASE (guest.ld) and runs
  * identity-mapped (4 GiB in 2 MiB pages, the top GiB uncached for the APIC and MMIO). */
 #define X86G_MEM_SIZE		0x400000
-#define X86G_BASE		0x10000
+#define X86G_BASE		0x100000	/* above real mode: SMRAM at 0x30000, SIPI pages */
 #define X86G_STACK_SIZE		0x4000		/* per vCPU */
 #define X86G_MAX_VCPUS		4
 
@@ -37,6 +37,11 @@
 /* kvm_basic's programs (basic.S, guest.h): a one-byte write to a port, then HLT. */
 #define X86G_BASIC_PORT		0x3f8
 #define X86G_BASIC_VALUE	0x42
+/* basic.S's real-mode stubs: SMM (copied to SMBASE + 0x8000) and SIPI (to the SIPI page). */
+#define X86G_SMM_PORT		0x1001
+#define X86G_SIPI_PORT		0x1002
+/* nested.c's nested guest writes a byte here before its VMMCALL (L1 gets it as KVM_EXIT_IO). */
+#define X86G_NESTED_PORT	0x1003
 
 /* The regs test (regs.S): the values the guest leaves in the kvm_regs order (rax rbx rcx rdx rsi
  * rdi rsp rbp r8..r15 = 0..15), the RFLAGS it leaves (CF ZF OF and the fixed bit 1), and the

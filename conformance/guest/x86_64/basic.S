@@ -23,4 +23,21 @@ basic_add:
 basic_add_done:
 basic_add_end:
 
+
+/* Real-mode stubs the host copies where an SMI or a SIPI starts a vCPU: a byte to their port
+ * (X86G_SMM_PORT, X86G_SIPI_PORT), then RSM (SMM) or HLT (after the SIPI). */
+	.code16
+	.globl smm_stub, smm_stub_end, sipi_stub, sipi_stub_end
+smm_stub:
+	mov $X86G_SMM_PORT, %dx
+	out %al, %dx
+	rsm
+smm_stub_end:
+sipi_stub:
+	mov $X86G_SIPI_PORT, %dx
+	out %al, %dx
+	hlt
+sipi_stub_end:
+	.code64
+
 	.section .note.GNU-stack, "", @progbits
