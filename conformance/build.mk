@@ -82,3 +82,6 @@ CONFORMANCE_BENCH_RUNS ?= 3
 conformance-bench: all
 	$(Q)$(MAKE) --no-print-directory vmimages
 	$(Q)bash conformance/bench.sh $(B) $(CONFORMANCE_BENCH_RUNS) $(GUEST_ARCHES)
+
+# The arm64 guest library, its blobs and the arm64-only programs.
+include conformance/guest/arm64/build.mk

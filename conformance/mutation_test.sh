@@ -3,7 +3,7 @@
 # installed UAPI headers of an arch into a headers tree, mutates one fact in the copy (two
 # kvm_regs fields swapped; kvm_regs grown, so KVM_GET_REGS/KVM_SET_REGS encode another size; an
 # exit reason's value; two kvm_segment fields, two kvm_sregs control registers swapped; arm64:
-# user_pt_regs.pc and .pstate swapped), builds the conformance
+# user_pt_regs.pc and .pstate swapped, .sp and .pc swapped, a changed KVM_REG_ARM_CORE), builds the conformance
 # programs against the bindings of the copy and of the unmutated copy (make BINDINGS_<arch>=TREE
 # in a scratch build dir, the guest build of the programs), runs both through kyua on the host's
 # /dev/kvm or in a guest booted from a scratch image (vmimages/), and requires the named case to
@@ -37,6 +37,10 @@ mutate() {
 		f=asm/kvm.h e='s/^\t__u8  present, dpl, db, s, l, g, avl;$/\t__u8  present, dpl, db, s, l, avl, g;/' ;;
 	sregs_cr2_cr8)	# x86_64 kvm_sregs (not kvm_sregs2): cr2 and cr8 trade places
 		f=asm/kvm.h e='0,/^\t__u64 cr0, cr2, cr3, cr4, cr8;$/s//\t__u64 cr0, cr8, cr3, cr4, cr2;/' ;;
+	sp_pc)		# arm64 user_pt_regs: sp and pc trade places
+		f=asm/ptrace.h e='s/^\t__u64\t\tsp;$/\t__u64\t\tSP_TMP;/; s/^\t__u64\t\tpc;$/\t__u64\t\tsp;/; s/SP_TMP/pc/' ;;
+	reg_arm_core)	# arm64 KVM_REG_ARM_CORE 0x0010 -> 0x0011 (KVM_REG_ARM_DEMUX's coprocessor)
+		f=asm/kvm.h e='s/^\(#define KVM_REG_ARM_CORE[[:space:]]*(\)0x0010\( << KVM_REG_ARM_COPROC_SHIFT)\)$/\10x0011\2/' ;;
 	exit_mmio)	# KVM_EXIT_MMIO 6 -> 126
 		f=linux/kvm.h e='s/^\(#define KVM_EXIT_MMIO  *\)6$/\1126/' ;;
 	*) atf_fail "unknown mutation $1" ;;
@@ -155,6 +159,16 @@ sregs_host_case() {
 	done
 }
 
+# guest_prog_case ARCH MUTATION PROG CASE...: guest_case for the cases of another program
+guest_prog_case() {
+	arch=$1 m=$2 prog=$3
+	shift 3
+	mutant "$arch" "$m" image
+	for c in "$@"; do
+		expect "$arch" "$PWD/good" "$PWD/bad" "$prog" "$c"
+	done
+}
+
 host_head() {
 	atf_set descr "$1"
 	atf_set require.files /dev/kvm
@@ -216,6 +230,17 @@ atf_test_case guest_arm64_exit_mmio
 guest_arm64_exit_mmio_head() { guest_head qemu-system-aarch64 'arm64 guest: KVM_EXIT_MMIO changed from 6 to 126 fails kvm_basic_test:run_exit_decode'; }
 guest_arm64_exit_mmio_body() { guest_case arm64 exit_mmio run_exit_decode; }
 
+atf_test_case guest_arm64_sp_pc
+guest_arm64_sp_pc_head() { guest_head qemu-system-aarch64 'arm64 guest: user_pt_regs with sp/pc swapped fails arm64_regs_test:core_regs and sysregs'; }
+guest_arm64_sp_pc_body() { guest_prog_case arm64 sp_pc arm64_regs_test core_regs sysregs; }
+
+atf_test_case guest_arm64_reg_arm_core
+guest_arm64_reg_arm_core_head() { guest_head qemu-system-aarch64 'arm64 guest: KVM_REG_ARM_CORE changed from 0x0010 to 0x0011 (coprocessor field) fails arm64_regs_test:core_regs and arm64_vcpu_test:psci_cpu_on'; }
+guest_arm64_reg_arm_core_body() {
+	guest_prog_case arm64 reg_arm_core arm64_regs_test core_regs
+	expect arm64 "$PWD/good" "$PWD/bad" arm64_vcpu_test psci_cpu_on
+}
+
 atf_init_test_cases() {
 	atf_add_test_case host_regs_swap
 	atf_add_test_case host_regs_grown
@@ -226,4 +251,6 @@ atf_init_test_cases() {
 	atf_add_test_case guest_x86_64_sregs_swaps
 	atf_add_test_case guest_arm64_pc_pstate
 	atf_add_test_case guest_arm64_exit_mmio
+	atf_add_test_case guest_arm64_sp_pc
+	atf_add_test_case guest_arm64_reg_arm_core
 }
