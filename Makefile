@@ -102,7 +102,7 @@ clean: $(CLEAN_TARGETS)
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 # The command: a thin front end over bindings/ and dwarf/.
-EXTRA_CFLAGS_./ = -Ibindings -Idwarf
+EXTRA_CFLAGS_./ = $(BINDINGS_INCLUDES) -Idwarf
 ALL_TARGETS += kvmgate
 kvmgate: $(B)/kvmgate.o $(BINDINGS_OBJS) $(DWARF_OBJS)
 	@$(if $(Q),echo '  LD      $@')

@@ -2,7 +2,8 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c \
+	ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 # VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
 CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
@@ -31,9 +32,9 @@ ALL_TARGETS += $(CONFORMANCE_SH_TESTS)
 conformance/%_test: conformance/%_test.sh
 	$(Q)cp $< $@ && chmod +x $@
 include conformance/abi.mk
+include conformance/guest/x86_64/build.mk
 # the host's place in the coverage reports (conformance/coverage-report.sh)
 COVERAGE_HOST_ARCH := $(HOST_ABI_ARCH)
-include conformance/guest/x86_64/build.mk
 ALL_TARGETS += $(CONFORMANCE_TESTS)
 
 $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANCE_LIB_OBJS)
@@ -64,7 +65,7 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROG
 # (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)grep -v -- '-- host only' $$< > $$@
+	$$(Q)grep -v -e '-- host only' $$< > $$@
 
 # the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
 $(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
@@ -78,11 +79,12 @@ GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))
 
-# The arm64 guest library and its blobs, linked into the arm64 programs.
-include conformance/guest/arm64/build.mk
 # Figures, not a test: how long the suite takes on the host and in each guest (conformance/bench.sh).
 .PHONY: conformance-bench
 CONFORMANCE_BENCH_RUNS ?= 3
 conformance-bench: all
 	$(Q)$(MAKE) --no-print-directory vmimages
 	$(Q)bash conformance/bench.sh $(B) $(CONFORMANCE_BENCH_RUNS) $(GUEST_ARCHES)
+
+# The arm64 guest library and its blobs, linked into the arm64 programs.
+include conformance/guest/arm64/build.mk
