@@ -18,19 +18,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "c/abi.h"
+#include "abi.h"
+#include "arch.h"
 #include "cmodel.h"
 #include "dwarf.h"
-#include "manifest.h"
+#include "diff.h"
+#include "layout_write.h"
+#include "manifest_text.h"
 #include "source.h"
 #include "timing.h"
 
 #define EXIT_BAD 2
 
-static const struct source_ops *const sources[] = {
-	&manifest_source_ops, &rust_source_ops, &headers_source_ops, &probe_source_ops,
-	&btf_source_ops, &dwarf_source_ops,
-};
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int fail(const char *fmt, ...)
 {
@@ -44,60 +44,28 @@ static int fail(const char *fmt, ...)
 	return EXIT_BAD;
 }
 
-static const struct source_ops *source__by_name(const char *name)
+/* The loaders this command reads, in the order `dump SOURCE` probes them (the manifest format
+ * is built into the registry and comes first). */
+static int sources__register(void)
 {
-	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
-		if (sources[i] && !strcmp(sources[i]->name, name))
-			return sources[i];
-	return NULL;
+	if (source__register(&rust_source_ops) || source__register(&headers_source_ops) ||
+	    dwarf__register_sources())
+		return fail("cannot register the source formats");
+	return 0;
 }
 
-static const struct source_ops *source__probe(const char *path)
+/* Load SOURCE (NULL: the default headers of o->arch) with the named or probed format. */
+static int load(struct manifest *m, const char *path, const char *from,
+		const struct source_opts *o, const struct source_ops **used)
 {
-	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++)
-		if (sources[i] && sources[i]->probe && sources[i]->probe(path))
-			return sources[i];
-	return NULL;
+	char err[ERRBUF_SIZE] = "";
+
+	return source__load(m, path, from, o, used, err, sizeof(err)) ? fail("%s", err) : 0;
 }
 
 static bool arch__valid(const char *arch)
 {
-	return arch__triple(arch) != NULL;
-}
-
-/* Load SOURCE (NULL: the default headers of o->arch) with the named or probed format. */
-static int source__load(struct manifest *m, const char *path, const char *from,
-			const struct source_opts *o, const struct source_ops **used)
-{
-	const struct source_ops *ops;
-	char err[ERRBUF_SIZE] = "";
-	struct stat st;
-	int ret;
-
-	manifest__init(m);
-	if (!path) {
-		ops = &headers_source_ops;
-	} else if (from) {
-		ops = source__by_name(from);
-		if (!ops)
-			return fail("unknown source format '%s' (expected manifest, rust, headers, "
-				    "probe, dwarf or btf)", from);
-	} else {
-		if (stat(path, &st))
-			return fail("%s: %s", path, strerror(errno));
-		ops = source__probe(path);
-		if (!ops)
-			return fail("%s: not a manifest, bindings.rs, headers tree, ELF or BTF file",
-				    path);
-	}
-	if (used)
-		*used = ops;
-	ret = ops->load(m, path, o, err, sizeof(err));
-	if (ret) {
-		manifest__fini(m);
-		return fail("%s", *err ? err : strerror(-ret));
-	}
-	return 0;
+	return arch__find(arch) != NULL;
 }
 
 /* ---- gen ---- */
@@ -226,7 +194,7 @@ static int cmd_gen(int argc, char **argv)
 	if (!arch || !outdir)
 		return fail("gen: --arch and -o OUTDIR are required");
 	if (!arch__valid(arch))
-		return fail("gen: unknown arch '%s' (expected x86_64 or arm64)", arch);
+		return fail("gen: unknown arch '%s' (expected %s)", arch, arch__expected());
 	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
 	if (ret)
 		return fail("%s", err);
@@ -339,7 +307,7 @@ static int src_args__parse(struct src_args *s, int argc, char **argv, const char
 		}
 	}
 	if (s->arch && !arch__valid(s->arch))
-		return fail("unknown arch '%s' (expected x86_64 or arm64)", s->arch);
+		return fail("unknown arch '%s' (expected %s)", s->arch, arch__expected());
 	return 0;
 }
 
@@ -362,14 +330,14 @@ static int cmd_dump(int argc, char **argv)
 	if (!path && !s.arch)
 		return fail("dump: give a SOURCE, or --arch for the installed default headers");
 	manifest__init(&types);
-	if (s.types && (ret = source__load(&types, s.types, NULL, &o, NULL)))
+	if (s.types && (ret = load(&types, s.types, NULL, &o, NULL)))
 		return ret;
 	o.arch = s.arch;
 	o.kernel = s.kernel;
 	o.btf_base = s.btf_base;
 	o.only = s.types ? &types : NULL;
 	o.warnings = &warnings;
-	ret = source__load(&m, path, s.from, &o, NULL);
+	ret = load(&m, path, s.from, &o, NULL);
 	if (!ret) {
 		if (manifest__write(&m, stdout))
 			ret = fail("stdout: write error");
@@ -409,14 +377,14 @@ static int cmd_diff(int argc, char **argv)
 	o.arch = s.arch;
 	o.kernel = s.kernel;
 	o.warnings = &warnings;
-	ret = source__load(&a, argv[optind], NULL, &o, NULL);
+	ret = load(&a, argv[optind], NULL, &o, NULL);
 	if (ret)
 		goto out_allow;
 	if (!o.arch)
 		o.arch = manifest__meta(&a, "arch");
 	o.btf_base = s.btf_base;
 	o.only = &a;
-	ret = source__load(&b, argv[optind + 1], s.from, &o, &bops);
+	ret = load(&b, argv[optind + 1], s.from, &o, &bops);
 	if (ret)
 		goto out_a;
 	dopts.b_is_debuginfo = bops->is_debuginfo;
@@ -483,16 +451,16 @@ static int cmd_abi(int argc, char **argv)
 	if (argc - optind != 1)
 		return fail("usage: %s", usage);
 	if (arch && !arch__valid(arch))
-		return fail("abi: unknown arch '%s' (expected x86_64 or arm64)", arch);
+		return fail("abi: unknown arch '%s' (expected %s)", arch, arch__expected());
 	o.arch = arch;
 	manifest__init(&r);
 	if (ref) {
-		if ((ret = source__load(&r, ref, NULL, &o, NULL)))
+		if ((ret = load(&r, ref, NULL, &o, NULL)))
 			return ret;
 		if (!o.arch)
 			o.arch = manifest__meta(&r, "arch");
 	}
-	ret = source__load(&m, argv[optind], from, &o, NULL);
+	ret = load(&m, argv[optind], from, &o, NULL);
 	if (ret)
 		goto out_ref;
 	if (ref && abi__take_ioctls(&m, &r, &added)) {
@@ -550,6 +518,8 @@ static int usage(FILE *f, int ret)
 
 int main(int argc, char **argv)
 {
+	if (sources__register())
+		return EXIT_BAD;
 	if (argc < 2)
 		return usage(stderr, EXIT_BAD);
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))

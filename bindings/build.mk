@@ -1,23 +1,20 @@
-# bindings/build.mk - the layout model, its loaders and writers (libkvmgate), and their tests.
-# Included by the top-level Makefile.
-BINDINGS_SRCS := $(filter-out %_test.c,$(wildcard bindings/*.c))
-# the C header writers (kvm_abi.h)
-BINDINGS_SRCS += $(filter-out %_test.c,$(wildcard bindings/c/*.c))
-EXTRA_CFLAGS_bindings/c/ = -Ibindings
-BINDINGS_OBJS := $(addprefix $(B)/,$(BINDINGS_SRCS:.c=.o))
-EXTRA_CFLAGS_bindings/ = $(CLANG_CFLAGS)
-KVMGATE_LIBS += $(CLANG_LIBS)
+# bindings/build.mk - the library (the layout model, its loaders and writers: one folder each,
+# with its own build.mk) and the command-line tests of bindings/. Included by the top-level
+# Makefile. Each folder's EXTRA_CFLAGS name the folders it may include: dependencies run one way,
+# util <- model <- {clang, c} <- rust (bindings/README.md).
+include bindings/util/build.mk
+include bindings/model/build.mk
+include bindings/clang/build.mk
+include bindings/rust/build.mk
+include bindings/c/build.mk
+BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS)
+# what the front end may include: every folder of the library
+BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c
 
-BINDINGS_C_TESTS := bindings/manifest_test
-BINDINGS_SH_TESTS := $(patsubst %.sh,%,$(wildcard bindings/*_test.sh))
-TEST_PROGS += $(BINDINGS_C_TESTS) $(BINDINGS_SH_TESTS)
-ALL_TARGETS += $(BINDINGS_C_TESTS) $(BINDINGS_SH_TESTS)
+BINDINGS_SH_TESTS := bindings/cli_test bindings/gate_test
+TEST_PROGS += $(BINDINGS_SH_TESTS)
+ALL_TARGETS += $(BINDINGS_SH_TESTS)
 
-# The model's unit tests link the model alone (no libclang).
-bindings/manifest_test: $(B)/bindings/manifest_test.o $(B)/bindings/manifest.o \
-		$(B)/bindings/diff.o $(B)/bindings/allow.o $(B)/bindings/headers.o
-	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -latf-c
-
+# an atf-sh test program is its script, made executable next to its Kyuafile
 bindings/%_test: bindings/%_test.sh
 	$(Q)cp $< $@ && chmod +x $@

@@ -133,8 +133,13 @@ static void vcpu_run_alarm(int sig)
 
 void vcpu_run(struct kvm_vcpu *vcpu)
 {
+	vcpu_run_timeout(vcpu, VCPU_RUN_TIMEOUT_S);
+}
+
+void vcpu_run_timeout(struct kvm_vcpu *vcpu, int seconds)
+{
 	struct sigaction sa = { .sa_handler = vcpu_run_alarm }, old;
-	struct itimerval it = { .it_value = { .tv_sec = VCPU_RUN_TIMEOUT_S } }, off = { 0 };
+	struct itimerval it = { .it_value = { .tv_sec = seconds } }, off = { 0 };
 	int r, e;
 
 	sigemptyset(&sa.sa_mask);	/* no SA_RESTART: KVM_RUN returns EINTR */
@@ -148,7 +153,7 @@ void vcpu_run(struct kvm_vcpu *vcpu)
 	ATF_REQUIRE_MSG(setitimer(ITIMER_REAL, &off, NULL) == 0, "setitimer: %s", strerror(errno));
 	ATF_REQUIRE_MSG(sigaction(SIGALRM, &old, NULL) == 0, "sigaction: %s", strerror(errno));
 	ATF_REQUIRE_MSG(!vcpu_run_expired, "KVM_RUN did not return within %d s: the guest ran away",
-			VCPU_RUN_TIMEOUT_S);
+			seconds);
 	ATF_REQUIRE_MSG(r == 0, "KVM_RUN: %s", strerror(e));
 }
 

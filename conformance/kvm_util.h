@@ -59,6 +59,8 @@ void vm_free(struct kvm_vm *vm);
 
 void vm_vcpu_add(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int id);
 void vcpu_run(struct kvm_vcpu *vcpu);
+/* vcpu_run with the watchdog's time in seconds (vcpu_run: 10 s) */
+void vcpu_run_timeout(struct kvm_vcpu *vcpu, int seconds);
 void vcpu_free(struct kvm_vcpu *vcpu);
 
 /* Exits of the guest programs, decoded from kvm_run by the arch part (guest.h). */

@@ -6,7 +6,7 @@
 #   make dwarf-bench      the time of each dump (pahole on BTF, vmlinuz, modules, the probe)
 DWARF_SRCS := loaders.c probe.c pahole_types.c pahole_run.c pahole_parse.c elf.c kfile.c
 DWARF_OBJS := $(addprefix $(B)/dwarf/,$(DWARF_SRCS:.c=.o))
-EXTRA_CFLAGS_dwarf/ = -Ibindings
+EXTRA_CFLAGS_dwarf/ = -Ibindings/util -Ibindings/model
 
 DWARF_TESTS := $(patsubst %.sh,%,$(filter-out dwarf/common.sh dwarf/kernel-headers.sh \
 	dwarf/bench.sh,$(wildcard dwarf/*_test.sh)))

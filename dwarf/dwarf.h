@@ -1,7 +1,7 @@
 /* dwarf.h - layouts read back through pahole: from the DWARF of a compiled probe of the headers,
  * and from the kernel's own debug info (BTF of a running kernel, of a vmlinux, vmlinuz/Image or
  * module; DWARF of a -dbg vmlinux or module). Everything lands in the manifest model of
- * bindings/manifest.h; the loaders are source_ops (bindings/source.h).
+ * bindings/model/manifest.h; the loaders register with the registry of bindings/model/source.h.
  *
  * Library calls return 0 or -errno and never exit; messages go to the caller's err buffer.
  */
@@ -14,14 +14,14 @@
 #include "manifest.h"
 #include "source.h"
 
-/* A probe object (built by dwarf__probe_view or dwarf__probe_build): DWARF of headers, compared
- * like any manifest (is_debuginfo false). Recognised by its section PROBE_SECTION. */
-extern const struct source_ops probe_source_ops;
-/* DWARF of a kernel object (vmlinux or .ko built with debug info): is_debuginfo true. */
-extern const struct source_ops dwarf_source_ops;
-/* BTF: /sys/kernel/btf/{vmlinux,MODULE}, a raw BTF blob, a vmlinux or .ko ELF, a bzImage,
- * vmlinuz or arm64 Image (compressed or not): is_debuginfo true. */
-extern const struct source_ops btf_source_ops;
+/* Register the loaders of dwarf/ with the registry of source.h, in this probe order:
+ * - probe: a probe object (built by dwarf__probe_view or dwarf__probe_build), DWARF of headers,
+ *   compared like any manifest (is_debuginfo false); recognised by its section PROBE_SECTION;
+ * - btf: /sys/kernel/btf/{vmlinux,MODULE}, a raw BTF blob, a vmlinux or .ko ELF, a bzImage,
+ *   vmlinuz or arm64 Image (compressed or not): is_debuginfo true;
+ * - dwarf: DWARF of a kernel object (vmlinux or .ko built with debug info): is_debuginfo true.
+ * 0 or -errno. */
+int dwarf__register_sources(void);
 
 #define PROBE_SECTION ".kvmgate_probe"
 

@@ -1,5 +1,5 @@
-/* loaders.c - the source_ops of dwarf/: a probe object's DWARF, a kernel object's DWARF, and
- * kernel BTF, each read through pahole into the manifest model. */
+/* loaders.c - the loaders of dwarf/ (source.h): a probe object's DWARF, a kernel object's DWARF,
+ * and kernel BTF, each read through pahole into the manifest model; their registration. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "dwarf.h"
 #include "pahole.h"
 
@@ -135,16 +136,10 @@ struct load_ctx {
 static int meta__add(struct manifest *m, const char *arch, const char *kernel, const char *fmt,
 		     const char *path)
 {
-	char source[4096 + 16], tool[64];
-	int rc;
+	char source[4096 + 16];
 
 	snprintf(source, sizeof(source), "%s %s", fmt, path);
-	snprintf(tool, sizeof(tool), "kvmgate %s", KVMGATE_VERSION);
-	if ((rc = manifest__add_meta(m, "arch", arch ? arch : "unknown")) ||
-	    (rc = manifest__add_meta(m, "kernel", kernel ? kernel : "unknown")) ||
-	    (rc = manifest__add_meta(m, "source", source)))
-		return rc;
-	return manifest__add_meta(m, "tool", tool);
+	return manifest__add_std_meta(m, arch, kernel, source);
 }
 
 /* The kernel label when none is given: the release of a running kernel for sysfs BTF, else the
@@ -249,12 +244,10 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 		free(h);
 	} else {
 		const char *a = o && o->arch ? o->arch : k.arch;
-		struct utsname u;
 
 		/* the running kernel's BTF is of the host's arch */
-		if (!a && strncmp(path, "/sys/kernel/btf/", 16) == 0 && uname(&u) == 0)
-			a = strcmp(u.machine, "aarch64") == 0 ? "arm64" :
-			    strcmp(u.machine, "x86_64") == 0 ? "x86_64" : NULL;
+		if (!a && strncmp(path, "/sys/kernel/btf/", 16) == 0)
+			a = arch__host();
 		rc = meta__add(m, a, kernel, c->fmt, path);
 	}
 out:
@@ -269,7 +262,7 @@ out:
 	return rc;
 }
 
-static bool btf__probe(const char *path)
+static bool btf_source__probe(const char *path)
 {
 	char err[ERRBUF_SIZE];
 	struct elf_info e;
@@ -296,7 +289,7 @@ static bool btf__probe(const char *path)
 	return yes;
 }
 
-static bool dwarf__probe_kernel(const char *path)
+static bool dwarf_source__probe(const char *path)
 {
 	char err[ERRBUF_SIZE];
 	struct elf_info e;
@@ -311,7 +304,7 @@ static bool dwarf__probe_kernel(const char *path)
 	return yes;
 }
 
-static int probe__load(struct manifest *m, const char *path, const struct source_opts *o,
+int probe_source__load(struct manifest *m, const char *path, const struct source_opts *o,
 		       char *err, size_t errlen)
 {
 	static const struct load_ctx c = { .fmt = "dwarf", .probe = true };
@@ -319,8 +312,8 @@ static int probe__load(struct manifest *m, const char *path, const struct source
 	return debuginfo__load(m, path, o, &c, err, errlen);
 }
 
-static int dwarf__load(struct manifest *m, const char *path, const struct source_opts *o,
-		       char *err, size_t errlen)
+static int dwarf_source__load(struct manifest *m, const char *path, const struct source_opts *o,
+			      char *err, size_t errlen)
 {
 	/* --from dwarf on a probe object reads it as a probe (its marker gives the types) */
 	struct load_ctx c = { .fmt = "dwarf", .probe = dwarf__is_probe(path) };
@@ -328,31 +321,42 @@ static int dwarf__load(struct manifest *m, const char *path, const struct source
 	return debuginfo__load(m, path, o, &c, err, errlen);
 }
 
-static int btf__load(struct manifest *m, const char *path, const struct source_opts *o,
-		     char *err, size_t errlen)
+static int btf_source__load(struct manifest *m, const char *path, const struct source_opts *o,
+			    char *err, size_t errlen)
 {
 	static const struct load_ctx c = { .fmt = "btf" };
 
 	return debuginfo__load(m, path, o, &c, err, errlen);
 }
 
-const struct source_ops probe_source_ops = {
+static const struct source_ops probe_source_ops = {
 	.name = "probe",
 	.is_debuginfo = false,
 	.probe = dwarf__is_probe,
-	.load = probe__load,
+	.load = probe_source__load,
 };
 
-const struct source_ops dwarf_source_ops = {
+static const struct source_ops dwarf_source_ops = {
 	.name = "dwarf",
 	.is_debuginfo = true,
-	.probe = dwarf__probe_kernel,
-	.load = dwarf__load,
+	.probe = dwarf_source__probe,
+	.load = dwarf_source__load,
 };
 
-const struct source_ops btf_source_ops = {
+static const struct source_ops btf_source_ops = {
 	.name = "btf",
 	.is_debuginfo = true,
-	.probe = btf__probe,
-	.load = btf__load,
+	.probe = btf_source__probe,
+	.load = btf_source__load,
 };
+
+int dwarf__register_sources(void)
+{
+	int ret = source__register(&probe_source_ops);
+
+	if (!ret)
+		ret = source__register(&btf_source_ops);
+	if (!ret)
+		ret = source__register(&dwarf_source_ops);
+	return ret;
+}

@@ -10,6 +10,12 @@
 #include <stdint.h>
 
 #include "manifest.h"
+#include "source.h"
+
+/* ---- loaders.c ---- */
+/* The probe format's load (dwarf__probe_view reads the probe it built through it). */
+int probe_source__load(struct manifest *m, const char *path, const struct source_opts *o,
+		       char *err, size_t errlen);
 
 /* ---- pahole_run.c ---- */
 struct pahole_result {
@@ -107,8 +113,5 @@ bool kfile__is_image(const char *path, const unsigned char *head, size_t len);
  * split BTF may also name types with its base's strings). 0 or -errno. */
 int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, size_t n,
 			    bool *absent);
-
-/* Remove a directory tree made by mkdtemp (files only one level deep). */
-void tmpdir__remove(char *dir);
 
 #endif

@@ -1,0 +1,241 @@
+/* clang_prescan.c - the names of the object-like macros the KVM headers may define, read from
+ * the headers as text (following #include through the include directories, ignoring
+ * conditionals, so a superset), so that the one libclang parse of linux/kvm.h can carry an
+ * evaluation declaration for each. Which of them the compiler really defined, and their values,
+ * come from that parse; a macro the scan missed is evaluated by a second parse. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "clang_internal.h"
+
+struct prescan_scan {
+	struct prescan *ps;
+	char **dirs;
+	size_t ndirs;
+	char **seen;
+	size_t nseen;
+	FILE *src;
+	int error;	/* first failure (-errno): the scan stops */
+};
+
+static bool scan__seen(struct prescan_scan *s, const char *path)
+{
+	char **n;
+
+	for (size_t i = 0; i < s->nseen; i++)
+		if (!strcmp(s->seen[i], path))
+			return true;
+	n = realloc(s->seen, (s->nseen + 1) * sizeof(*n));
+	if (!n || !(n[s->nseen] = strdup(path))) {
+		if (n)
+			s->seen = n;
+		s->error = -ENOMEM;
+		return true;
+	}
+	s->seen = n;
+	s->nseen++;
+	return false;
+}
+
+/* A body that is empty (an include guard, __KVM_HAVE_*) or one integer literal, maybe
+ * parenthesised, needs no evaluation declaration. */
+static bool body__is_literal(const char *b)
+{
+	size_t n;
+	const char *e = b;
+
+	while (*e == ' ' || *e == '\t')
+		e++;
+	if (!*e || *e == '\n' || !strncmp(e, "/*", 2) || !strncmp(e, "//", 2))
+		return true;	/* empty */
+
+	while (isspace((unsigned char)*b) || *b == '(')
+		b++;
+	if (!isdigit((unsigned char)*b))
+		return false;
+	n = strspn(b, "0123456789abcdefABCDEFxXuUlL");
+	b += n;
+	while (isspace((unsigned char)*b) || *b == ')')
+		b++;
+	return !*b || !strncmp(b, "/*", 2) || !strncmp(b, "//", 2);
+}
+
+static void scan__define(struct prescan_scan *s, const char *p)
+{
+	struct prescan *ps = s->ps;
+	size_t n = 0;
+	char name[128];
+
+	while (isalnum((unsigned char)p[n]) || p[n] == '_')
+		n++;
+	if (!n || n >= sizeof(name) || p[n] == '(')
+		return;	/* function-like, or not a name */
+	memcpy(name, p, n);
+	name[n] = '\0';
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 1024;
+		char **nn = realloc(ps->names, cap * sizeof(*nn));
+		bool *nd;
+
+		if (!nn) {
+			s->error = -ENOMEM;
+			return;
+		}
+		ps->names = nn;
+		nd = realloc(ps->has_decl, cap * sizeof(*nd));
+		if (!nd) {
+			s->error = -ENOMEM;
+			return;
+		}
+		ps->has_decl = nd;
+		ps->cap = cap;
+	}
+	if (!(ps->names[ps->n] = strdup(name))) {
+		s->error = -ENOMEM;
+		return;
+	}
+	/* line n + 2 of the main file: the declaration, or nothing for a literal */
+	ps->has_decl[ps->n] = !body__is_literal(p + n);	/* (or empty) */
+	if (!ps->has_decl[ps->n])
+		fputc('\n', s->src);
+	else
+		fprintf(s->src, "static const __typeof__((%s) + 0) " PRESCAN_PREFIX "%zu = (%s);\n",
+			name, ps->n, name);
+	ps->n++;
+}
+
+static void scan__file(struct prescan_scan *s, const char *path, int depth);
+
+static void scan__include(struct prescan_scan *s, const char *cur, const char *inc, bool quoted, int depth)
+{
+	char path[4096];
+	struct stat st;
+
+	if (quoted) {
+		const char *slash = strrchr(cur, '/');
+
+		snprintf(path, sizeof(path), "%.*s/%s", slash ? (int)(slash - cur) : 1,
+			 slash ? cur : ".", inc);
+		if (!stat(path, &st)) {
+			scan__file(s, path, depth + 1);
+			return;
+		}
+	}
+	for (size_t i = 0; i < s->ndirs; i++) {
+		snprintf(path, sizeof(path), "%s/%s", s->dirs[i], inc);
+		if (!stat(path, &st)) {
+			scan__file(s, path, depth + 1);
+			return;
+		}
+	}
+}
+
+static void scan__file(struct prescan_scan *s, const char *path, int depth)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	if (depth > 32 || scan__seen(s, path) || s->error)
+		return;
+	f = fopen(path, "r");
+	if (!f)
+		return;	/* the parse reports what cannot be read */
+	while (!s->error && getline(&line, &cap, f) >= 0) {
+		char *p = line;
+
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p++ != '#')
+			continue;
+		while (isspace((unsigned char)*p))
+			p++;
+		if (!strncmp(p, "define", 6) && isspace((unsigned char)p[6])) {
+			for (p += 6; isspace((unsigned char)*p); p++)
+				;
+			scan__define(s, p);
+		} else if (!strncmp(p, "include", 7)) {
+			char *open, *close;
+
+			for (p += 7; isspace((unsigned char)*p); p++)
+				;
+			open = p;
+			close = *open == '<' ? strchr(open + 1, '>') :
+				*open == '"' ? strchr(open + 1, '"') : NULL;
+			if (close) {
+				*close = '\0';
+				scan__include(s, path, open + 1, *open == '"', depth);
+			}
+		}
+	}
+	free(line);
+	fclose(f);
+}
+
+static const struct prescan *sort_ps;
+
+static int idx__cmp(const void *a, const void *b)
+{
+	return strcmp(sort_ps->names[*(const size_t *)a], sort_ps->names[*(const size_t *)b]);
+}
+
+int prescan__run(struct prescan *ps, char **dirs, size_t ndirs)
+{
+	struct prescan_scan s = { .ps = ps, .dirs = dirs, .ndirs = ndirs };
+
+	memset(ps, 0, sizeof(*ps));
+	s.src = open_memstream(&ps->src, &ps->srclen);
+	if (!s.src)
+		return -ENOMEM;
+	fprintf(s.src, "#include <linux/kvm.h>\n");
+	scan__include(&s, "", "linux/kvm.h", false, 0);
+	if (fclose(s.src) && !s.error)
+		s.error = -ENOMEM;
+	ps->order = s.error ? NULL : malloc((ps->n ? ps->n : 1) * sizeof(*ps->order));
+	if (!s.error && !ps->order)
+		s.error = -ENOMEM;
+	if (!s.error) {
+		for (size_t i = 0; i < ps->n; i++)
+			ps->order[i] = i;
+		sort_ps = ps;	/* qsort has no context argument; single-threaded */
+		qsort(ps->order, ps->n, sizeof(*ps->order), idx__cmp);
+	}
+	for (size_t i = 0; i < s.nseen; i++)
+		free(s.seen[i]);
+	free(s.seen);
+	if (s.error)
+		prescan__fini(ps);
+	return s.error;
+}
+
+ssize_t prescan__find(const struct prescan *ps, const char *name)
+{
+	size_t lo = 0, hi = ps->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, ps->names[ps->order[mid]]);
+
+		if (!c)
+			return (ssize_t)ps->order[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+void prescan__fini(struct prescan *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		free(ps->names[i]);
+	free(ps->names);
+	free(ps->has_decl);
+	free(ps->order);
+	free(ps->src);
+	memset(ps, 0, sizeof(*ps));
+}

@@ -1,0 +1,117 @@
+/* allow.c - allow files: differences that are known and explained, one entry a line with its
+ * reason (format in manifest.h). Used by `kvmgate diff --allow FILE`. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "allow.h"
+
+static const char *const allow_kinds[] = { "type", "field", "const", "ioctl", "uneval" };
+
+static bool allow__kind_ok(const char *k)
+{
+	for (size_t i = 0; i < sizeof(allow_kinds) / sizeof(allow_kinds[0]); i++)
+		if (!strcmp(k, allow_kinds[i]))
+			return true;
+	return false;
+}
+
+void allowlist__fini(struct allowlist *a)
+{
+	for (size_t i = 0; i < a->n; i++) {
+		free(a->e[i].kind);
+		free(a->e[i].key);
+		free(a->e[i].member);
+		free(a->e[i].reason);
+	}
+	free(a->e);
+	free(a->path);
+	memset(a, 0, sizeof(*a));
+}
+
+static int allow__add(struct allowlist *a, char **cols, int ncol, unsigned line)
+{
+	struct allow_entry *n = realloc(a->e, (a->n + 1) * sizeof(*n)), *e;
+
+	if (!n)
+		return -ENOMEM;
+	a->e = n;
+	e = &a->e[a->n];
+	memset(e, 0, sizeof(*e));
+	e->line = line;
+	e->kind = strdup(cols[0]);
+	e->key = strdup(cols[1]);
+	e->member = ncol == 4 ? strdup(cols[2]) : NULL;
+	e->reason = strdup(cols[ncol - 1] + strlen("reason="));
+	a->n++;
+	if (!e->kind || !e->key || (ncol == 4 && !e->member) || !e->reason)
+		return -ENOMEM;
+	return 0;
+}
+
+int allowlist__read(struct allowlist *a, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	unsigned lineno = 0;
+	int ret = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	a->path = strdup(path);
+	if (!a->path)
+		ret = -ENOMEM;
+	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
+		char *cols[5], *p = line;
+		int ncol = 0;
+
+		lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (!*line || *line == '#')
+			continue;
+		while (ncol < 5) {
+			char *tab = strchr(p, '\t');
+
+			cols[ncol++] = p;
+			if (!tab)
+				break;
+			*tab = '\0';
+			p = tab + 1;
+		}
+		if (ncol < 3 || ncol > 4 || strncmp(cols[ncol - 1], "reason=", 7) ||
+		    !cols[ncol - 1][7]) {
+			snprintf(err, errlen, "%s:%u: expected KIND<TAB>KEY[<TAB>MEMBER]<TAB>reason=TEXT",
+				 path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+		if (!allow__kind_ok(cols[0])) {
+			snprintf(err, errlen, "%s:%u: unknown kind '%s' (expected type, field, const, "
+				 "ioctl or uneval)", path, lineno, cols[0]);
+			ret = -EINVAL;
+			break;
+		}
+		if ((ncol == 4) != !strcmp(cols[0], "field")) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, ncol == 4 ?
+				 "only a field entry takes a MEMBER column" :
+				 "a field entry needs a MEMBER column (a path or *)");
+			ret = -EINVAL;
+			break;
+		}
+		ret = allow__add(a, cols, ncol, lineno);
+	}
+	free(line);
+	fclose(f);
+	if (ret)
+		allowlist__fini(a);
+	return ret;
+}

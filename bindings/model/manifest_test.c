@@ -1,0 +1,321 @@
+/* manifest_test.c - the manifest model: canonical writer, reader and its errors, classifier. */
+#include <atf-c.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diff.h"
+#include "manifest_text.h"
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ATF_REQUIRE(f != NULL);
+	ATF_REQUIRE(fputs(text, f) >= 0);
+	ATF_REQUIRE(fclose(f) == 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	ATF_REQUIRE(f != NULL);
+	ATF_REQUIRE(fseek(f, 0, SEEK_END) == 0);
+	n = ftell(f);
+	ATF_REQUIRE(n >= 0);
+	rewind(f);
+	buf = calloc(1, (size_t)n + 1);
+	ATF_REQUIRE(buf != NULL);
+	ATF_REQUIRE(fread(buf, 1, (size_t)n, f) == (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* A small model, added in a scrambled order. */
+static void build_sample(struct manifest *m)
+{
+	manifest__init(m);
+	ATF_REQUIRE(manifest__add_ioctl(m, "KVM_GET_REGS", 0x8090ae81u, "struct kvm_regs") == 0);
+	ATF_REQUIRE(manifest__add_field(m, "struct kvm_regs", "rbx", "__u64", 8, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_const(m, "KVM_API_VERSION", 12, false) == 0);
+	ATF_REQUIRE(manifest__add_type(m, "struct kvm_regs", 144, 8) == 0);
+	ATF_REQUIRE(manifest__add_field(m, "struct kvm_regs", "rax", "__u64", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_meta(m, "tool", "kvmgate test") == 0);
+	ATF_REQUIRE(manifest__add_meta(m, "arch", "x86_64") == 0);
+	ATF_REQUIRE(manifest__add_type(m, "struct kvm_msrs", 8, 8) == 0);
+	ATF_REQUIRE(manifest__add_field(m, "struct kvm_msrs", "entries", "struct kvm_msr_entry[]", 8, 0,
+					true) == 0);
+	ATF_REQUIRE(manifest__add_bitfield(m, "struct kvm_msrs", "flag", "__u32", 3, 1) == 0);
+	ATF_REQUIRE(manifest__add_const(m, "KVM_NEG", -5, false) == 0);
+	ATF_REQUIRE(manifest__add_const(m, "KVM_BIG", (int64_t)0xffffffffffffffffull, true) == 0);
+	ATF_REQUIRE(manifest__add_uneval(m, "KVM_X", "use of undeclared identifier 'PAGE_SIZE'") == 0);
+}
+
+ATF_TC(write_canonical_order);
+ATF_TC_HEAD(write_canonical_order, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "The writer sorts records: meta, each type then its fields "
+			  "by offset, constants, ioctls, unevaluated; ioctl fields decoded");
+}
+ATF_TC_BODY(write_canonical_order, tc)
+{
+	struct manifest m;
+	char *text;
+	FILE *f;
+	const char *expect =
+		"# kvmgate layout manifest 1\n"
+		"meta\tarch\tx86_64\n"
+		"meta\ttool\tkvmgate test\n"
+		"type\tstruct kvm_msrs\tsize=8\talign=8\n"
+		"field\tstruct kvm_msrs\tflag\tbitoffset=3\tbitsize=1\ttype=__u32\n"
+		"field\tstruct kvm_msrs\tentries\toffset=8\tsize=0\ttype=struct kvm_msr_entry[]\tflex\n"
+		"type\tstruct kvm_regs\tsize=144\talign=8\n"
+		"field\tstruct kvm_regs\trax\toffset=0\tsize=8\ttype=__u64\n"
+		"field\tstruct kvm_regs\trbx\toffset=8\tsize=8\ttype=__u64\n"
+		"const\tKVM_API_VERSION\tvalue=12\n"
+		"const\tKVM_BIG\tvalue=18446744073709551615\n"
+		"const\tKVM_NEG\tvalue=-5\n"
+		"ioctl\tKVM_GET_REGS\tnumber=0x8090ae81\tdir=R\ttype=0xae\tnr=0x81\tsize=144\t"
+		"arg=struct kvm_regs\n"
+		"uneval\tKVM_X\treason=use of undeclared identifier 'PAGE_SIZE'\n"
+		"# end: 13 records\n";
+
+	build_sample(&m);
+	f = fopen("out", "w");
+	ATF_REQUIRE(f != NULL);
+	ATF_REQUIRE(manifest__write(&m, f) == 0);
+	fclose(f);
+	text = slurp("out");
+	ATF_CHECK_STREQ(text, expect);
+	free(text);
+	manifest__fini(&m);
+}
+
+ATF_TC(read_roundtrip);
+ATF_TC_HEAD(read_roundtrip, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "What the writer writes, the reader reads back to the same text");
+}
+ATF_TC_BODY(read_roundtrip, tc)
+{
+	struct manifest m, r;
+	char err[ERRBUF_SIZE] = "", *a, *b;
+
+	build_sample(&m);
+	ATF_REQUIRE(manifest__write_file(&m, "a", err, sizeof(err)) == 0);
+	manifest__init(&r);
+	ATF_REQUIRE_MSG(manifest__read(&r, "a", err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(r.nrecs, m.nrecs);
+	ATF_REQUIRE(manifest__write_file(&r, "b", err, sizeof(err)) == 0);
+	a = slurp("a");
+	b = slurp("b");
+	ATF_CHECK_STREQ(a, b);
+	free(a);
+	free(b);
+	manifest__fini(&m);
+	manifest__fini(&r);
+}
+
+/* Each bad manifest must fail with the file, the line and what was expected. */
+static void check_bad(const char *text, const char *want_loc, const char *want_msg)
+{
+	struct manifest m;
+	char err[ERRBUF_SIZE] = "";
+
+	write_text("bad", text);
+	manifest__init(&m);
+	ATF_CHECK(manifest__read(&m, "bad", err, sizeof(err)) < 0);
+	ATF_CHECK_MSG(strstr(err, want_loc) != NULL, "error '%s' lacks '%s'", err, want_loc);
+	ATF_CHECK_MSG(strstr(err, want_msg) != NULL, "error '%s' lacks '%s'", err, want_msg);
+	ATF_CHECK_EQ(m.nrecs, 0);
+	manifest__fini(&m);
+}
+
+ATF_TC(read_errors);
+ATF_TC_HEAD(read_errors, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Corrupted and truncated manifests are rejected with "
+			  "FILE:LINE and what was expected, and no partial model");
+}
+ATF_TC_BODY(read_errors, tc)
+{
+	check_bad("", "bad:0", "empty file");
+	check_bad("not a manifest\n", "bad:1", "expected '# kvmgate layout manifest 1'");
+	check_bad("# kvmgate layout manifest 1\ntype\tstruct a\tsize=8\talign=8\n", "bad:",
+		  "truncated: expected the end line");
+	check_bad("# kvmgate layout manifest 1\ntype\tstruct a\tsize=8\talign=8\n# end: 1 rec",
+		  "bad:3", "end line says");
+	check_bad("# kvmgate layout manifest 1\ntype\tstruct a\tsize=8\talign=8\n# end: 2 records\n",
+		  "bad:3", "but 1 records were read");
+	check_bad("# kvmgate layout manifest 1\ntype\tstruct a\tsize=x\talign=8\n# end: 1 records\n",
+		  "bad:2", "expected a number after 'size='");
+	check_bad("# kvmgate layout manifest 1\ntype\tstruct a\tsize=8\talign=3\n# end: 1 records\n",
+		  "bad:2", "not a power of two");
+	check_bad("# kvmgate layout manifest 1\nfield\tstruct a\tx\toffset=0\n# end: 1 records\n",
+		  "bad:2", "expected 6");
+	check_bad("# kvmgate layout manifest 1\nbogus\tx\n# end: 1 records\n", "bad:2",
+		  "unknown record 'bogus'");
+	check_bad("# kvmgate layout manifest 1\nioctl\tKVM_A\tnumber=0x8090ae81\tdir=W\ttype=0xae\t"
+		  "nr=0x81\tsize=144\targ=struct a\n# end: 1 records\n", "bad:2",
+		  "do not match number");
+	check_bad("# kvmgate layout manifest 1\nconst\tA\tvalue=1\nconst\tA\tvalue=2\n"
+		  "# end: 2 records\n", "bad", "listed twice");
+}
+
+static void diff_of(struct manifest *a, struct manifest *b, bool dbg, struct diff_counts *n,
+		    char **report)
+{
+	size_t len = 0;
+	FILE *out = open_memstream(report, &len);
+	struct diff_opts o = { .out = out, .b_is_debuginfo = dbg };
+
+	ATF_REQUIRE(out != NULL);
+	ATF_REQUIRE(manifest__diff(a, b, &o, n) == 0);
+	fclose(out);
+}
+
+ATF_TC(diff_classifies);
+ATF_TC_HEAD(diff_classifies, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "diff: identical is clean; a moved field, a resized type, a "
+			  "changed ioctl number are incompatible; added members compatible; a renamed "
+			  "padding compatible");
+}
+ATF_TC_BODY(diff_classifies, tc)
+{
+	struct manifest a, b;
+	struct diff_counts n;
+	char *rep;
+
+	build_sample(&a);
+	build_sample(&b);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.n[DIFF_COMPATIBLE], 0);
+	ATF_CHECK_STREQ(rep, "");
+	free(rep);
+
+	/* move rbx, grow kvm_regs, change the ioctl, add a field, rename nothing */
+	for (size_t i = 0; i < b.nrecs; i++) {
+		struct mrec *r = &b.recs[i];
+
+		if (r->kind == MREC_FIELD && !strcmp(r->member, "rbx"))
+			r->offset = 16, r->bitoffset = 128;
+		if (r->kind == MREC_TYPE && !strcmp(r->key, "struct kvm_regs"))
+			r->size = 152;
+		if (r->kind == MREC_IOCTL)
+			r->number = 0x8098ae81u, r->size = 152;
+	}
+	ATF_REQUIRE(manifest__add_field(&b, "struct kvm_regs", "rnew", "__u64", 136, 8, false) == 0);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 3);
+	ATF_CHECK_EQ(n.n[DIFF_COMPATIBLE], 1);
+	ATF_CHECK(strstr(rep, "incompatible  field struct kvm_regs.rbx: offset=8 size=8 type=__u64 -> "
+			 "offset=16") != NULL);
+	ATF_CHECK(strstr(rep, "incompatible  type struct kvm_regs: size 144 -> 152") != NULL);
+	ATF_CHECK(strstr(rep, "incompatible  ioctl KVM_GET_REGS: number 0x8090ae81") != NULL);
+	ATF_CHECK(strstr(rep, "compatible    field struct kvm_regs.rnew: added") != NULL);
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(diff_padding_and_debuginfo);
+ATF_TC_HEAD(diff_padding_and_debuginfo, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A padding field given a name is compatible; against kernel "
+			  "debug info a missing type is 'not in kernel' and constants are not compared");
+}
+ATF_TC_BODY(diff_padding_and_debuginfo, tc)
+{
+	struct manifest a, b;
+	struct diff_counts n;
+	char *rep;
+
+	manifest__init(&a);
+	manifest__init(&b);
+	ATF_REQUIRE(manifest__add_type(&a, "struct s", 8, 4) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "x", "__u32", 0, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "pad", "__u32", 4, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_type(&a, "struct gone", 4, 4) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_C", 1, false) == 0);
+	ATF_REQUIRE(manifest__add_ioctl(&a, "KVM_I", 0xae01u, "-") == 0);
+	ATF_REQUIRE(manifest__add_type(&b, "struct s", 8, 4) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "x", "__u32", 0, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "flags", "__u32", 4, 4, false) == 0);
+	diff_of(&a, &b, true, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.n[DIFF_NOT_IN_B], 1);
+	ATF_CHECK(strstr(rep, "field struct s.pad: padding renamed to 'flags'") != NULL);
+	ATF_CHECK(strstr(rep, "not in kernel struct gone") != NULL);
+	free(rep);
+	/* against another full manifest: the missing type is incompatible, the constant B does
+	 * not define is reported as compatible */
+	ATF_REQUIRE(manifest__add_ioctl(&b, "KVM_I", 0xae01u, "-") == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_OTHER", 2, false) == 0);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 1);
+	ATF_CHECK(strstr(rep, "incompatible  type struct gone: missing") != NULL);
+	ATF_CHECK(strstr(rep, "compatible    const KVM_C: not in B (was 1)") != NULL);
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(allow_file);
+ATF_TC_HEAD(allow_file, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "An allow entry turns a difference into 'allowed' with its "
+			  "reason; malformed allow files are rejected with FILE:LINE");
+}
+ATF_TC_BODY(allow_file, tc)
+{
+	struct manifest a, b;
+	struct allowlist al;
+	struct diff_counts n;
+	char err[ERRBUF_SIZE] = "", *rep;
+	size_t len = 0;
+	FILE *out;
+	struct diff_opts o = { .allow = &al };
+
+	write_text("allow", "# comment\n\nfield\tstruct s\tname\treason=kernel-internal size\n");
+	ATF_REQUIRE_MSG(allowlist__read(&al, "allow", err, sizeof(err)) == 0, "%s", err);
+	manifest__init(&a);
+	manifest__init(&b);
+	ATF_REQUIRE(manifest__add_type(&a, "struct s", 8, 1) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "name", "char[]", 8, 0, true) == 0);
+	ATF_REQUIRE(manifest__add_type(&b, "struct s", 8, 1) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "name", "char[48]", 8, 48, false) == 0);
+	out = open_memstream(&rep, &len);
+	o.out = out;
+	ATF_REQUIRE(manifest__diff(&a, &b, &o, &n) == 0);
+	fclose(out);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.n[DIFF_ALLOWED], 1);
+	ATF_CHECK(strstr(rep, "kernel-internal size") != NULL);
+	free(rep);
+	allowlist__fini(&al);
+	manifest__fini(&a);
+	manifest__fini(&b);
+
+	write_text("allow", "field\tstruct s\treason=no member column\n");
+	ATF_CHECK(allowlist__read(&al, "allow", err, sizeof(err)) < 0);
+	ATF_CHECK(strstr(err, "allow:1:") != NULL);
+	write_text("allow", "type\tstruct s\n");
+	ATF_CHECK(allowlist__read(&al, "allow", err, sizeof(err)) < 0);
+	ATF_CHECK(strstr(err, "reason=TEXT") != NULL);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, write_canonical_order);
+	ATF_TP_ADD_TC(tp, read_roundtrip);
+	ATF_TP_ADD_TC(tp, read_errors);
+	ATF_TP_ADD_TC(tp, diff_classifies);
+	ATF_TP_ADD_TC(tp, diff_padding_and_debuginfo);
+	ATF_TP_ADD_TC(tp, allow_file);
+	return atf_no_error();
+}
