@@ -2,8 +2,8 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c coverage.c guest_x86_64.c guest_arm64.c
-CONFORMANCE_PROGS := kvm_basic_test coverage_test
+CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 # Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it.
 CONFORMANCE_LIB_x86_64 := x86_vm.c x86g_blob.c
 CONFORMANCE_PROGS_x86_64 := x86_lib_test x86_regs_test x86_fpu_test x86_msr_test x86_cpuid_test \
@@ -16,7 +16,15 @@ CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(patsubst %.c,%.o,$(CONFO
 	$(CONFORMANCE_LIB_$(NATIVE_ARCH))))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h conformance/guest/*/abi.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
+# host-only shell tests (not built for the guests; their Kyuafile lines say "host only")
+CONFORMANCE_SH_TESTS := conformance/coverage_report_test
+TEST_PROGS += $(CONFORMANCE_SH_TESTS)
+ALL_TARGETS += $(CONFORMANCE_SH_TESTS)
+conformance/%_test: conformance/%_test.sh
+	$(Q)cp $< $@ && chmod +x $@
 include conformance/abi.mk
+# the host's place in the coverage reports (conformance/coverage-report.sh)
+COVERAGE_HOST_ARCH := $(HOST_ABI_ARCH)
 include conformance/guest/x86_64/build.mk
 ALL_TARGETS += $(CONFORMANCE_TESTS)
 
@@ -48,11 +56,23 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROG
 # (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)grep -v -e '-- host only' $$< > $$@
+	$$(Q)grep -v -- '-- host only' $$< > $$@
+
+# the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
+$(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
+	@mkdir -p $$(dir $$@)
+	$$(Q)cp $$< $$@
 
 GUEST_OBJS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(patsubst %.c,%.o,$(CONFORMANCE_LIB) \
 	$(CONFORMANCE_LIB_$(1))) $(addsuffix .o,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_$(1))))
 GUEST_PROGS_$(1) := $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) \
-	$(CONFORMANCE_PROGS_$(1)) Kyuafile)
+	$(CONFORMANCE_PROGS_$(1)) Kyuafile catalog/$(1).txt)
 endef
 $(foreach a,$(GUEST_ARCHES),$(eval $(call conformance_guest_rules,$(a))))
+
+# Figures, not a test: how long the suite takes on the host and in each guest (conformance/bench.sh).
+.PHONY: conformance-bench
+CONFORMANCE_BENCH_RUNS ?= 3
+conformance-bench: all
+	$(Q)$(MAKE) --no-print-directory vmimages
+	$(Q)bash conformance/bench.sh $(B) $(CONFORMANCE_BENCH_RUNS) $(GUEST_ARCHES)

@@ -9,7 +9,7 @@
 #include "x86_vm.h"
 
 _Static_assert(X86G_SYM_x86g_image_start == X86G_BASE, "guest.ld links the image at X86G_BASE");
-_Static_assert(X86G_SYM_x86g_bss_end <= X86G_MEM_SIZE, "the image and its bss fit in memory");
+_Static_assert(X86G_SYM_x86g_bss_end <= X86G_S1_FS_BASE, "the image and its bss fit below the sregs markers");
 _Static_assert(X86G_SYM_x86g_image_end - X86G_BASE == X86G_BIN_SIZE, "flat image size");
 
 void x86_vm_load_lib(struct kvm_vm *vm)

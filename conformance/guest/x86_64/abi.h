@@ -6,8 +6,8 @@
 
 /* Guest memory: one slot at 0; the library image is linked at X86G_BASE (guest.ld) and runs
  * identity-mapped (4 GiB in 2 MiB pages, the top GiB uncached for the APIC and MMIO). */
-#define X86G_MEM_SIZE		0x400000
-#define X86G_BASE		0x100000	/* above real mode: SMRAM at 0x30000, SIPI pages */
+#define X86G_MEM_SIZE		0x100000	/* 1 MiB: other slots go from there (conformance/) */
+#define X86G_BASE		0x40000		/* above the SIPI pages and SMRAM (0x30000) */
 #define X86G_STACK_SIZE		0x4000		/* per vCPU */
 #define X86G_MAX_VCPUS		4
 
@@ -53,8 +53,8 @@
 
 /* The sregs test (sregs.c): stage 1 the host sets these through KVM_SET_SREGS(2) and the guest
  * reads them; stage 2 the guest sets the S2 values and the host reads them back. */
-#define X86G_S1_FS_BASE		0x300000	/* the host plants a marker at each base */
-#define X86G_S1_GS_BASE		0x310000
+#define X86G_S1_FS_BASE		0xf0000		/* the host plants a marker at each base */
+#define X86G_S1_GS_BASE		0xf8000
 #define X86G_S1_FS_MARK		0x5346534653465346
 #define X86G_S1_GS_MARK		0x5347534753475347
 #define X86G_S1_CR2		0x0000123456789000
