@@ -318,10 +318,71 @@ ATF_TC_BODY(sregs2_guest_view, tc)
 	teardown(&vm, &vcpu);
 }
 
+ATF_TC(segments_compat_mode);
+ATF_TC_HEAD(segments_compat_mode, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_segment base, limit and type as KVM_SET_SREGS sets them "
+			  "are in force for the guest in compatibility mode: DS:0 and DS:limit-3 read the "
+			  "host's markers at base, DS:limit+1 (limit) and a write to DS:0 (read-only "
+			  "type) raise #GP");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(segments_compat_mode, tc)
+{
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct kvm_sregs s;
+	struct x86_ucall uc;
+	const uint64_t *seen;
+
+	setup(&vm, &vcpu);
+	*(uint32_t *)x86_gpa(&vm, X86G_COMPAT_DS_BASE, 4) = X86G_COMPAT_MARK0;
+	*(uint32_t *)x86_gpa(&vm, X86G_COMPAT_DS_BASE + X86G_COMPAT_DS_LIMIT - 3, 4) = X86G_COMPAT_MARK1;
+	kvm_ioctl(vcpu.fd, KVM_GET_SREGS, &s);
+	memset(&s.ds, 0, sizeof(s.ds));
+	s.ds.base = X86G_COMPAT_DS_BASE;
+	s.ds.limit = X86G_COMPAT_DS_LIMIT;
+	s.ds.selector = X86G_SEL_DATA_A;
+	s.ds.type = 1;		/* read-only, accessed */
+	s.ds.s = 1;
+	s.ds.present = 1;
+	s.ds.db = 1;
+	s.ds.g = 0;
+	kvm_ioctl(vcpu.fd, KVM_SET_SREGS, &s);
+	x86_vcpu_call(&vcpu, X86G_SYM_sregs_compat, 0);
+	if (!__x86_run(&vcpu, &uc)) {
+		uint32_t why = vcpu.run->exit_reason;
+
+		if (x86_kvm_is_pvm()) {
+			teardown(&vm, &vcpu);
+			atf_tc_skip("kvm-pvm does not run compatibility mode (exit %u)", why);
+		}
+		atf_tc_fail("the compatibility-mode probe ended in exit %u (%s)", why,
+			    kvm_exit_name(why));
+	}
+	ATF_REQUIRE_MSG(uc.cmd == UCALL_DONE, "the compatibility-mode probe ended in ucall %llu "
+			"(vector %llu at 0x%llx)", (unsigned long long)uc.cmd,
+			(unsigned long long)uc.args[0], (unsigned long long)uc.args[2]);
+	seen = x86_gpa(&vm, X86G_SYM_compat_seen, 4 * 8);
+	ATF_REQUIRE_EQ_MSG(seen[0], X86G_COMPAT_MARK0, "ds.base: DS:0 in compatibility mode reads "
+			   "0x%llx", (unsigned long long)seen[0]);
+	ATF_REQUIRE_EQ_MSG(seen[1], X86G_COMPAT_MARK1, "ds.base+limit: DS:limit-3 in compatibility "
+			   "mode reads 0x%llx", (unsigned long long)seen[1]);
+	if (seen[2] == 0 && x86_host_is_tcg()) {
+		teardown(&vm, &vcpu);
+		atf_tc_skip("QEMU TCG does not enforce segment limits and types on data accesses (ds.base "
+			    "checked)");
+	}
+	CHECK_EQ("#GPs from DS:limit+1 and a write to read-only DS", seen[2], 2);
+	CHECK_EQ("ds.limit (#GP at DS:limit+1) and ds.type (#GP writing DS:0)", seen[3], 3);
+	teardown(&vm, &vcpu);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regs_guest_view);
 	ATF_TP_ADD_TC(tp, sregs_guest_view);
 	ATF_TP_ADD_TC(tp, sregs2_guest_view);
+	ATF_TP_ADD_TC(tp, segments_compat_mode);
 	return atf_no_error();
 }

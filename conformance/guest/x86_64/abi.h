@@ -67,6 +67,13 @@
 #define X86G_S2_APIC_BASE	0xfed00800	/* enabled, not BSP */
 #define X86G_S2_IDT_LIMIT	0x7ff
 
+/* The compatibility-mode probe (compat.S): DS as the host sets it, read-only, at COMPAT_DS_BASE
+ * with a byte limit of COMPAT_DS_LIMIT; the host plants a marker at its first and last dword. */
+#define X86G_COMPAT_DS_BASE	0xe0000
+#define X86G_COMPAT_DS_LIMIT	0xfff
+#define X86G_COMPAT_MARK0	0x30534431	/* at the base */
+#define X86G_COMPAT_MARK1	0x31534431	/* at base + limit - 3 */
+
 /* The ucall: the guest writes the guest-physical address of a struct x86g_ucall (32 bits) to
  * this port with `out %eax, %dx`; the host reads the record from guest memory. */
 #define X86G_UCALL_PORT		0x1000
