@@ -57,7 +57,8 @@ ATF_TC_HEAD(irqchip_irq_line, tc)
 	atf_tc_set_md_var(tc, "descr", "kvm_irqchip: an IOAPIC redirection entry (vector, delivery, "
 			  "destination, trigger, mask) and the master PIC's irq_base, imr, auto_eoi set "
 			  "by KVM_SET_IRQCHIP make KVM_IRQ_LINE reach the guest's handler with their "
-			  "vectors; KVM_GET_IRQCHIP gives the fields back");
+			  "vectors; KVM_GET_IRQCHIP gives the fields back; both PICs and the IOAPIC "
+			  "round-trip");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
 ATF_TC_BODY(irqchip_irq_line, tc)
@@ -132,6 +133,22 @@ ATF_TC_BODY(irqchip_irq_line, tc)
 	CHECK_EQ("KVM_GET_IRQCHIP pic imr", pic.chip.pic.imr, (uint8_t)~(1u << PIC_PIN));
 	CHECK_EQ("KVM_GET_IRQCHIP pic auto_eoi", pic.chip.pic.auto_eoi, 1);
 	CHECK_EQ("KVM_GET_IRQCHIP pic isr (auto EOI)", pic.chip.pic.isr, 0);
+
+	/* Each chip's state round-trips: GET -> SET -> GET gives the same bytes. */
+	for (uint32_t id = KVM_IRQCHIP_PIC_MASTER; id <= KVM_IRQCHIP_IOAPIC; id++) {
+		struct kvm_irqchip a, b;
+
+		memset(&a, 0, sizeof(a));
+		a.chip_id = id;
+		kvm_ioctl(vm.fd, KVM_GET_IRQCHIP, &a);
+		kvm_ioctl(vm.fd, KVM_SET_IRQCHIP, &a);
+		memset(&b, 0, sizeof(b));
+		b.chip_id = id;
+		kvm_ioctl(vm.fd, KVM_GET_IRQCHIP, &b);
+		ATF_CHECK_MSG(memcmp(&a, &b, sizeof(a)) == 0, "kvm_irqchip %u: GET -> SET -> GET "
+			      "differs", id);
+	}
+	cov_struct("struct kvm_irqchip", true, "");
 	cov_ioctl("KVM_GET_IRQCHIP", COV_EXERCISED, "semantic: the fields that routed the interrupts");
 	vcpu_free(&vcpu);
 	vm_free(&vm);
