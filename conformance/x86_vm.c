@@ -211,6 +211,16 @@ bool x86_host_is_tcg(void)
 	return memcmp(sig, "TCGTCGTCGTCG", 12) == 0;
 }
 
+void x86_require_cap(long cap, const char *name)
+{
+	int fd = kvm_open();
+	int r = kvm_check_cap(fd, cap);
+
+	close(fd);
+	if (r <= 0)
+		atf_tc_skip("%s absent", name);
+}
+
 bool x86_kvm_is_pvm(void)
 {
 	return access("/sys/module/kvm_pvm", F_OK) == 0;
