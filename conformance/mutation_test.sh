@@ -3,7 +3,7 @@
 # installed UAPI headers of an arch into a headers tree, mutates one fact in the copy (two
 # kvm_regs fields swapped; kvm_regs grown, so KVM_GET_REGS/KVM_SET_REGS encode another size; an
 # exit reason's value; two kvm_segment fields, two kvm_sregs control registers swapped; arm64:
-# user_pt_regs.pc and .pstate swapped), builds the conformance
+# user_pt_regs.pc and .pstate swapped, sp moved before regs[]), builds the conformance
 # programs against the bindings of the copy and of the unmutated copy (make BINDINGS_<arch>=TREE
 # in a scratch build dir, the guest build of the programs), runs both through kyua on the host's
 # /dev/kvm or in a guest booted from a scratch image (vmimages/), and requires the named case to
@@ -37,6 +37,8 @@ mutate() {
 		f=asm/kvm.h e='s/^\t__u8  present, dpl, db, s, l, g, avl;$/\t__u8  present, dpl, db, s, l, avl, g;/' ;;
 	sregs_cr2_cr8)	# x86_64 kvm_sregs (not kvm_sregs2): cr2 and cr8 trade places
 		f=asm/kvm.h e='0,/^\t__u64 cr0, cr2, cr3, cr4, cr8;$/s//\t__u64 cr0, cr8, cr3, cr4, cr2;/' ;;
+	regs_sp)	# arm64 user_pt_regs: sp moves before regs[31], so x<n> is x<n+1>
+		f=asm/ptrace.h e='s/^\t__u64\t\tregs\[31\];$/\t__u64\t\tSP_TMP;/; s/^\t__u64\t\tsp;$/\t__u64\t\tregs[31];/; s/SP_TMP/sp/' ;;
 	exit_mmio)	# KVM_EXIT_MMIO 6 -> 126
 		f=linux/kvm.h e='s/^\(#define KVM_EXIT_MMIO  *\)6$/\1126/' ;;
 	*) atf_fail "unknown mutation $1" ;;
@@ -212,6 +214,10 @@ atf_test_case guest_arm64_pc_pstate
 guest_arm64_pc_pstate_head() { guest_head qemu-system-aarch64 'arm64 guest: user_pt_regs with pc/pstate swapped fails kvm_basic_test:run_exit_decode and regs_guest_add'; }
 guest_arm64_pc_pstate_body() { guest_case arm64 pc_pstate run_exit_decode regs_guest_add; }
 
+atf_test_case guest_arm64_regs_sp
+guest_arm64_regs_sp_head() { guest_head qemu-system-aarch64 'arm64 guest: user_pt_regs with sp before regs[] (every x<n> id off by one) fails kvm_basic_test:regs_guest_add'; }
+guest_arm64_regs_sp_body() { guest_case arm64 regs_sp regs_guest_add; }
+
 atf_test_case guest_arm64_exit_mmio
 guest_arm64_exit_mmio_head() { guest_head qemu-system-aarch64 'arm64 guest: KVM_EXIT_MMIO changed from 6 to 126 fails kvm_basic_test:run_exit_decode'; }
 guest_arm64_exit_mmio_body() { guest_case arm64 exit_mmio run_exit_decode; }
@@ -225,5 +231,6 @@ atf_init_test_cases() {
 	atf_add_test_case guest_x86_64_regs_swap
 	atf_add_test_case guest_x86_64_sregs_swaps
 	atf_add_test_case guest_arm64_pc_pstate
+	atf_add_test_case guest_arm64_regs_sp
 	atf_add_test_case guest_arm64_exit_mmio
 }
