@@ -2,8 +2,14 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
-CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c \
+	ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
+# VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
+CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
+	irqchip_arm64.c irqchip_its_arm64.c
+CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_test vm_stats_test \
+	vm_fd_test
 # Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it.
 CONFORMANCE_LIB_x86_64 := x86_vm.c x86g_blob.c
 CONFORMANCE_PROGS_x86_64 := x86_lib_test x86_regs_test x86_fpu_test x86_msr_test x86_cpuid_test \
@@ -23,9 +29,9 @@ ALL_TARGETS += $(CONFORMANCE_SH_TESTS)
 conformance/%_test: conformance/%_test.sh
 	$(Q)cp $< $@ && chmod +x $@
 include conformance/abi.mk
+include conformance/guest/x86_64/build.mk
 # the host's place in the coverage reports (conformance/coverage-report.sh)
 COVERAGE_HOST_ARCH := $(HOST_ABI_ARCH)
-include conformance/guest/x86_64/build.mk
 ALL_TARGETS += $(CONFORMANCE_TESTS)
 
 $(CONFORMANCE_TESTS): conformance/%_test: $(B)/conformance/%_test.o $(CONFORMANCE_LIB_OBJS)

@@ -18,6 +18,7 @@ static const struct { const char *name; int value; } errnos[] = {
 	{ "ENOENT", ENOENT }, { "ENOEXEC", ENOEXEC }, { "ENOMEM", ENOMEM }, { "ENOSPC", ENOSPC },
 	{ "ENOSYS", ENOSYS }, { "ENOTTY", ENOTTY }, { "ENXIO", ENXIO }, { "EOPNOTSUPP", EOPNOTSUPP },
 	{ "EPERM", EPERM }, { "ERANGE", ERANGE }, { "EAGAIN", EAGAIN }, { "EACCES", EACCES },
+	{ "ETIMEDOUT", ETIMEDOUT },
 };
 
 const char *cat_fd_name(enum cat_fd fd)
@@ -319,6 +320,39 @@ static const struct kvmgate_abi_type *carried_type(const struct kvmgate_abi_ioct
 	return abi_type(io->arg);
 }
 
+static bool overlaps(const struct cat_fields *fs, unsigned int off, unsigned int size)
+{
+	for (unsigned int k = 0; k < fs->n; k++)
+		if (off < fs->r[k].offset + fs->r[k].size && fs->r[k].offset < off + size)
+			return true;
+	return false;
+}
+
+/* distinct_all: distinct=all is every scalar field (or array of scalars) of the argument that is
+ * neither sanitised nor volatile, the first of overlapping union members only. */
+static int distinct_all(struct parse *p, struct cat_entry *e)
+{
+	if (e->abi == NULL)
+		return 0;
+	if (e->type == NULL)
+		return perr(p, "distinct=all: %s carries no struct", e->name);
+	for (unsigned int i = 0; i < kvmgate_abi_nr_fields; i++) {
+		const struct kvmgate_abi_field *f = &kvmgate_abi_fields[i];
+
+		if (strcmp(f->type, e->type->name) != 0 || f->bit_size != 0 || f->size == 0 ||
+		    strncmp(f->ftype, "struct ", 7) == 0 || strncmp(f->ftype, "union ", 6) == 0 ||
+		    abi_elem_size(f->ftype) == 0 || overlaps(&e->san, f->offset, f->size) ||
+		    overlaps(&e->vol, f->offset, f->size) || overlaps(&e->distinct, f->offset, f->size))
+			continue;
+		if (e->distinct.n == CAT_MAX_RANGES)
+			return perr(p, "distinct=all: more than %d fields", CAT_MAX_RANGES);
+		e->distinct.r[e->distinct.n].offset = f->offset;
+		e->distinct.r[e->distinct.n].size = f->size;
+		e->distinct.n++;
+	}
+	return 0;
+}
+
 static int parse_entry(struct parse *p, struct catalog *cat, char **col, int ncol)
 {
 	struct cat_entry *e, *grown;
@@ -357,6 +391,8 @@ static int parse_entry(struct parse *p, struct catalog *cat, char **col, int nco
 	for (int i = 4; i < ncol; i++)
 		if (parse_option(p, e, col[i]) != 0)
 			return -1;
+	if (e->distinct.all && distinct_all(p, e) != 0)
+		return -1;
 	if (e->kind == CAT_NA && e->why == NULL)
 		return perr(p, "%s: kind na needs errno=ERRNO: reason", e->name);
 	if (e->kind != CAT_NA && e->why != NULL)

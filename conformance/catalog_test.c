@@ -92,7 +92,8 @@ ATF_TC_BODY(fields_resolve, tc)
 
 	ATF_REQUIRE(f != NULL);
 	fprintf(f, "default\tsys,vm,vcpu\tEINVAL: d\n"
-		"KVM_GET_CLOCK\tvm\t-\tget\tpartner=KVM_SET_CLOCK\tvolatile=clock,host_tsc: runs\n"
+		"KVM_GET_CLOCK\tvm\t-\tget\tpartner=KVM_SET_CLOCK\tvolatile=clock,host_tsc: runs\t"
+		"distinct=all\tsanitised=flags: the kernel's\n"
 		"KVM_SET_CLOCK\tvm\t-\tset\tpartner=KVM_GET_CLOCK\targ=flags=3\n");
 	ATF_REQUIRE(fclose(f) == 0);
 	ATF_REQUIRE_MSG(catalog_load(&cat, "cat.txt", err, sizeof(err)) == 0, "%s", err);
@@ -104,6 +105,17 @@ ATF_TC_BODY(fields_resolve, tc)
 	ATF_CHECK_EQ(e->vol.r[1].offset, offsetof(struct kvm_clock_data, host_tsc));
 	ATF_CHECK_STREQ(e->vol.why, "runs");
 	ATF_CHECK(e->type != NULL && e->type->size == sizeof(struct kvm_clock_data));
+	/* distinct=all: neither the volatile clock and host_tsc nor the sanitised flags */
+	ATF_CHECK(e->distinct.all && e->distinct.n > 0);
+	for (unsigned int k = 0; k < e->distinct.n; k++) {
+		unsigned int o = e->distinct.r[k].offset;
+
+		ATF_CHECK_MSG(o != offsetof(struct kvm_clock_data, clock) &&
+			      o != offsetof(struct kvm_clock_data, host_tsc) &&
+			      o != offsetof(struct kvm_clock_data, flags), "distinct field at %u", o);
+	}
+	ATF_CHECK_MSG(e->distinct.n >= 1 && e->distinct.r[0].offset ==
+		      offsetof(struct kvm_clock_data, pad0), "realtime and the pads are distinct");
 	e = catalog_find(&cat, "KVM_SET_CLOCK");
 	ATF_REQUIRE(e != NULL && e->nargs == 1);
 	ATF_CHECK_EQ(e->args[0].offset, offsetof(struct kvm_clock_data, flags));

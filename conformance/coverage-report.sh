@@ -8,6 +8,7 @@
 # those ioctls carry as round-tripped or not (why), then the totals line, which is also printed:
 #   coverage <place> <arch> <kernel>: <N> ioctls: <E> exercised, <S> skipped, <R> rejected as
 #   expected; <T> of <U> structs round-tripped
+# Precedence: exercised, then rejected as expected (the catalog's answer checked), then skipped.
 # Exercised means run with a real argument and checked: the number checks alone (size, wrongfd)
 # do not make an ioctl exercised. An ioctl no program recorded is listed as "unrecorded" (and
 # counted in none of E, S, R).
@@ -73,9 +74,10 @@ report() {
 		printf "# coverage of the conformance suite: %s, %s, kernel %s (bindings: %s)\n", place, arch, kernel, abi
 		for (i = 1; i <= nio; i++) {
 			nm = names[i]
+			# a rejection checked against the catalog outweighs another program'"'"'s skip
 			if (nm in ex) { st = "exercised"; d = checks[nm]; E++ }
-			else if (nm in sk) { st = "skipped"; d = sk[nm]; S++ }
 			else if (nm in rj) { st = "rejected"; d = rj[nm]; R++ }
+			else if (nm in sk) { st = "skipped"; d = sk[nm]; S++ }
 			else { st = "unrecorded"; d = "no program recorded it" }
 			printf "ioctl\t%s\t%s\t%s\n", nm, st, d
 			t = arg[nm]

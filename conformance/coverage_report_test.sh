@@ -1,7 +1,8 @@
 #! /usr/bin/env atf-sh
 # conformance/coverage_report_test.sh - coverage-report.sh on made-up records against a made-up
 # manifest: the status of each ioctl (exercised with the union of its checks, skipped, rejected,
-# unrecorded; the number checks alone do not make an ioctl exercised), the structs round-tripped
+# unrecorded; the number checks alone do not make an ioctl exercised; a checked rejection outweighs
+# another program's skip), the structs round-tripped
 # or not with their reason, and the totals line; and bad input.
 
 script() { echo "$(atf_get_srcdir)/coverage-report.sh"; }
@@ -27,6 +28,7 @@ EOT
 		ioctl KVM_SET_REGS exercised number,roundtrip \
 		ioctl KVM_GET_XSAVE2 skipped 'KVM_CAP_XSAVE2 absent' \
 		ioctl KVM_S390_IRQ rejected 'EINVAL: s390s' \
+		ioctl KVM_S390_IRQ skipped 'KVM_CAP_S390_IRQCHIP absent' \
 		ioctl KVM_SMI exercised size,wrongfd \
 		struct 'struct kvm_regs' roundtripped KVM_GET_REGS \
 		struct 'struct kvm_xsave' not 'KVM_CAP_XSAVE2 absent' \

@@ -1,10 +1,12 @@
 /* conformance/ioctl_check.c - the environment, argument and call of one ioctl for the generic
  * checks (ioctl_check.h). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "guest.h"
@@ -301,15 +303,38 @@ void ictx_reset_arg(struct ictx *c, unsigned char poison)
 	memset(c->buf + c->len, ICTX_POISON, ICTX_GUARD);
 }
 
+/* A call that does not return (KVM_RUN of a guest that runs away, as a wrong binding of the PC
+ * makes it) is interrupted by a watchdog signal and answers -ETIMEDOUT. */
+#define ICTX_CALL_TIMEOUT_S 10
+static volatile sig_atomic_t ictx_expired;
+
+static void ictx_alarm(int sig)
+{
+	(void)sig;
+	ictx_expired = 1;
+}
+
 long ictx_call(struct ictx *c, const struct cat_entry *e)
 {
+	struct sigaction sa = { .sa_handler = ictx_alarm }, old;
+	struct itimerval it = { .it_value = { .tv_sec = ICTX_CALL_TIMEOUT_S } }, off = { 0 };
 	long r;
+	int err;
 
+	sigemptyset(&sa.sa_mask);	/* no SA_RESTART: the ioctl returns EINTR */
+	ATF_REQUIRE_MSG(sigaction(SIGALRM, &sa, &old) == 0, "sigaction: %s", strerror(errno));
+	ictx_expired = 0;
+	ATF_REQUIRE_MSG(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer: %s", strerror(errno));
 	do
 		r = c->by_value ? ioctl(c->fd, e->abi->number, c->val) :
 			ioctl(c->fd, e->abi->number, c->buf);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : r;
+	while (r < 0 && errno == EINTR && !ictx_expired);
+	err = errno;
+	ATF_REQUIRE_MSG(setitimer(ITIMER_REAL, &off, NULL) == 0, "setitimer: %s", strerror(errno));
+	ATF_REQUIRE_MSG(sigaction(SIGALRM, &old, NULL) == 0, "sigaction: %s", strerror(errno));
+	if (ictx_expired)
+		return -ETIMEDOUT;
+	return r < 0 ? -err : r;
 }
 
 bool ictx_payload_guard_ok(const struct ictx *c)

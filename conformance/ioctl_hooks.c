@@ -11,6 +11,9 @@
 #include "guest.h"
 #include "ioctl_check.h"
 
+/* A second memory slot's guest address: 2 MiB-aligned, above slot 0 (guest.h), whatever its size. */
+#define SLOT1_GPA ((guest_mem_gpa + guest_mem_size + 0x1fffffULL) & ~0x1fffffULL)
+
 void *hook_payload(struct ictx *c, size_t len)
 {
 	free(c->payload);
@@ -62,14 +65,14 @@ void hook_memslot(struct ictx *c)
 	size_t len = 0x10000;
 
 	ictx_set(c, "slot", 1);
-	ictx_set(c, "guest_phys_addr", 0x100000);
+	ictx_set(c, "guest_phys_addr", SLOT1_GPA);
 	ictx_set(c, "memory_size", len);
 	ictx_set(c, "userspace_addr", (unsigned long)hook_guest_ram(c, len));
 }
 
 void hook_dirty_log(struct ictx *c)
 {
-	hook_memslot_at(c, 1, 0x100000, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
+	hook_memslot_at(c, 1, SLOT1_GPA, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
 	ictx_set(c, "slot", 1);
 	ictx_set(c, "dirty_bitmap", (unsigned long)hook_payload(c, 8));
 }
@@ -78,7 +81,7 @@ void hook_clear_dirty_log(struct ictx *c)
 {
 	ictx_enable_cap(c->vm.fd, "KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2",
 			(unsigned long long)abi_value("KVM_DIRTY_LOG_MANUAL_PROTECT_ENABLE"));
-	hook_memslot_at(c, 1, 0x100000, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
+	hook_memslot_at(c, 1, SLOT1_GPA, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));
 	ictx_set(c, "slot", 1);
 	ictx_set(c, "first_page", 0);
 	ictx_set(c, "num_pages", 16);

@@ -21,6 +21,13 @@
 #include "coverage.h"
 #include "ioctl_check.h"
 
+/* call_err: what a failed ictx_call answered. */
+static const char *call_err(long r)
+{
+	return r == -ETIMEDOUT ? "did not return within 10 s (a guest that runs away?)" :
+		strerror((int)-r);
+}
+
 /* masked_equal: a and b agree outside e's volatile ranges; the first differing offset in *at. */
 static bool masked_equal(const struct cat_entry *e, const unsigned char *a, const unsigned char *b,
 			 size_t len, size_t *at)
@@ -46,7 +53,7 @@ static bool call_get(struct ictx *c, const struct cat_entry *e, unsigned char po
 
 	ictx_reset_arg(c, poison);
 	r = ictx_call(c, e);
-	ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, strerror((int)-r));
+	ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, call_err(r));
 	if (r < 0)
 		return false;
 	ATF_CHECK_MSG(ictx_guard_ok(c), "%s: the kernel wrote past the binding's %zu bytes",
@@ -103,14 +110,14 @@ static void check_one(struct ictx *c, const struct cat_entry *e)
 	case CAT_ACTION:
 		ictx_reset_arg(c, 0);
 		r = ictx_call(c, e);
-		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, strerror((int)-r));
+		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, call_err(r));
 		if (r >= 0)
 			cov_ioctl(e->name, COV_EXERCISED, e->kind == CAT_SET ? "number,set" : "number,action");
 		return;
 	case CAT_CREATE:
 		ictx_reset_arg(c, 0);
 		r = ictx_call(c, e);
-		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, strerror((int)-r));
+		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, call_err(r));
 		if (r == 0 && e->type != NULL && abi_field(e->type->name, "fd") != NULL)
 			r = (long)ictx_get(c, "fd");	/* KVM_CREATE_DEVICE: the fd in the struct */
 		ATF_CHECK_MSG(r > 0, "%s: no fd (%ld)", e->name, r);
@@ -122,7 +129,7 @@ static void check_one(struct ictx *c, const struct cat_entry *e)
 	case CAT_QUERY:
 		ictx_reset_arg(c, 0);
 		r = ictx_call(c, e);
-		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, strerror((int)-r));
+		ATF_CHECK_MSG(r >= 0, "%s: %s", e->name, call_err(r));
 		if (r >= 0 && e->has_expect)
 			ATF_CHECK_MSG(r == e->expect, "%s: %ld, expected %lld", e->name, r, e->expect);
 		if (r >= 0 && (!e->has_expect || r == e->expect))
@@ -173,7 +180,7 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 		memcpy(c->buf, a, c->len);
 		r = ictx_call(c, s);
 		ATF_CHECK_MSG(r >= 0, "%s (with what %s returned): %s", s->name, g->name,
-			      strerror((int)-r));
+			      call_err(r));
 		ok = r >= 0 && call_get(c, g, 0x5a, b);
 	}
 	if (ok && !masked_equal(g, a, b, total, &at)) {
@@ -191,7 +198,7 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 			memcpy(a + c->len, c->payload, c->payload_len);
 		r = ictx_call(c, s);
 		ATF_CHECK_MSG(r >= 0, "%s (distinct values in %s): %s", s->name, g->distinct.names,
-			      strerror((int)-r));
+			      call_err(r));
 		ok = r >= 0 && call_get(c, g, 0x5a, b);
 		for (unsigned int k = 0; ok && k < g->distinct.n; k++) {
 			const struct cat_range *rg = &g->distinct.r[k];
