@@ -42,6 +42,8 @@
 #define X86G_SIPI_PORT		0x1002
 /* nested.c's nested guest writes a byte here before its VMMCALL (L1 gets it as KVM_EXIT_IO). */
 #define X86G_NESTED_PORT	0x1003
+/* basic.S's 32-bit stub (PAE paging, the sregs2 pdptrs case) writes a byte here, then halts. */
+#define X86G_PAE_PORT		0x1004
 
 /* The regs test (regs.S): the values the guest leaves in the kvm_regs order (rax rbx rcx rdx rsi
  * rdi rsp rbp r8..r15 = 0..15), the RFLAGS it leaves (CF ZF OF and the fixed bit 1), and the
