@@ -65,7 +65,7 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROG
 # (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)grep -v -e '-- host only' $$< > $$@
+	$$(Q)grep -v -- '-- host only' $$< > $$@
 
 # the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
 $(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
