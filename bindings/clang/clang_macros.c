@@ -1,8 +1,10 @@
-/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: every
- * object-like macro of the translation unit becomes a constant initialiser in a second parse,
- * so that function-like macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the
- * target exactly as C would. Ioctls are told apart and their argument type read from the tokens
- * (through aliases); a macro the compiler rejects keeps the compiler's reason. */
+/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: a plain
+ * integer literal is typed by C's rules here (literal__eval); every other object-like macro has a
+ * constant initialiser in the one parse (the evaluation declarations clang_prescan.c put after
+ * the #include), or in a second parse for the macros the scan missed, so that function-like
+ * macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the target exactly as C
+ * would. Ioctls are told apart and their argument type read from the tokens (through aliases); a
+ * macro the compiler rejects keeps the compiler's reason. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
