@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "rust_lex.h"
 
 static int rlex__push(struct rlex *lx, enum rtok_kind kind, const char *s, size_t len,
@@ -86,8 +87,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				}
 			}
 			if (depth) {
-				snprintf(err, errlen, "%s:%u: unterminated block comment", path, l0);
-				return -EINVAL;
+				return errbuf__fail_at(err, errlen, path, l0,
+						       "unterminated block comment");
 			}
 			continue;
 		}
@@ -111,10 +112,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 					q++;
 					for (;;) {
 						if (q >= end) {
-							snprintf(err, errlen,
-								 "%s:%u: unterminated raw string", path,
-								 l0);
-							return -EINVAL;
+							return errbuf__fail_at(err, errlen, path, l0,
+									       "unterminated raw string");
 						}
 						if (*q == '"') {
 							unsigned h = 0;
@@ -162,8 +161,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				p++;
 			}
 			if (p >= end) {
-				snprintf(err, errlen, "%s:%u: unterminated string literal", path, l0);
-				return -EINVAL;
+				return errbuf__fail_at(err, errlen, path, l0,
+						       "unterminated string literal");
 			}
 			p++;
 			ret = rlex__push(lx, RT_STR, s, (size_t)(p - s), l0);
@@ -179,9 +178,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				while (q < end && *q != '\'' && *q != '\n')
 					q++;
 				if (q >= end || *q != '\'') {
-					snprintf(err, errlen, "%s:%u: unterminated character literal",
-						 path, l0);
-					return -EINVAL;
+					return errbuf__fail_at(err, errlen, path, l0,
+							       "unterminated character literal");
 				}
 				p = q + 1;
 				ret = rlex__push(lx, RT_CHAR, s, (size_t)(p - s), l0);
@@ -236,9 +234,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 			continue;
 		}
 bad_char:
-		snprintf(err, errlen, "%s:%u: unexpected byte 0x%02x (not Rust source)", path, line,
-			 (unsigned char)*p);
-		return -EINVAL;
+		return errbuf__fail_at(err, errlen, path, line,
+				       "unexpected byte 0x%02x (not Rust source)", (unsigned char)*p);
 	}
 	return rlex__push(lx, RT_EOF, end, 0, line);
 }
