@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arch.h"
+#include "array.h"
 #include "clang_internal.h"
 #include "hset.h"
 #include "source.h"
@@ -25,15 +26,8 @@ static struct ctype *ld__new(struct clang_loader *ld, enum ctype_kind kind)
 	struct cmodel *cm = ld->cm;
 	struct ctype *t;
 
-	if (cm->nall == cm->capall) {
-		size_t cap = cm->capall ? cm->capall * 2 : 512;
-		struct ctype **n = realloc(cm->all, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		cm->all = n;
-		cm->capall = cap;
-	}
+	if (ARRAY_GROW(cm->all, cm->nall, cm->capall, 512))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;

@@ -10,21 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "errbuf.h"
 #include "rust_lex.h"
 
 static int rlex__push(struct rlex *lx, enum rtok_kind kind, const char *s, size_t len,
 		      unsigned line)
 {
-	if (lx->n == lx->cap) {
-		size_t cap = lx->cap ? lx->cap * 2 : 4096;
-		struct rtok *t = realloc(lx->t, cap * sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		lx->t = t;
-		lx->cap = cap;
-	}
+	if (ARRAY_GROW(lx->t, lx->n, lx->cap, 4096))
+		return -ENOMEM;
 	lx->t[lx->n++] = (struct rtok){ .kind = kind, .s = s, .len = (unsigned)len, .line = line };
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rust.h"
+#include "array.h"
 #include "hset.h"
 #include "rust_fmt.h"
 
@@ -124,16 +125,9 @@ static void rw__note_late(struct rust_writer *w, const struct ctype *t)
 	}
 	if (r == 0)
 		return;
-	if (w->nlate == w->caplate) {
-		size_t cap = w->caplate ? w->caplate * 2 : 8;
-		const struct ctype **v = realloc(w->late, cap * sizeof(*v));
-
-		if (!v) {
-			w->error = -ENOMEM;
-			return;
-		}
-		w->late = v;
-		w->caplate = cap;
+	if (ARRAY_GROW(w->late, w->nlate, w->caplate, 8)) {
+		w->error = -ENOMEM;
+		return;
 	}
 	w->late[w->nlate++] = t;
 }

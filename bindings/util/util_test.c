@@ -1,5 +1,5 @@
-/* util_test.c - the utility layer: the hash set (pointers and strings, across growth), the
- * growable string, error lines, temporary directories, whole files, and child processes. */
+/* util_test.c - the utility layer: the hash set (pointers and strings, across growth), growable
+ * arrays, the growable string, error lines, temporary directories, whole files, and child processes. */
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "array.h"
 #include "errbuf.h"
 #include "file.h"
 #include "hset.h"
@@ -61,6 +62,25 @@ ATF_TC_BODY(hset_strings, tc)
 	ATF_CHECK_EQ(s.n, 0);
 	ATF_CHECK(!hset__has(&s, "KVM_CAP_1"));
 	hset__fini(&s);
+}
+
+ATF_TC_WITHOUT_HEAD(array_grows);
+ATF_TC_BODY(array_grows, tc)
+{
+	unsigned *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (unsigned i = 0; i < 1000; i++) {
+		ATF_REQUIRE_EQ(ARRAY_GROW(v, n, cap, 4), 0);
+		ATF_REQUIRE(n < cap);
+		v[n++] = i * 7;
+	}
+	ATF_CHECK_EQ(cap, 1024);	/* 4, doubled */
+	for (unsigned i = 0; i < 1000; i++)
+		ATF_CHECK_EQ(v[i], i * 7);	/* kept across each reallocation */
+	ATF_CHECK(array__grow(v, 10, &cap, sizeof(*v), 4) == v);	/* room: the same array */
+	ATF_CHECK_EQ(cap, 1024);
+	free(v);
 }
 
 ATF_TC_WITHOUT_HEAD(sbuf_grows);
@@ -149,6 +169,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, hset_pointers);
 	ATF_TP_ADD_TC(tp, hset_strings);
+	ATF_TP_ADD_TC(tp, array_grows);
 	ATF_TP_ADD_TC(tp, sbuf_grows);
 	ATF_TP_ADD_TC(tp, errbuf_lines);
 	ATF_TP_ADD_TC(tp, tmpdir_and_files);
