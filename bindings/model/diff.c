@@ -1,4 +1,4 @@
-/* diff.c - compare two manifests and classify every difference (MANIFEST.md, DESIGN.md):
+/* diff.c - compare two manifests and classify every difference (MANIFEST.md, "Classification"):
  * incompatible, compatible, allowed (by an allow file, with its reason), or not in B (kernel
  * debug info that lacks a type). The report is grouped by class, one difference a line. */
 #include <errno.h>
