@@ -1,0 +1,128 @@
+#! /usr/bin/env atf-sh
+# gate_test.sh - the main job, `kvmgate gate`: passes on the default inputs, fails (exit 1,
+# naming the field in the summary and the drift report) on a candidate bindings.rs with one field
+# changed, passes on a bindings.rs of Debian's bindgen, and writes JUnit that parses as XML
+# whatever the messages hold.
+
+kg() {
+	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
+}
+
+# junit_failures FILE: python3 parses FILE as XML; prints its failure count
+junit_failures() {
+	python3 -c 'import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+print(sum(int(s.get("failures")) for s in r.iter("testsuite")))' "$1"
+}
+
+atf_test_case default_inputs
+default_inputs_head() {
+	atf_set descr 'The gate passes on the installed headers (conformance left out: its own tests prove it), writes summary, JUnit, HTML and drift reports'
+	atf_set require.progs 'gcc aarch64-linux-gnu-gcc pahole python3'
+	atf_set timeout 300
+}
+default_inputs_body() {
+	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --no-conformance -o out
+	for a in x86_64 arm64; do
+		for s in gen compiler dwarf; do
+			grep -Eq "^$a +$s +pass +[0-9.]+s" stdout || atf_fail "no passing $a $s progress line"
+		done
+		grep -Eq "^$a +conformance +skip .*--no-conformance" stdout ||
+			atf_fail "$a conformance not reported skipped"
+	done
+	grep -q '^verdict: PASS' stdout || atf_fail "no PASS verdict"
+	for f in junit.xml summary.txt index.html x86_64/layout x86_64/dwarf-drift.txt \
+		arm64/bindings.rs arm64/layout.dwarf; do
+		[ -s out/$f ] || atf_fail "out/$f missing"
+	done
+	[ "$(junit_failures out/junit.xml)" = 0 ] || atf_fail "junit.xml: not 0 failures"
+	grep -q "skipped message=\"left out (--no-conformance)\"" out/junit.xml || atf_fail "no skipped conformance case"
+	grep -q '^verdict: PASS' out/summary.txt || atf_fail "summary.txt has no verdict"
+}
+
+atf_test_case bad_candidate
+bad_candidate_head() {
+	atf_set descr 'A candidate bindings.rs with kvm_regs.rbx as __u32 fails the gate, naming the field in the summary, the drift report and JUnit'
+	atf_set require.progs 'gcc pahole python3'
+	atf_set timeout 300
+}
+bad_candidate_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o first
+	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/bindings.rs > bad.rs
+	cmp -s first/bindings.rs bad.rs && atf_fail "mutation did not apply"
+	atf_check -s exit:1 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
+		--bindings x86_64=bad.rs -o out
+	grep -Eq '^x86_64 +candidate +FAIL' stdout || atf_fail "no failing candidate progress line"
+	grep -Eq '^FAIL x86_64 +candidate: .*struct kvm_regs\.rbx' stdout ||
+		atf_fail "the summary does not name kvm_regs.rbx"
+	grep -q '^verdict: FAIL' stdout || atf_fail "no FAIL verdict"
+	atf_check -s exit:0 -o match:'incompatible +field struct kvm_regs.rbx' \
+		cat out/x86_64/candidate-drift.txt
+	[ "$(junit_failures out/junit.xml)" = 1 ] || atf_fail "junit.xml: not 1 failure"
+	grep -q 'kvm_regs.rbx' out/junit.xml || atf_fail "junit.xml does not name the field"
+}
+
+atf_test_case bindgen_candidate
+bindgen_candidate_head() {
+	atf_set descr "A bindings.rs made by Debian's bindgen from the same headers passes the candidate stage"
+	atf_set require.progs 'gcc pahole bindgen'
+	atf_set timeout 300
+}
+bindgen_candidate_body() {
+	[ -r /usr/lib/llvm-14/lib/libclang.so.1 ] || [ -r /usr/lib/llvm-14/lib/libclang.so ] ||
+		atf_skip "LLVM 14's libclang (Debian's bindgen needs it) is not installed"
+	fmt=KVMGATE_NO_RUSTFMT=1
+	[ -x /usr/bin/rustfmt ] && fmt=RUSTFMT=/usr/bin/rustfmt
+	env "$fmt" LIBCLANG_PATH=/usr/lib/llvm-14/lib bindgen /usr/include/linux/kvm.h \
+		--impl-debug --with-derive-default --with-derive-partialeq --impl-partialeq -- \
+		-I/usr/include -I/usr/include/x86_64-linux-gnu > bg.rs 2> bindgen.err ||
+		atf_fail "bindgen failed: $(head -3 bindgen.err)"
+	grep -q '^pub struct kvm_regs' bg.rs || grep -q 'pub struct kvm_regs {' bg.rs ||
+		atf_fail "bindgen wrote no kvm_regs"
+	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
+		--bindings x86_64=bg.rs -o out
+	grep -Eq '^x86_64 +candidate +pass .*bg.rs: 0 incompatible' stdout ||
+		atf_fail "candidate stage did not pass on bindgen's file: $(grep candidate stdout)"
+	grep -q 'bg.rs' out/x86_64/candidate-drift.txt || atf_fail "no candidate drift report"
+}
+
+atf_test_case junit_escaping
+junit_escaping_head() {
+	atf_set descr 'junit.xml parses as XML when a failure message and its drift text hold |, <, & and ]]>'
+	atf_set require.progs 'gcc pahole python3'
+	atf_set timeout 300
+}
+junit_escaping_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o first
+	name='we|ird<&]]>.rs'
+	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/bindings.rs > "$name"
+	atf_check -s exit:1 -o ignore -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
+		--bindings "x86_64=$name" -o out
+	grep -qF ']]]]><![CDATA[>' out/junit.xml || atf_fail "the drift text's ]]> was not split"
+	[ "$(junit_failures out/junit.xml)" = 1 ] || atf_fail "junit.xml: not 1 failure"
+	# the message and the drift text come back intact through the parser
+	python3 -c 'import sys, xml.etree.ElementTree as E
+f = next(E.parse("out/junit.xml").getroot().iter("failure"))
+assert sys.argv[1] in f.get("message"), f.get("message")
+assert sys.argv[1] in f.text, f.text[:200]' "$name" || atf_fail "message or text not intact"
+}
+
+atf_test_case bad_input
+bad_input_head() {
+	atf_set descr 'Bad options exit 2 with one kvmgate: line'
+}
+bad_input_body() {
+	atf_check -s exit:2 -e match:'^kvmgate: gate: unknown arch .sparc.' "$(kg)" gate --arch sparc
+	atf_check -s exit:2 -e match:'^kvmgate: gate: --bindings .x86_64.: expected ARCH=FILE' \
+		"$(kg)" gate --bindings x86_64
+	atf_check -s exit:2 -e match:'^kvmgate: gate: nosuch.rs: No such file' \
+		"$(kg)" gate --bindings x86_64=nosuch.rs
+}
+
+atf_init_test_cases() {
+	atf_add_test_case default_inputs
+	atf_add_test_case bad_candidate
+	atf_add_test_case bindgen_candidate
+	atf_add_test_case junit_escaping
+	atf_add_test_case bad_input
+}
