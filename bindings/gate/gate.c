@@ -1,5 +1,5 @@
 /* gate.c - `kvmgate gate`: options, the arches from the arch table, the stages of each arch in
- * order (gen, compiler, dwarf, candidate, conformance, kernel, rust), then the reports
+ * order (gen, compiler, dwarf, kernel, candidate, conformance, rust), then the reports
  * (junit.xml, summary.txt, index.html in the report folder) and the summary on stdout.
  * Exit 0: nothing incompatible and no case failed; 1: something failed; 2: bad input or a tool
  * failed. */
@@ -71,8 +71,8 @@ static int stage_all(struct gate *g, size_t ai)
 {
 	static const struct { enum gate_stage s; gate_stage_fn fn; } stages[] = {
 		{ GS_COMPILER, gate_compiler }, { GS_DWARF, gate_dwarf },
-		{ GS_CANDIDATE, gate_candidate }, { GS_CONFORMANCE, gate_conformance },
-		{ GS_KERNEL, gate_kernel }, { GS_RUST, gate_rust },
+		{ GS_KERNEL, gate_kernel }, { GS_CANDIDATE, gate_candidate },
+		{ GS_CONFORMANCE, gate_conformance }, { GS_RUST, gate_rust },
 	};
 
 	gate__run_stage(g, ai, GS_GEN, gate_gen);

@@ -50,15 +50,19 @@ int gate__write_summary(const struct gate *g, FILE *f)
 		nfail += g->cases[i].st == GATE_FAIL || g->cases[i].st == GATE_ERROR;
 	if (nfail)
 		fputc('\n', f);
-	for (size_t i = 0; i < g->ncases && shown < 12; i++) {
-		const struct gate_case *c = &g->cases[i];
+	/* the layout stages' failures first (they name the struct), then up to 8 cases */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0, nconf = 0; i < g->ncases; i++) {
+			const struct gate_case *c = &g->cases[i];
 
-		if (c->st != GATE_FAIL && c->st != GATE_ERROR)
-			continue;
-		shown++;
-		fprintf(f, "%s %-8s %s: %.400s\n", gate__st_name(c->st), g->arches[c->arch].a->name,
-			c->name, c->msg);
-	}
+			if ((c->st != GATE_FAIL && c->st != GATE_ERROR) ||
+			    (c->stage == GS_CONFORMANCE) != (pass == 1) ||
+			    (pass == 1 ? nconf++ >= 8 : shown >= 12))
+				continue;
+			shown++;
+			fprintf(f, "%s %-8s %s: %.400s\n", gate__st_name(c->st),
+				g->arches[c->arch].a->name, c->name, c->msg);
+		}
 	if (nfail > shown)
 		fprintf(f, "... and %u more failed cases (junit.xml, index.html)\n", nfail - shown);
 	fprintf(f, "\nverdict: %s, %u failed of %zu cases, %.1f s (exit %d)\n",

@@ -119,10 +119,69 @@ bad_input_body() {
 		"$(kg)" gate --bindings x86_64=nosuch.rs
 }
 
+# need_kvm: skip unless this machine's /dev/kvm opens for the host arch
+need_kvm() {
+	[ "$(uname -m)" = x86_64 ] || atf_skip "the host is $(uname -m), not x86_64"
+	[ -w /dev/kvm ] || atf_skip "/dev/kvm is not usable here"
+}
+
+atf_test_case host_conformance
+host_conformance_head() {
+	atf_set descr 'The conformance stage builds the suite against the generated bindings and runs it on /dev/kvm: every case and the coverage totals come back'
+	atf_set require.progs 'gcc pahole kyua make python3'
+	atf_set timeout 600
+}
+host_conformance_body() {
+	need_kvm
+	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 -o out
+	grep -Eq '^x86_64 +conformance +pass .* cases on this machine.s /dev/kvm; coverage: [0-9]+ ioctls: [1-9][0-9]* exercised' stdout ||
+		atf_fail "no conformance progress line with coverage: $(grep conformance stdout)"
+	# the summary's counts are the cases junit.xml holds
+	n=$(grep -c 'classname="gate.x86_64.conformance" name="conformance/kvm_basic_test:' out/junit.xml)
+	[ "$n" -ge 3 ] || atf_fail "only $n kvm_basic_test cases in junit.xml"
+	grep -Eq '^x86_64 .*\| [1-9][0-9]*/[0-9]+/[0-9]+ +\| [1-9][0-9]*/0/[0-9]+' stdout ||
+		atf_fail "summary has no ioctl and case counts"
+	[ -s out/build/coverage/host-x86_64.txt ] || atf_fail "no coverage report"
+}
+
+atf_test_case mutated_headers
+mutated_headers_head() {
+	atf_set descr 'A copy of the headers with kvm_regs.rax and .rbx swapped fails the gate: the summary names struct kvm_regs (kernel BTF) and the failing conformance case regs_guest_add'
+	atf_set require.progs 'gcc pahole kyua make python3'
+	atf_set timeout 600
+}
+mutated_headers_body() {
+	need_kvm
+	[ -r /sys/kernel/btf/vmlinux ] || atf_skip "no /sys/kernel/btf/vmlinux to compare with"
+	mkdir -p tree/include || atf_fail "mkdir"
+	cp -r /usr/include/linux /usr/include/asm-generic tree/include/ &&
+		cp -r /usr/include/x86_64-linux-gnu/asm tree/include/asm || atf_fail "cannot copy the headers"
+	sed -i 's/^\t__u64 rax, rbx, rcx, rdx;$/\t__u64 rbx, rax, rcx, rdx;/' tree/include/asm/kvm.h
+	grep -q '__u64 rbx, rax, rcx, rdx;' tree/include/asm/kvm.h || atf_fail "mutation did not apply"
+	atf_check -s exit:1 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --headers tree -o out
+	sed -n '/^verdict/q; p' stdout > summary
+	grep -Eq '^FAIL x86_64 +kernel:host: .*struct kvm_regs\.(rax|rbx)' stdout ||
+		atf_fail "the summary does not name struct kvm_regs"
+	grep -Eq '^FAIL x86_64 +conformance/kvm_basic_test:regs_guest_add: failed' stdout ||
+		atf_fail "the summary does not name the failing case regs_guest_add"
+	grep -q '^verdict: FAIL' stdout || atf_fail "no FAIL verdict"
+	# the failure text in junit.xml is kyua's: the check that failed
+	python3 -c 'import xml.etree.ElementTree as E
+for c in E.parse("out/junit.xml").getroot().iter("testcase"):
+    if c.get("name") == "conformance/kvm_basic_test:regs_guest_add":
+        f = c.find("failure")
+        assert f is not None and "Check failed" in f.text, f
+        break
+else:
+    raise SystemExit("no regs_guest_add case")' || atf_fail "junit.xml lacks the failure text"
+}
+
 atf_init_test_cases() {
 	atf_add_test_case default_inputs
 	atf_add_test_case bad_candidate
 	atf_add_test_case bindgen_candidate
 	atf_add_test_case junit_escaping
 	atf_add_test_case bad_input
+	atf_add_test_case host_conformance
+	atf_add_test_case mutated_headers
 }
