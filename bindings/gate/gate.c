@@ -15,7 +15,7 @@
 
 static const char usage[] =
 	"kvmgate gate [--arch ARCH[,ARCH...]] [--headers DIR] [--bindings ARCH=FILE]... "
-	"[--guest] [--no-conformance] [--timeout SECS] [-o DIR]";
+	"[--guest] [--no-conformance] [--no-rust] [--timeout SECS] [-o DIR]";
 
 static int bad(const char *fmt, const char *a, const char *b)
 {
@@ -121,6 +121,7 @@ int gate__main(int argc, char **argv)
 		{ "bindings", required_argument, NULL, 'b' },
 		{ "guest", no_argument, NULL, 'g' },
 		{ "no-conformance", no_argument, NULL, 'N' },
+		{ "no-rust", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -155,6 +156,7 @@ int gate__main(int argc, char **argv)
 			break;
 		case 'g': g->guest = true; break;
 		case 'N': g->no_conformance = true; break;
+		case 'R': g->no_rust = true; break;
 		case 't':
 			g->timeout = strtoul(optarg, &end, 10);
 			if (*end || !*optarg)

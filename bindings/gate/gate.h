@@ -49,7 +49,7 @@ struct gate {
 	const char *self;		/* this kvmgate binary */
 	const char *headers;		/* --headers DIR or NULL */
 	const char *out;		/* report folder */
-	bool guest, no_conformance;
+	bool guest, no_conformance, no_rust;
 	unsigned timeout;		/* seconds for one spawned tool */
 	struct gate_arch arches[GATE_MAX_ARCHES];
 	size_t narch;

@@ -1,8 +1,9 @@
 #! /usr/bin/env atf-sh
 # gate_test.sh - the main job, `kvmgate gate`: passes on the default inputs, fails (exit 1,
 # naming the field in the summary and the drift report) on a candidate bindings.rs with one field
-# changed, passes on a bindings.rs of Debian's bindgen, and writes JUnit that parses as XML
-# whatever the messages hold.
+# changed, passes on a bindings.rs of Debian's bindgen (its layout tests and a VM run through its
+# Rust structs), fails on a mutated header copy naming the struct and the conformance case, runs
+# the conformance suite on /dev/kvm, and writes JUnit that parses as XML whatever it holds.
 
 kg() {
 	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
@@ -30,6 +31,15 @@ default_inputs_body() {
 		grep -Eq "^$a +conformance +skip .*--no-conformance" stdout ||
 			atf_fail "$a conformance not reported skipped"
 	done
+	if /usr/bin/rustc --version > /dev/null 2>&1 || rustc --version > /dev/null 2>&1; then
+		grep -Eq '^x86_64 +rust +pass .*test result: ok\. [1-9][0-9]* passed; 0 failed' stdout ||
+			atf_fail "no passing x86_64 rust stage"
+		if [ "$(uname -m)" = x86_64 ] && [ -w /dev/kvm ]; then
+			grep -q 'name="rust:smoke"' out/junit.xml || atf_fail "no rust:smoke case"
+			grep -q 'rust_smoke: rax 0x11112222' out/x86_64/rust/rust_smoke.log ||
+				atf_fail "the Rust VM run did not read rax back"
+		fi
+	fi
 	grep -q '^verdict: PASS' stdout || atf_fail "no PASS verdict"
 	for f in junit.xml summary.txt index.html x86_64/layout x86_64/dwarf-drift.txt \
 		arm64/bindings.rs arm64/layout.dwarf; do
@@ -51,7 +61,7 @@ bad_candidate_body() {
 	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/bindings.rs > bad.rs
 	cmp -s first/bindings.rs bad.rs && atf_fail "mutation did not apply"
 	atf_check -s exit:1 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
-		--bindings x86_64=bad.rs -o out
+		--no-rust --bindings x86_64=bad.rs -o out
 	grep -Eq '^x86_64 +candidate +FAIL' stdout || atf_fail "no failing candidate progress line"
 	grep -Eq '^FAIL x86_64 +candidate: .*struct kvm_regs\.rbx' stdout ||
 		atf_fail "the summary does not name kvm_regs.rbx"
@@ -84,6 +94,11 @@ bindgen_candidate_body() {
 	grep -Eq '^x86_64 +candidate +pass .*bg.rs: 0 incompatible' stdout ||
 		atf_fail "candidate stage did not pass on bindgen's file: $(grep candidate stdout)"
 	grep -q 'bg.rs' out/x86_64/candidate-drift.txt || atf_fail "no candidate drift report"
+	# the rust stage over bindgen's file: its layout tests, and the VM run through its structs
+	if /usr/bin/rustc --version > /dev/null 2>&1; then
+		grep -Eq '^x86_64 +rust +pass .*bg.rs .*test result: ok' stdout ||
+			atf_fail "the rust stage did not pass on bindgen's file: $(grep rust stdout)"
+	fi
 }
 
 atf_test_case junit_escaping
@@ -97,7 +112,7 @@ junit_escaping_body() {
 	name='we|ird<&]]>.rs'
 	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/bindings.rs > "$name"
 	atf_check -s exit:1 -o ignore -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
-		--bindings "x86_64=$name" -o out
+		--no-rust --bindings "x86_64=$name" -o out
 	grep -qF ']]]]><![CDATA[>' out/junit.xml || atf_fail "the drift text's ]]> was not split"
 	[ "$(junit_failures out/junit.xml)" = 1 ] || atf_fail "junit.xml: not 1 failure"
 	# the message and the drift text come back intact through the parser
@@ -133,7 +148,7 @@ host_conformance_head() {
 }
 host_conformance_body() {
 	need_kvm
-	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 -o out
+	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-rust -o out
 	grep -Eq '^x86_64 +conformance +pass .* cases on this machine.s /dev/kvm; coverage: [0-9]+ ioctls: [1-9][0-9]* exercised' stdout ||
 		atf_fail "no conformance progress line with coverage: $(grep conformance stdout)"
 	# the summary's counts are the cases junit.xml holds
@@ -158,7 +173,7 @@ mutated_headers_body() {
 		cp -r /usr/include/x86_64-linux-gnu/asm tree/include/asm || atf_fail "cannot copy the headers"
 	sed -i 's/^\t__u64 rax, rbx, rcx, rdx;$/\t__u64 rbx, rax, rcx, rdx;/' tree/include/asm/kvm.h
 	grep -q '__u64 rbx, rax, rcx, rdx;' tree/include/asm/kvm.h || atf_fail "mutation did not apply"
-	atf_check -s exit:1 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --headers tree -o out
+	atf_check -s exit:1 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-rust --headers tree -o out
 	sed -n '/^verdict/q; p' stdout > summary
 	grep -Eq '^FAIL x86_64 +kernel:host: .*struct kvm_regs\.(rax|rbx)' stdout ||
 		atf_fail "the summary does not name struct kvm_regs"
