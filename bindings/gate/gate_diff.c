@@ -52,6 +52,7 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 	struct gate_case *c;
 	unsigned warnings = 0;
 	struct sbuf sb = SBUF_INIT;
+	double t0 = gate__now();
 	char *detail;
 	FILE *out;
 	int rc;
@@ -106,6 +107,8 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 				 n.n[DIFF_COMPATIBLE], n.n[DIFF_ALLOWED]);
 	}
 	gate__set_report(g, c, rel);
+	if (c)
+		c->secs = gate__now() - t0;
 	sbuf__fini(&sb);
 out_b:
 	manifest__fini(&b);

@@ -32,6 +32,31 @@ static void pre_file(FILE *f, const struct gate *g, const char *rel)
 	free(text);
 }
 
+/* The conformance stage's own case of each arch: where the suite ran, its coverage totals and
+ * the per-ioctl report. */
+static void coverage_table(FILE *f, const struct gate *g)
+{
+	fputs("<h2>Coverage of the conformance suite</h2>\n<table id=\"coverage\"><tr><th>arch</th>"
+	      "<th>ioctls exercised</th><th>skipped</th><th>rejected as expected</th>"
+	      "<th>where, totals</th></tr>\n", f);
+	for (size_t ai = 0; ai < g->narch; ai++) {
+		const struct gate_arch *ga = &g->arches[ai];
+		const struct gate_case *c = NULL;
+
+		for (size_t i = 0; i < g->ncases; i++)
+			if (g->cases[i].arch == ai && g->cases[i].stage == GS_CONFORMANCE &&
+			    !strcmp(g->cases[i].name, "conformance"))
+				c = &g->cases[i];
+		fprintf(f, "<tr><td>%s</td><td>%u</td><td>%u</td><td>%u</td><td>", ga->a->name,
+			ga->ioctl[0], ga->ioctl[1], ga->ioctl[2]);
+		xml__text(f, c ? c->msg : "not run");
+		if (c && c->report)
+			pre_file(f, g, c->report);
+		fputs("</td></tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 int gate__write_html(const struct gate *g, const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -51,10 +76,7 @@ int gate__write_html(const struct gate *g, const char *path)
 	fputs("<h2>Summary</h2>\n<table id=\"summary\"><tr><th>arch</th><th>layouts checked</th>"
 	      "<th>incompatible</th><th>compatible</th><th>allowed</th><th>ioctls exercised</th>"
 	      "<th>skipped</th><th>rejected as expected</th><th>cases passed</th><th>failed</th>"
-	      "<th>skipped</th>", f);
-	for (int s = 0; s < GS__NR; s++)
-		fprintf(f, "<th>%s (s)</th>", gate__stage_name(s));
-	fputs("</tr>\n", f);
+	      "<th>skipped</th></tr>\n", f);
 	for (size_t ai = 0; ai < g->narch; ai++) {
 		const struct gate_arch *ga = &g->arches[ai];
 		unsigned n[GATE__NR] = { 0 };
@@ -70,11 +92,20 @@ int gate__write_html(const struct gate *g, const char *path)
 			ga->diff[DIFF_COMPATIBLE], ga->diff[DIFF_ALLOWED], ga->ioctl[0], ga->ioctl[1],
 			ga->ioctl[2], n[GATE_PASS], n[GATE_FAIL] + n[GATE_ERROR] ? "FAIL" : "pass",
 			n[GATE_FAIL] + n[GATE_ERROR], n[GATE_SKIP]);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n<h2>Stage times (s)</h2>\n<table id=\"times\"><tr><th>arch</th>", f);
+	for (int s = 0; s < GS__NR; s++)
+		fprintf(f, "<th>%s</th>", gate__stage_name(s));
+	fputs("</tr>\n", f);
+	for (size_t ai = 0; ai < g->narch; ai++) {
+		fprintf(f, "<tr><td>%s</td>", g->arches[ai].a->name);
 		for (int s = 0; s < GS__NR; s++)
-			fprintf(f, "<td>%.1f</td>", ga->secs[s]);
+			fprintf(f, "<td>%.1f</td>", g->arches[ai].secs[s]);
 		fputs("</tr>\n", f);
 	}
 	fputs("</table>\n", f);
+	coverage_table(f, g);
 	m = open_memstream(&summary, &len);
 	if (m && !gate__write_summary(g, m) && !fclose(m)) {
 		fputs("<pre id=\"summary-text\">", f);

@@ -191,12 +191,70 @@ else:
     raise SystemExit("no regs_guest_add case")' || atf_fail "junit.xml lacks the failure text"
 }
 
+# chromium_run ARGS...: headless Chromium, no network or profile of the user's
+chromium_run() {
+	chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
+		--disable-component-update --disable-sync --no-first-run \
+		--user-data-dir="$PWD/chromium-profile" "$@" 2> chromium.err
+}
+
+atf_test_case html_report
+html_report_head() {
+	atf_set descr 'index.html renders in headless Chromium: its DOM holds the summary table with a row per arch, the failing case naming the field, the drift report; a screenshot is written'
+	atf_set require.progs 'gcc pahole chromium python3'
+	atf_set timeout 300
+}
+html_report_body() {
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o first
+	sed 's/pub rbx: __u64,/pub rbx: __u32,/' first/bindings.rs > bad.rs
+	atf_check -s exit:1 -o ignore -e ignore "$(kg)" gate --no-conformance --no-rust \
+		--bindings x86_64=bad.rs -o out
+	chromium_run --dump-dom "file://$PWD/out/index.html" > dom.html ||
+		atf_fail "chromium --dump-dom failed: $(tail -n 3 chromium.err)"
+	# the DOM as the browser parsed it: the summary table, one row per arch, the figures
+	python3 - dom.html <<'PY' || atf_fail "the rendered DOM lacks the summary"
+import sys, html.parser
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(); self.tables = {}; self.cur = None; self.row = None; self.cell = None
+    def handle_starttag(self, tag, a):
+        a = dict(a)
+        if tag == "table" and a.get("id"): self.cur = a["id"]; self.tables[self.cur] = []
+        elif tag == "tr" and self.cur: self.row = []; self.tables[self.cur].append(self.row)
+        elif tag in ("td", "th") and self.row is not None: self.cell = ""
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None: self.row.append(self.cell.strip()); self.cell = None
+        elif tag == "table": self.cur = None; self.row = None
+    def handle_data(self, d):
+        if self.cell is not None: self.cell += d
+p = P(); p.feed(open(sys.argv[1]).read())
+t = p.tables["summary"]
+assert t[0][0] == "arch" and "incompatible" in t[0], t[0]
+rows = {r[0]: r for r in t[1:]}
+assert set(rows) == {"x86_64", "arm64"}, rows.keys()
+inc = t[0].index("incompatible")
+assert int(rows["x86_64"][inc]) >= 1 and int(rows["arm64"][inc]) == 0, rows
+assert "times" in p.tables and "coverage" in p.tables, p.tables.keys()
+PY
+	grep -q 'struct kvm_regs.rbx' dom.html || atf_fail "the DOM does not name kvm_regs.rbx"
+	grep -q '<title>kvmgate gate: FAIL</title>' dom.html || atf_fail "no FAIL title in the DOM"
+	chromium_run --window-size=1400,1000 --screenshot="$PWD/shot.png" "file://$PWD/out/index.html" ||
+		atf_fail "chromium --screenshot failed: $(tail -n 3 chromium.err)"
+	[ "$(head -c 8 shot.png | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] ||
+		atf_fail "no PNG screenshot"
+	[ "$(wc -c < shot.png)" -gt 20000 ] || atf_fail "the screenshot is nearly empty"
+	# self-contained: nothing fetched, no scripts
+	grep -Eq '<script|src="http|href="http' out/index.html && atf_fail "index.html is not self-contained"
+	true
+}
+
 atf_init_test_cases() {
 	atf_add_test_case default_inputs
 	atf_add_test_case bad_candidate
 	atf_add_test_case bindgen_candidate
 	atf_add_test_case junit_escaping
 	atf_add_test_case bad_input
+	atf_add_test_case html_report
 	atf_add_test_case host_conformance
 	atf_add_test_case mutated_headers
 }
