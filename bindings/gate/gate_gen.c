@@ -31,9 +31,18 @@ void gate_gen(struct gate *g, size_t ai)
 	argv[n] = NULL;
 	rc = gate__spawn(g, argv, log);
 	if (rc) {
-		char *d = gate__read_head(log, 4096);
+		char *d = gate__read_head(log, 4096), *last = NULL;
 
-		gate__record(g, ai, GS_GEN, NULL, GATE_ERROR, d, "kvmgate gen failed (%s)", log);
+		/* its last line says what: "kvmgate: FILE:LINE: what was expected" */
+		if (d) {
+			size_t n = strlen(d);
+
+			while (n && d[n - 1] == '\n')
+				d[--n] = '\0';
+			last = strrchr(d, '\n') ? strrchr(d, '\n') + 1 : d;
+		}
+		gate__record(g, ai, GS_GEN, NULL, GATE_ERROR, d, "kvmgate gen failed: %s (%s)",
+			     last && *last ? last : "no message", log);
 		free(d);
 		return;
 	}
