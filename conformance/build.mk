@@ -88,3 +88,8 @@ conformance-bench: all
 
 # The arm64 guest library and its blobs, linked into the arm64 programs.
 include conformance/guest/arm64/build.mk
+
+# One arch's guest build of the programs alone (`kvmgate gate` makes it in a build dir of its own,
+# B=..., against the bindings under test, and runs it on /dev/kvm or puts it in the guest image).
+$(foreach a,$(GUEST_ARCHES),$(eval .PHONY: conformance-progs-$(a)))
+$(foreach a,$(GUEST_ARCHES),$(eval conformance-progs-$(a): $(GUEST_PROGS_$(a))))
