@@ -1,11 +1,13 @@
 #!/bin/sh
-# gate.sh - the main job: the gate on the default inputs. For each arch (x86_64, arm64) it
-# generates the bindings from the installed UAPI headers and proves them three ways:
+# gate.sh - the main job: the gate on the default inputs. For each arch (x86_64, arm64, riscv64)
+# it generates the bindings from the installed UAPI headers and proves them three ways:
 #   compiler   every layout fact as a static assertion, compiled by the arch's gcc
 #   dwarf      the DWARF view of the same headers (pahole) equals the libclang view
-#   candidate  an existing bindings.rs (CANDIDATE_x86_64=FILE, CANDIDATE_arm64=FILE) has nothing
-#              incompatible with the generated manifest (skipped when not given)
+#   candidate  an existing bindings.rs (CANDIDATE_x86_64=FILE, CANDIDATE_arm64=FILE, ...) has
+#              nothing incompatible with the generated manifest (skipped when not given)
 # and, informational, the manifest against this machine's kernel BTF (/sys/kernel/btf/vmlinux).
+# An arch that no guest runs the conformance suite of (vmimages/no-guest.txt) has its conformance
+# stage reported as skipped, with the reason. GATE_ARCHES="riscv64" limits the arches.
 # Writes OUT/<arch>/{layout,bindings.rs,layout.h,layout.dwarf,*-drift.txt} and OUT/junit.xml.
 # Exit 0 when every check passes, 1 when one finds something incompatible, 2 on failure.
 set -u
@@ -15,7 +17,7 @@ OUT=${1:-$top/build/gate}
 rc=0
 cases=
 
-say() { printf '%-8s %-10s %s\n' "$1" "$2" "$3"; }
+say() { printf '%-8s %-11s %s\n' "$1" "$2" "$3"; }
 
 # record ARCH CHECK STATUS(pass|fail|skip|error) MESSAGE [DETAILS-FILE]
 record() {
@@ -56,7 +58,7 @@ write_junit() {
 
 [ -x "$KVMGATE" ] || { echo "gate.sh: $KVMGATE not built (run make)" >&2; exit 2; }
 mkdir -p "$OUT" || exit 2
-for arch in x86_64 arm64; do
+for arch in ${GATE_ARCHES:-x86_64 arm64 riscv64}; do
 	o=$OUT/$arch
 	rm -rf "$o.tmp"
 	if ! "$KVMGATE" gen --arch "$arch" -o "$o.tmp" 2>"$OUT/$arch-gen.err"; then
@@ -66,7 +68,11 @@ for arch in x86_64 arm64; do
 	rm -rf "$o" && mv "$o.tmp" "$o" && rm -f "$OUT/$arch-gen.err"
 	record "$arch" gen pass "$(grep -c '^type' "$o/layout") types, $(grep -c '^ioctl' "$o/layout") ioctls"
 
-	case $arch in x86_64) cc=${KVMGATE_CC_x86_64:-gcc} ;; arm64) cc=${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc} ;; esac
+	case $arch in
+	x86_64) cc=${KVMGATE_CC_x86_64:-gcc} ;;
+	arm64) cc=${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc} ;;
+	riscv64) cc=${KVMGATE_CC_riscv64:-riscv64-linux-gnu-gcc} ;;
+	esac
 	inc=$(sed -n 's/^meta\tsource\theaders //p' "$o/layout" | tr ':' '\n' | sed 's/^/-isystem /' | tr '\n' ' ')
 	printf '#include <linux/kvm.h>\n#include "layout.h"\n' > "$o/probe.c"
 	if (cd "$o" && $cc -std=gnu11 -fsyntax-only -nostdinc $inc -DKVMGATE_LAYOUT_ASSERT \
@@ -102,6 +108,9 @@ for arch in x86_64 arm64; do
 	else
 		record "$arch" candidate skip "no CANDIDATE_$arch bindings.rs given"
 	fi
+
+	why=$(sed -n "s/^$arch	reason=//p" "$top/vmimages/no-guest.txt" 2>/dev/null)
+	[ -z "$why" ] || record "$arch" conformance skip "$why"
 
 	if [ "$arch" = "$(uname -m)" ] && [ -r /sys/kernel/btf/vmlinux ]; then
 		"$KVMGATE" diff --allow "$top/dwarf/kernel.allow" "$o/layout" /sys/kernel/btf/vmlinux \

@@ -1,5 +1,5 @@
 /* kfile.c - kernel files made readable by pahole: raw BTF (sysfs), ELF (vmlinux, .ko, probe),
- * and kernel images (x86 bzImage, arm64 Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
+ * and kernel images (x86 bzImage, arm64 and riscv Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
  * is decompressed and carved out into a temporary file. */
 #include <dirent.h>
 #include <elf.h>
@@ -173,8 +173,8 @@ static int image__carve_btf(struct kfile *k, const unsigned char *img, size_t le
 	char *out;
 	int rc;
 
-	if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0)
-		k->arch = "arm64";
+	if (arch__from_image(img, len))
+		k->arch = arch__from_image(img, len);
 	else if (len >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0 && len > 20)
 		k->arch = arch__from_elf_machine(img[18] | img[19] << 8);
 	while ((p = memmem(p, (size_t)(end - p), "\x9f\xeb\x01\x00", 4)) != NULL) {
@@ -286,7 +286,7 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 		unlink(out);
 		if (in)
 			unlink(in);
-	} else if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0) {
+	} else if (arch__from_image(img, len)) {
 		rc = image__carve_btf(k, img, len, path, err, errlen);
 	} else {
 		snprintf(err, errlen, "%s: not an ELF, a BTF blob or a kernel image", path);
@@ -495,7 +495,7 @@ bool kfile__is_image(const char *path, const unsigned char *head, size_t len)
 
 	b = b ? b + 1 : path;
 	if ((len > 0x206 && memcmp(head + 0x202, "HdrS", 4) == 0) ||
-	    (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0))
+	    arch__from_image(head, len))
 		return true;
 	return compression__tool(head, len) &&
 	       (strstr(b, "vmlinu") || strstr(b, "Image") || strstr(b, "bzImage"));

@@ -289,7 +289,7 @@ static bool literal__eval(const struct mdef *d, int64_t *value, bool *is_unsigne
 	}
 	if (t[0] == '0' && t[1] && !dec && end == t + 1)
 		return false;
-	/* LP64 (x86_64 and arm64): int 32 bits, long and long long 64 */
+	/* LP64 (x86_64, arm64 and riscv64): int 32 bits, long and long long 64 */
 	if (l == 0 && !u && v <= 0x7fffffffull)
 		*is_unsigned = false;
 	else if (l == 0 && (u || !dec) && v <= 0xffffffffull)
