@@ -1,12 +1,14 @@
-/* kvmgate.c - the command-line front end: parses options and dispatches to bindings/ (the
- * generator, the manifest, the classifier) and dwarf/ (DWARF and BTF through pahole).
+/* kvmgate.c - the command-line front end: parses options, registers the loaders and dispatches
+ * to the library of bindings/ (the generator, the manifest, the classifier, the loader registry)
+ * and dwarf/ (DWARF and BTF through pahole).
  *
- *   kvmgate gen --arch ARCH [--headers DIR] [--kernel LABEL] -o OUTDIR
+ *   kvmgate gen --arch ARCH [--headers DIR] [--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR
  *   kvmgate dump [--from FMT] [--arch ARCH] [--btf-base FILE] [--types MANIFEST] [SOURCE]
  *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] A B
  *
  * Exit status: 0 success (diff: nothing incompatible), 1 diff found something incompatible,
- * 2 bad input or failure (one line on stderr: "kvmgate: what (file:line)").
+ * 2 bad input or failure (one line on stderr: "kvmgate: FILE:LINE: what was expected", or
+ * "kvmgate: what" where no file is involved).
  */
 #include <errno.h>
 #include <getopt.h>

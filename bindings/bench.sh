@@ -14,6 +14,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
+KVMGATE_TOP=$(cd "$here/.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 runs=5
 kvmgate=$here/../kvmgate
 version=6.12
@@ -75,17 +76,6 @@ measure() {
 	cpu_ms=$(awk 'NR == 1 { printf "%.0f", ($2 + $3) * 1000 }' "$tmp/$name.sorted")
 	med_ms=$(awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] / 1000 }' \
 		"$tmp/$name.sorted")
-}
-
-# bindgen_args ARCH [HEADERS]: bindgen's arguments for the installed or a headers_install tree
-bindgen_args() {
-	flags="--impl-debug --with-derive-default --with-derive-partialeq --impl-partialeq"
-	case "$1:$2" in
-	x86_64:) echo "/usr/include/linux/kvm.h $flags -- -I/usr/include -I/usr/include/x86_64-linux-gnu" ;;
-	arm64:) echo "/usr/aarch64-linux-gnu/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I/usr/aarch64-linux-gnu/include" ;;
-	x86_64:*) echo "$2/include/linux/kvm.h $flags -- -nostdinc -I$2/include" ;;
-	arm64:*) echo "$2/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I$2/include" ;;
-	esac
 }
 
 # row ARCH COMMAND NOTE: one line of the table from the last measure

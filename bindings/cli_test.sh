@@ -2,10 +2,8 @@
 # cli_test.sh - "$(kg)" gen/dump/diff as a user runs them: determinism, round trips, exit codes
 # of diff, and every kind of bad input (one line naming the file, exit 2, no partial output).
 
-# the command under test (kyua config variable kvmgate overrides)
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate"
-}
+# kg (the command under test) and the other shared helpers
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 
 # The installed x86_64 headers copied into a headers_install-like tree we may break.
 copy_headers() {

@@ -12,6 +12,7 @@
 # Exit 0 when every check passes, 1 when one finds something incompatible, 2 on failure.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+KVMGATE_TOP=$top && . "$top/bindings/util/shlib.sh"
 KVMGATE=${KVMGATE:-$top/kvmgate}
 OUT=${1:-$top/build/gate}
 rc=0
@@ -68,12 +69,8 @@ for arch in ${GATE_ARCHES:-x86_64 arm64 riscv64}; do
 	rm -rf "$o" && mv "$o.tmp" "$o" && rm -f "$OUT/$arch-gen.err"
 	record "$arch" gen pass "$(grep -c '^type' "$o/layout") types, $(grep -c '^ioctl' "$o/layout") ioctls"
 
-	case $arch in
-	x86_64) cc=${KVMGATE_CC_x86_64:-gcc} ;;
-	arm64) cc=${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc} ;;
-	riscv64) cc=${KVMGATE_CC_riscv64:-riscv64-linux-gnu-gcc} ;;
-	esac
-	inc=$(sed -n 's/^meta\tsource\theaders //p' "$o/layout" | tr ':' '\n' | sed 's/^/-isystem /' | tr '\n' ' ')
+	cc=$(arch_cc "$arch")
+	inc=$(manifest_isystem "$o/layout")
 	printf '#include <linux/kvm.h>\n#include "layout.h"\n' > "$o/probe.c"
 	if (cd "$o" && $cc -std=gnu11 -fsyntax-only -nostdinc $inc -DKVMGATE_LAYOUT_ASSERT \
 			-DKVMGATE_LAYOUT_BITFIELDS probe.c) > "$o/compiler-drift.txt" 2>&1; then

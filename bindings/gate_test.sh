@@ -4,7 +4,7 @@
 # field's type changed. riscv64's conformance stage is a skip that says why.
 
 gate() {
-	KVMGATE="$(atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate")" \
+	KVMGATE="$(kg)" \
 		"$(atf_get_srcdir)/gate.sh" "$@"
 }
 

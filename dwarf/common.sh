@@ -1,27 +1,11 @@
 # common.sh - shared helpers of the atf-sh tests of dwarf/ (sourced, not run).
 
-# The command under test (kyua config variable kvmgate overrides).
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../kvmgate"
-}
+# kg (the command under test), headers_tree, host_arch, the cache: the helpers of every folder
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 
 # The allow file of the kernel's own view.
 kernel_allow() {
 	echo "$(atf_get_srcdir)/kernel.allow"
-}
-
-# The download and header cache: kyua gives each test a HOME of its own, so the default of
-# the scripts (~/.cache/kvmgate) is taken from the user's real home, not from HOME.
-if [ -z "${KVMGATE_CACHE:-}" ]; then
-	KVMGATE_CACHE=$(getent passwd "$(id -u)" | cut -d: -f6)/.cache/kvmgate
-	export KVMGATE_CACHE
-fi
-
-# headers_tree VERSION ARCH: sets TREE to the headers_install tree of linux-source-VERSION (built
-# and cached by kernel-headers.sh on first use); fails the test case when it cannot be built.
-headers_tree() {
-	TREE=$("$(atf_get_srcdir)/kernel-headers.sh" "$1" "$2" 2>headers.err) ||
-		atf_fail "kernel-headers.sh $1 $2: $(tail -n 1 headers.err)"
 }
 
 # kernel_pkg ARCH: sets KROOT to the unpacked Debian linux-image-6.1 package of ARCH

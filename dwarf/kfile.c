@@ -1,23 +1,21 @@
 /* kfile.c - kernel files made readable by pahole: raw BTF (sysfs), ELF (vmlinux, .ko, probe),
  * and kernel images (x86 bzImage, arm64 and riscv Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
  * is decompressed and carved out into a temporary file. */
-#include <dirent.h>
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arch.h"
+#include "file.h"
 #include "pahole.h"
-
-extern char **environ;
+#include "spawn.h"
+#include "tmpdir.h"
 
 #define BTF_HDR_MIN 24
 
@@ -57,95 +55,31 @@ size_t btf__blob_size(const unsigned char *buf, size_t len)
 	return (size_t)n;
 }
 
-void tmpdir__remove(char *dir)
-{
-	DIR *d;
-	struct dirent *e;
-
-	if (!dir)
-		return;
-	d = opendir(dir);
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			char p[4096];
-
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-}
-
-static int tmpdir__make(struct kfile *k)
-{
-	const char *t = getenv("TMPDIR");
-
-	if (asprintf(&k->tmpdir, "%s/kvmgate-XXXXXX", t && *t ? t : "/tmp") < 0)
-		return -ENOMEM;
-	if (!mkdtemp(k->tmpdir)) {
-		int rc = -errno;
-
-		free(k->tmpdir);
-		k->tmpdir = NULL;
-		return rc;
-	}
-	return 0;
-}
-
-static int file__write(const char *path, const void *data, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	const char *p = data;
-
-	if (fd < 0)
-		return -errno;
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			int rc = -errno;
-
-			close(fd);
-			return rc;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return close(fd) ? -errno : 0;
-}
-
 /* Run "TOOL -dc IN > OUT". The exit status is not trusted alone: a bzImage payload carries the
  * decompressed size after the stream (trailing data for xz and zstd), so a non-empty output is
  * kept and the BTF carved from it decides. 0 or -errno with err naming what (the user's file). */
 static int decompress(const char *tool, const char *in, const char *out, const char *what,
 		      char *err, size_t errlen)
 {
-	posix_spawn_file_actions_t fa;
+	struct spawn_io io = { .out = { .path = out }, .err = { .path = "/dev/null" } };
 	char *argv[] = { (char *)tool, "-dc", (char *)in, NULL, NULL };
 	struct stat st;
-	pid_t pid;
 	int rc, status;
 
 	if (strcmp(tool, "xz") == 0) {
 		argv[2] = "--single-stream";
 		argv[3] = (char *)in;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_TRUNC,
-					 0600);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-	rc = posix_spawnp(&pid, tool, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
+	rc = spawn__run(argv, &io, &status);
+	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run %s: %s", what, tool, strerror(rc));
 		return -rc;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if ((!WIFEXITED(status) || WEXITSTATUS(status) != 0) &&
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: waitpid: %s", what, strerror(-rc));
+		return rc;
+	}
+	if (!spawn__ok(status) &&
 	    (stat(out, &st) != 0 || st.st_size == 0)) {
 		snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed kernel",
 			 what, tool);
@@ -238,7 +172,7 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 	rc = file__map(path, &img, &len, err, errlen);
 	if (rc)
 		return rc;
-	rc = tmpdir__make(k);
+	rc = tmpdir__new("kvmgate", &k->tmpdir);
 	if (rc) {
 		snprintf(err, errlen, "mkdtemp: %s", strerror(-rc));
 		goto out_unmap;

@@ -114,7 +114,4 @@ bool kfile__is_image(const char *path, const unsigned char *head, size_t len);
 int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, size_t n,
 			    bool *absent);
 
-/* Remove a directory tree made by mkdtemp (files only one level deep). */
-void tmpdir__remove(char *dir);
-
 #endif

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +11,7 @@
 
 #include "pahole.h"
 #include "sbuf.h"
-
-extern char **environ;
+#include "spawn.h"
 
 const char *pahole__path(void)
 {
@@ -101,7 +99,7 @@ static const char *stderr__sort(char *text, struct pahole_result *r, int *errp)
 int pahole__run(const char *const *argv, struct pahole_result *r, char *err, size_t errlen)
 {
 	const char *prog = pahole__path();
-	posix_spawn_file_actions_t fa;
+	struct spawn_io io;
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 };
 	struct sbuf out = SBUF_INIT, errb = SBUF_INIT;
 	const char *first;
@@ -125,11 +123,8 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 		snprintf(err, errlen, "pahole: pipe: %s", strerror(errno));
 		goto out_close;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, po[1], STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, pe[1], STDERR_FILENO);
-	rc = posix_spawnp(&pid, prog, &fa, NULL, args, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	io = (struct spawn_io){ .out = { .fd = po[1] }, .err = { .fd = pe[1] } };
+	rc = spawn__start(&pid, args, &io);
 	close(po[1]);
 	close(pe[1]);
 	po[1] = pe[1] = -1;
@@ -140,17 +135,21 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 		goto out_close;
 	}
 	rc = pipes__drain(po[0], pe[0], &out, &errb);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	serr = spawn__wait(pid, &status);
 	if (rc) {
 		snprintf(err, errlen, "pahole: reading its output: %s", strerror(-rc));
+		goto out_close;
+	}
+	if (serr) {
+		rc = serr;
+		snprintf(err, errlen, "pahole: waitpid: %s", strerror(-rc));
 		goto out_close;
 	}
 	first = errb.s ? stderr__sort(errb.s, r, &serr) : NULL;
 	if (errb.s && serr) {
 		rc = serr;
 		snprintf(err, errlen, "pahole: %s", strerror(-rc));
-	} else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	} else if (!spawn__ok(status)) {
 		rc = -EIO;
 		if (WIFSIGNALED(status))
 			snprintf(err, errlen, "%s killed by signal %d", prog, WTERMSIG(status));

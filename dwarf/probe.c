@@ -1,19 +1,16 @@
 /* probe.c - the DWARF view of a header set: a C file that instantiates every struct, union and
  * enum of a layout manifest, compiled -g by the arch's compiler, read back through pahole. */
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "arch.h"
 #include "dwarf.h"
 #include "pahole.h"
-
-extern char **environ;
+#include "spawn.h"
+#include "tmpdir.h"
 
 /* The probe's C text: the marker section (what the probe is, which types it holds) and one
  * object per type. */
@@ -74,10 +71,9 @@ static void compiler__message(const char *log, char *err, size_t errlen, const c
 static int probe__compile(const char *cc, char **dirs, size_t ndirs, const char *c_path,
 			  const char *out_path, const char *log, char *err, size_t errlen)
 {
-	posix_spawn_file_actions_t fa;
+	struct spawn_io io = { .out = { .path = "/dev/null" }, .err = { .path = log } };
 	char **argv = calloc(ndirs * 2 + 12, sizeof(*argv));
 	size_t a = 0;
-	pid_t pid;
 	int rc, status;
 
 	if (!argv)
@@ -94,38 +90,19 @@ static int probe__compile(const char *cc, char **dirs, size_t ndirs, const char 
 	argv[a++] = (char *)out_path;
 	argv[a++] = (char *)c_path;
 	argv[a] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC,
-					 0600);
-	rc = posix_spawnp(&pid, cc, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	rc = spawn__run(argv, &io, &status);
 	free(argv);
-	if (rc) {
+	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run: %s", cc, strerror(rc));
 		return -rc;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: waitpid: %s", cc, strerror(-rc));
+		return rc;
+	}
+	if (!spawn__ok(status)) {
 		compiler__message(log, err, errlen, cc);
 		return -EIO;
-	}
-	return 0;
-}
-
-static int tmpdir__new(char **dir)
-{
-	const char *t = getenv("TMPDIR");
-
-	if (asprintf(dir, "%s/kvmgate-probe-XXXXXX", t && *t ? t : "/tmp") < 0)
-		return -ENOMEM;
-	if (!mkdtemp(*dir)) {
-		int rc = -errno;
-
-		free(*dir);
-		*dir = NULL;
-		return rc;
 	}
 	return 0;
 }
@@ -168,7 +145,7 @@ int dwarf__probe_build(const struct manifest *layout, const char *arch, const ch
 		       const char *out_path, char *err, size_t errlen)
 {
 	char *tmp = NULL;
-	int rc = tmpdir__new(&tmp);
+	int rc = tmpdir__new("kvmgate-probe", &tmp);
 
 	if (rc) {
 		snprintf(err, errlen, "mkdtemp: %s", strerror(-rc));
@@ -185,7 +162,7 @@ int dwarf__probe_view(const struct manifest *layout, const char *arch, const cha
 {
 	struct source_opts o = { .arch = arch, .only = layout };
 	char *tmp = NULL, *obj = NULL;
-	int rc = tmpdir__new(&tmp);
+	int rc = tmpdir__new("kvmgate-probe", &tmp);
 
 	if (rc) {
 		snprintf(err, errlen, "mkdtemp: %s", strerror(-rc));

@@ -5,35 +5,20 @@
 # riscv64-linux-gnu-gcc for riscv64, on the installed headers and on the 6.1 and 6.12 trees of
 # Debian's linux-source packages.
 
-# the command under test (kyua config variable kvmgate overrides)
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
-}
-
-cc_of() {
-	case $1 in
-	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;
-	arm64) echo "${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc}" ;;
-	riscv64) echo "${KVMGATE_CC_riscv64:-riscv64-linux-gnu-gcc}" ;;
-	esac
-}
+# kg (the command under test), arch_cc, manifest_isystem, headers_tree
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 
 # headers_of VERSION ARCH: "" for the installed default, else the headers_install tree
 headers_of() {
 	[ "$1" = default ] && return 0
-	"$(atf_get_srcdir)/../../dwarf/kernel-headers.sh" "$1" "$2" 2>kernel-headers.err ||
-		atf_fail "kernel-headers.sh $1 $2: $(cat kernel-headers.err)"
-}
-
-# -isystem flags from the manifest's "meta source headers DIR:DIR" line
-incflags() {
-	sed -n 's/^meta\tsource\theaders //p' "$1" | tr ':' '\n' | sed 's/^/-isystem /' | tr '\n' ' '
+	headers_tree "$1" "$2"
+	echo "$TREE"
 }
 
 check_arch_version() {
 	arch=$1 version=$2
 	dir=$(headers_of "$version" "$arch")
-	cc=$(cc_of "$arch")
+	cc=$(arch_cc "$arch")
 	atf_check -s exit:0 -o empty -e match:"kvmgate: $arch" \
 		"$(kg)" gen --arch "$arch" ${dir:+--headers "$dir"} --no-dwarf -o out
 	# a real header set, not a near-empty one
@@ -55,7 +40,7 @@ check_arch_version() {
 	nchecks=$(grep -c '^KVMGATE_CHECK(' out/layout.h)
 	[ "$nchecks" -ge $((ntypes * 2 + nfields)) ] ||
 		atf_fail "only $nchecks assertions for $ntypes types and $nfields fields"
-	flags="-nostdinc $(incflags out/layout) -DKVMGATE_LAYOUT_ASSERT -DKVMGATE_LAYOUT_BITFIELDS"
+	flags="-nostdinc $(manifest_isystem out/layout) -DKVMGATE_LAYOUT_ASSERT -DKVMGATE_LAYOUT_BITFIELDS"
 	printf '#include <linux/kvm.h>\n#include "out/layout.h"\nint main(void) { return 0; }\n' > probe.c
 	atf_check -s exit:0 -o empty -e empty $cc -std=gnu11 -fsyntax-only $flags probe.c
 
@@ -83,7 +68,7 @@ int puts(const char *s);
 static void report(const char *what) { puts(what); }
 int main(void) { return kvmgate_check_bitfields(report) != 0; }
 EOT
-	atf_check -s exit:0 -o empty -e empty gcc -std=gnu11 -nostdinc $(incflags out/layout) -o bf bf.c
+	atf_check -s exit:0 -o empty -e empty gcc -std=gnu11 -nostdinc $(manifest_isystem out/layout) -o bf bf.c
 	atf_check -s exit:0 -o empty -e empty ./bf
 	echo "$nbits bitfields at their manifest bits"
 }
@@ -95,7 +80,7 @@ for v in default 6.1 6.12; do
 atf_test_case layout_$n
 layout_${n}_head() {
 	atf_set descr 'Every layout fact of the $a manifest ($v headers) holds for the $a compiler'
-	atf_set require.progs '$(cc_of $a)'
+	atf_set require.progs '$(arch_cc $a)'
 	atf_set timeout 900
 }
 layout_${n}_body() { check_arch_version $a $v; }"

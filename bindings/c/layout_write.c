@@ -1,5 +1,5 @@
-/* c_write.c - a manifest as a C header (OUTDIR/layout.h): the ioctl numbers and constants as
- * macros for conformance/ (KVMGATE_<NAME>), and, under KVMGATE_LAYOUT_ASSERT, a static assertion
+/* layout_write.c - a manifest as a C header (OUTDIR/layout.h): the ioctl numbers as macros for
+ * conformance/ (KVMGATE_<NAME>), and, under KVMGATE_LAYOUT_ASSERT, a static assertion
  * for every size, alignment, field offset, field size and value, so that compiling it after
  * <linux/kvm.h> with the target's own compiler checks the manifest against that compiler.
  * offsetof cannot reach a bitfield: under KVMGATE_LAYOUT_BITFIELDS the header defines

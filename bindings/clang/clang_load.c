@@ -7,62 +7,21 @@
 
 #include "arch.h"
 #include "clang_internal.h"
+#include "hset.h"
 #include "source.h"
 #include "timing.h"
 
-struct tslot {
-	char *usr;
-	struct ctype *t;
-	bool listed;
-};
-
-struct loader {
+struct clang_loader {
 	struct cmodel *cm;
-	struct tslot *slots;	/* open-addressing hash on USR */
-	size_t cap, n;
+	struct hset by_usr;	/* USR (malloc'd) -> its ctype */
+	struct hset listed;	/* USRs (of by_usr) whose type is in cm->types */
 	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
-	int ret;
+	int error;	/* first failure (-errno): the visitors stop */
 };
 
-static size_t str_hash(const char *s)
+static struct ctype *ld__new(struct clang_loader *ld, enum ctype_kind kind)
 {
-	size_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static struct tslot *ld__slot(struct loader *L, const char *usr)
-{
-	if ((L->n + 1) * 2 > L->cap) {
-		size_t cap = L->cap ? L->cap * 2 : 1024;
-		struct tslot *ns = calloc(cap, sizeof(*ns));
-
-		if (!ns)
-			return NULL;
-		for (size_t i = 0; i < L->cap; i++) {
-			size_t j;
-
-			if (!L->slots[i].usr)
-				continue;
-			for (j = str_hash(L->slots[i].usr) & (cap - 1); ns[j].usr; j = (j + 1) & (cap - 1))
-				;
-			ns[j] = L->slots[i];
-		}
-		free(L->slots);
-		L->slots = ns;
-		L->cap = cap;
-	}
-	for (size_t j = str_hash(usr) & (L->cap - 1);; j = (j + 1) & (L->cap - 1)) {
-		if (!L->slots[j].usr || !strcmp(L->slots[j].usr, usr))
-			return &L->slots[j];
-	}
-}
-
-static struct ctype *ld__new(struct loader *L, enum ctype_kind kind)
-{
-	struct cmodel *cm = L->cm;
+	struct cmodel *cm = ld->cm;
 	struct ctype *t;
 
 	if (cm->nall == cm->capall) {
@@ -101,11 +60,11 @@ static void ld__layout(struct ctype *t, CXType ty)
 	t->align = al > 0 ? (uint64_t)al : 1;
 }
 
-static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n);
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n);
+static struct ctype *ld__type(struct clang_loader *ld, CXType ty, struct ctype *parent, unsigned *anon_n);
+static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype *parent, unsigned *anon_n);
 
 struct member_ctx {
-	struct loader *L;
+	struct clang_loader *ld;
 	struct ctype *t;
 	unsigned anon_n;
 };
@@ -138,7 +97,7 @@ static struct cmember *ld__new_member(struct member_ctx *mc)
 	struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
 
 	if (!m) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return NULL;
 	}
 	t->members = m;
@@ -162,7 +121,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 	if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
 	    clang_Cursor_isAnonymousRecordDecl(c)) {
 		/* an anonymous member: libclang shows the record, not an implicit field */
-		struct ctype *anon = ld__decl(mc->L, c, t, &mc->anon_n);
+		struct ctype *anon = ld__decl(mc->ld, c, t, &mc->anon_n);
 
 		if (!anon || !(m = ld__new_member(mc)))
 			return CXChildVisit_Break;
@@ -177,7 +136,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		return CXChildVisit_Break;
 	m->name = clang__strdup(clang_getCursorSpelling(c));
 	if (!m->name) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	m->offset_bits = (uint64_t)clang_Cursor_getOffsetOfField(c);
@@ -186,7 +145,7 @@ static enum CXChildVisitResult ld__member_visit(CXCursor c, CXCursor p, CXClient
 		m->is_bitfield = true;
 		m->bit_width = (unsigned)clang_getFieldDeclBitWidth(c);
 	}
-	m->type = ld__type(mc->L, clang_getCursorType(c), t, &mc->anon_n);
+	m->type = ld__type(mc->ld, clang_getCursorType(c), t, &mc->anon_n);
 	if (!m->type)
 		return CXChildVisit_Break;
 	return CXChildVisit_Continue;
@@ -203,7 +162,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 		return CXChildVisit_Continue;
 	e = realloc(t->enumerators, (t->nenumerators + 1) * sizeof(*e));
 	if (!e) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	t->enumerators = e;
@@ -214,7 +173,7 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 	else
 		e->value = clang_getEnumConstantDeclValue(c);
 	if (!e->name) {
-		mc->L->ret = -ENOMEM;
+		mc->ld->error = -ENOMEM;
 		return CXChildVisit_Break;
 	}
 	return CXChildVisit_Continue;
@@ -222,14 +181,15 @@ static enum CXChildVisitResult ld__enum_visit(CXCursor c, CXCursor p, CXClientDa
 
 /* The ctype of a declaration (struct/union/enum/typedef), created once per USR. parent and
  * anon_n name an anonymous aggregate as bindgen does: <parent>__bindgen_ty_<++*anon_n>. */
-static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent, unsigned *anon_n)
+static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype *parent, unsigned *anon_n)
 {
 	CXCursor def = clang_getCursorDefinition(c);
 	enum CXCursorKind k;
-	struct member_ctx mc = { .L = L };
-	struct tslot *slot;
+	struct member_ctx mc = { .ld = ld };
+	struct hset_slot *slot;
 	struct ctype *t;
 	char *usr;
+	int added;
 
 	if (!clang_Cursor_isNull(def))
 		c = def;
@@ -260,25 +220,23 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		if (asprintf(&usr, "@%u:%u:%d", line, col, (int)k) < 0)
 			usr = NULL;
 	}
-	if (!usr || !(slot = ld__slot(L, usr))) {
+	if (!usr || (added = hset__insert(&ld->by_usr, usr, &slot)) < 0) {
 		free(usr);
-		L->ret = -ENOMEM;
+		ld->error = -ENOMEM;
 		return NULL;
 	}
-	if (slot->usr) {
+	if (!added) {
 		free(usr);
-		return slot->t;
+		return slot->value;
 	}
-	t = ld__new(L, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
+	/* the set owns usr from here */
+	t = ld__new(ld, k == CXCursor_TypedefDecl ? CT_TYPEDEF : k == CXCursor_UnionDecl ? CT_UNION :
 		       k == CXCursor_EnumDecl ? CT_ENUM : CT_STRUCT);
 	if (!t) {
-		free(usr);
-		L->ret = -ENOMEM;
+		ld->error = -ENOMEM;
 		return NULL;
 	}
-	slot->usr = usr;
-	slot->t = t;
-	L->n++;
+	slot->value = t;
 	mc.t = t;
 	t->in_kvm_header = clang__in_kvm_header(c);
 	t->doc = ld__doc(c);
@@ -288,7 +246,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			if (asprintf(&t->rust_name, "%s__bindgen_ty_%u", parent->rust_name, ++*anon_n) < 0)
 				t->rust_name = NULL;
 		} else if (k == CXCursor_EnumDecl) {
-			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++L->anon_top) < 0)
+			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++ld->anon_top) < 0)
 				t->rust_name = NULL;
 		}
 		/* else: typedef struct { } name; names it below */
@@ -307,7 +265,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			free(ts);
 		}
 		if (!t->rust_name) {
-			L->ret = -ENOMEM;
+			ld->error = -ENOMEM;
 			return NULL;
 		}
 	}
@@ -315,7 +273,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 	switch (k) {
 	case CXCursor_TypedefDecl:
 		t->complete = true;
-		t->target = ld__type(L, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
+		t->target = ld__type(ld, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
 		if (t->target && !t->target->rust_name && !t->target->parent &&
 		    (t->target->kind == CT_STRUCT || t->target->kind == CT_UNION ||
 		     t->target->kind == CT_ENUM))
@@ -323,7 +281,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 		break;
 	case CXCursor_EnumDecl:
 		t->complete = clang_isCursorDefinition(c);
-		t->target = ld__type(L, clang_getEnumDeclIntegerType(c), NULL, NULL);
+		t->target = ld__type(ld, clang_getEnumDeclIntegerType(c), NULL, NULL);
 		clang_visitChildren(c, ld__enum_visit, &mc);
 		break;
 	default:
@@ -332,7 +290,7 @@ static struct ctype *ld__decl(struct loader *L, CXCursor c, struct ctype *parent
 			clang_visitChildren(c, ld__member_visit, &mc);
 		break;
 	}
-	return L->ret ? NULL : t;
+	return ld->error ? NULL : t;
 }
 
 static const struct {
@@ -362,26 +320,28 @@ static const struct {
 	{ CXType_LongDouble, "long double", true, CT_FLOAT },
 };
 
-static struct ctype *ld__builtin(struct loader *L, CXType ty)
+static struct ctype *ld__builtin(struct clang_loader *ld, CXType ty)
 {
 	for (size_t i = 0; i < sizeof(builtins) / sizeof(builtins[0]); i++) {
-		char key[64];
-		struct tslot *slot;
+		char key[64], *owned;
+		struct hset_slot *slot;
 		struct ctype *t;
 
 		if (builtins[i].kind != ty.kind)
 			continue;
 		snprintf(key, sizeof(key), "builtin:%d", (int)ty.kind);
-		slot = ld__slot(L, key);
-		if (!slot)
+		slot = hset__find(&ld->by_usr, key);
+		if (slot)
+			return slot->value;
+		owned = strdup(key);
+		if (!owned || hset__insert(&ld->by_usr, owned, &slot) < 0) {
+			free(owned);
 			goto nomem;
-		if (slot->usr)
-			return slot->t;
-		t = ld__new(L, builtins[i].ck);
-		if (!t || !(slot->usr = strdup(key)))
+		}
+		t = ld__new(ld, builtins[i].ck);
+		if (!t)
 			goto nomem;
-		slot->t = t;
-		L->n++;
+		slot->value = t;
 		t->name = strdup(builtins[i].name);
 		t->rust_name = strdup(builtins[i].name);
 		if (!t->name || !t->rust_name)
@@ -391,32 +351,32 @@ static struct ctype *ld__builtin(struct loader *L, CXType ty)
 		ld__layout(t, ty);
 		return t;
 	}
-	L->ret = -EINVAL;
+	ld->error = -EINVAL;
 	return NULL;
 nomem:
-	L->ret = -ENOMEM;
+	ld->error = -ENOMEM;
 	return NULL;
 }
 
-static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent, unsigned *anon_n)
+static struct ctype *ld__type(struct clang_loader *ld, CXType ty, struct ctype *parent, unsigned *anon_n)
 {
 	struct ctype *t;
 
 	switch (ty.kind) {
 	case CXType_Elaborated:
-		return ld__type(L, clang_Type_getNamedType(ty), parent, anon_n);
+		return ld__type(ld, clang_Type_getNamedType(ty), parent, anon_n);
 	case CXType_Typedef:
 	case CXType_Record:
 	case CXType_Enum:
-		return ld__decl(L, clang_getTypeDeclaration(ty), parent, anon_n);
+		return ld__decl(ld, clang_getTypeDeclaration(ty), parent, anon_n);
 	case CXType_ConstantArray:
 	case CXType_IncompleteArray:
-		t = ld__new(L, CT_ARRAY);
+		t = ld__new(ld, CT_ARRAY);
 		if (!t)
 			break;
 		t->complete = true;
 		t->nelems = ty.kind == CXType_ConstantArray ? clang_getArraySize(ty) : -1;
-		t->target = ld__type(L, clang_getArrayElementType(ty), parent, anon_n);
+		t->target = ld__type(ld, clang_getArrayElementType(ty), parent, anon_n);
 		if (!t->target)
 			return NULL;
 		if (t->nelems >= 0)
@@ -425,62 +385,63 @@ static struct ctype *ld__type(struct loader *L, CXType ty, struct ctype *parent,
 			t->align = t->target->align;
 		return t;
 	case CXType_Pointer:
-		t = ld__new(L, CT_POINTER);
+		t = ld__new(ld, CT_POINTER);
 		if (!t)
 			break;
 		t->complete = true;
 		ld__layout(t, ty);
-		t->target = ld__type(L, clang_getPointeeType(ty), parent, anon_n);
+		t->target = ld__type(ld, clang_getPointeeType(ty), parent, anon_n);
 		return t->target ? t : NULL;
 	case CXType_FunctionProto:
 	case CXType_FunctionNoProto:
 		/* behind a pointer (a handler typedef): target = result, members = parameters */
-		t = ld__new(L, CT_FUNCTION);
+		t = ld__new(ld, CT_FUNCTION);
 		if (!t)
 			break;
 		t->complete = true;
-		t->target = ld__type(L, clang_getResultType(ty), NULL, NULL);
+		t->target = ld__type(ld, clang_getResultType(ty), NULL, NULL);
 		if (!t->target)
 			return NULL;
 		for (int i = 0, n = clang_getNumArgTypes(ty); i < n; i++) {
 			struct cmember *m = realloc(t->members, (t->nmembers + 1) * sizeof(*m));
 
 			if (!m) {
-				L->ret = -ENOMEM;
+				ld->error = -ENOMEM;
 				return NULL;
 			}
 			t->members = m;
 			m = &t->members[t->nmembers];
 			memset(m, 0, sizeof(*m));
-			m->type = ld__type(L, clang_getArgType(ty, (unsigned)i), NULL, NULL);
+			m->type = ld__type(ld, clang_getArgType(ty, (unsigned)i), NULL, NULL);
 			if (!m->type)
 				return NULL;
 			t->nmembers++;
 		}
 		return t;
 	default:
-		return ld__builtin(L, ty);
+		return ld__builtin(ld, ty);
 	}
-	L->ret = -ENOMEM;
+	ld->error = -ENOMEM;
 	return NULL;
 }
 
-static int ld__list(struct loader *L, CXCursor c, struct ctype *t)
+static int ld__list(struct clang_loader *ld, CXCursor c, struct ctype *t)
 {
-	struct cmodel *cm = L->cm;
-	struct tslot *slot;
+	struct cmodel *cm = ld->cm;
+	struct hset_slot *slot;
 	char *usr = clang__strdup(clang_getCursorUSR(clang_Cursor_isNull(clang_getCursorDefinition(c)) ?
 						c : clang_getCursorDefinition(c)));
 	struct ctype **n;
+	int added;
 
 	if (!usr)
 		return -ENOMEM;
-	slot = *usr ? ld__slot(L, usr) : NULL;
+	slot = *usr ? hset__find(&ld->by_usr, usr) : NULL;
 	free(usr);
-	if (slot && slot->usr) {
-		if (slot->listed)
-			return 0;
-		slot->listed = true;
+	if (slot) {
+		added = hset__add(&ld->listed, slot->key);
+		if (added <= 0)
+			return added;
 	} else {
 		for (size_t i = 0; i < cm->ntypes; i++)
 			if (cm->types[i] == t)
@@ -506,7 +467,7 @@ static bool ld__in_main_file(CXCursor c)
 
 static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
 {
-	struct loader *L = data;
+	struct clang_loader *ld = data;
 	enum CXCursorKind k = clang_getCursorKind(c);
 	bool top = clang_getCursorKind(p) == CXCursor_TranslationUnit;
 	struct ctype *t;
@@ -524,8 +485,8 @@ static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientDat
 			return k == CXCursor_EnumDecl ? CXChildVisit_Continue : CXChildVisit_Recurse;
 		/* fall through */
 	case CXCursor_TypedefDecl:
-		t = ld__decl(L, c, NULL, NULL);
-		if (!t || (L->ret = ld__list(L, c, t)))
+		t = ld__decl(ld, c, NULL, NULL);
+		if (!t || (ld->error = ld__list(ld, c, t)))
 			return CXChildVisit_Break;
 		return k == CXCursor_StructDecl || k == CXCursor_UnionDecl ? CXChildVisit_Recurse :
 									     CXChildVisit_Continue;
@@ -563,7 +524,7 @@ static char *headers__version(char **dirs, size_t n)
 int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
 			 const char *kernel, char *err, size_t errlen)
 {
-	struct loader L = { .cm = cm };
+	struct clang_loader ld = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
 	struct prescan ps = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
@@ -624,9 +585,9 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 	if (ret)
 		goto out;
 	timing__mark("parse");
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &L);
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &ld);
 	timing__mark("types");
-	ret = L.ret;
+	ret = ld.error;
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", cm->source, ret == -ENOMEM ? "out of memory" :
 			 "unsupported type in a declaration");
@@ -640,9 +601,9 @@ out:
 	if (idx)
 		clang_disposeIndex(idx);
 	prescan__fini(&ps);
-	for (size_t i = 0; i < L.cap; i++)
-		free(L.slots[i].usr);
-	free(L.slots);
+	hset__free_keys(&ld.by_usr);
+	hset__fini(&ld.by_usr);
+	hset__fini(&ld.listed);
 	for (size_t i = 0; i < ndirs; i++)
 		free(dirs[i]);
 	free(dirs);

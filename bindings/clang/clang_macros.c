@@ -1,8 +1,10 @@
-/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: every
- * object-like macro of the translation unit becomes a constant initialiser in a second parse,
- * so that function-like macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the
- * target exactly as C would. Ioctls are told apart and their argument type read from the tokens
- * (through aliases); a macro the compiler rejects keeps the compiler's reason. */
+/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: a plain
+ * integer literal is typed by C's rules here (literal__eval); every other object-like macro has a
+ * constant initialiser in the one parse (the evaluation declarations clang_prescan.c put after
+ * the #include), or in a second parse for the macros the scan missed, so that function-like
+ * macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the target exactly as C
+ * would. Ioctls are told apart and their argument type read from the tokens (through aliases); a
+ * macro the compiler rejects keeps the compiler's reason. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -20,10 +22,10 @@ struct mdef {
 	bool in_kvm;
 };
 
-struct mset {
+struct macro_defs {
 	struct mdef *d;
 	size_t n;
-	int ret;
+	int error;	/* first failure (-errno): the visit stops */
 };
 
 char *clang__strdup(CXString s)
@@ -121,7 +123,7 @@ bool clang__in_kvm_header(CXCursor c)
 
 static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientData data)
 {
-	struct mset *ms = data;
+	struct macro_defs *defs = data;
 	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
 	CXSourceLocation loc;
 	CXToken *toks = NULL;
@@ -152,11 +154,11 @@ static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientDat
 			return CXChildVisit_Continue;
 		}
 	}
-	d = realloc(ms->d, (ms->n + 1) * sizeof(*d));
+	d = realloc(defs->d, (defs->n + 1) * sizeof(*d));
 	if (!d)
 		goto nomem;
-	ms->d = d;
-	d = &ms->d[ms->n++];
+	defs->d = d;
+	d = &defs->d[defs->n++];
 	memset(d, 0, sizeof(*d));
 	d->name = clang__strdup(clang_getCursorSpelling(c));
 	d->in_kvm = clang__in_kvm_header(c);
@@ -172,35 +174,35 @@ static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientDat
 	return CXChildVisit_Continue;
 nomem:
 	clang_disposeTokens(tu, toks, ntoks);
-	ms->ret = -ENOMEM;
+	defs->error = -ENOMEM;
 	return CXChildVisit_Break;
 }
 
-static void mset__fini(struct mset *ms)
+static void macro_defs__fini(struct macro_defs *defs)
 {
-	for (size_t i = 0; i < ms->n; i++) {
-		for (size_t j = 0; j < ms->d[i].ntoks; j++)
-			free(ms->d[i].toks[j]);
-		free(ms->d[i].toks);
-		free(ms->d[i].name);
+	for (size_t i = 0; i < defs->n; i++) {
+		for (size_t j = 0; j < defs->d[i].ntoks; j++)
+			free(defs->d[i].toks[j]);
+		free(defs->d[i].toks);
+		free(defs->d[i].name);
 	}
-	free(ms->d);
+	free(defs->d);
 }
 
-static const struct mdef *mset__find(const struct mset *ms, const char *name)
+static const struct mdef *macro_defs__find(const struct macro_defs *defs, const char *name)
 {
 	/* only an identifier can name a macro (most bodies are literals: no search for those) */
 	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
 		return NULL;
-	for (size_t i = 0; i < ms->n; i++)
-		if (!strcmp(ms->d[i].name, name))
-			return &ms->d[i];
+	for (size_t i = 0; i < defs->n; i++)
+		if (!strcmp(defs->d[i].name, name))
+			return &defs->d[i];
 	return NULL;
 }
 
 /* Follow aliases (#define A B) to the _IO* expansion; return its argument type spelling
  * ("-" for _IO), or NULL when the macro is not an ioctl. */
-static char *macro__ioctl_arg(const struct mset *ms, const struct mdef *d)
+static char *macro__ioctl_arg(const struct macro_defs *defs, const struct mdef *d)
 {
 	size_t depth = 0, start, end, commas = 0, level = 0, len = 1;
 	const char *io;
@@ -211,9 +213,9 @@ static char *macro__ioctl_arg(const struct mset *ms, const struct mdef *d)
 		const struct mdef *to = NULL;
 
 		if (d->ntoks == 1)
-			to = mset__find(ms, d->toks[0]);
+			to = macro_defs__find(defs, d->toks[0]);
 		else if (d->ntoks == 3 && !strcmp(d->toks[0], "(") && !strcmp(d->toks[2], ")"))
-			to = mset__find(ms, d->toks[1]);
+			to = macro_defs__find(defs, d->toks[1]);
 		if (!to)
 			break;
 		d = to;
@@ -311,7 +313,7 @@ struct eval_ctx {
 	const char *prefix;
 	const ssize_t *map;
 	size_t nmap;
-	int ret;
+	int error;	/* first failure (-errno) */
 };
 
 static struct cmacro *eval__macro(const struct eval_ctx *ec, size_t i)
@@ -361,7 +363,7 @@ static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData 
 	if (r)
 		clang_EvalResult_dispose(r);
 	if (m->kind == CM_UNEVAL && !m->reason)
-		ec->ret = -ENOMEM;
+		ec->error = -ENOMEM;
 	return CXChildVisit_Continue;
 }
 
@@ -411,9 +413,9 @@ static int eval__run(struct eval_ctx *ec, CXTranslationUnit tu, char *err, size_
 	if (ret)
 		return ret;
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), eval__visit, ec);
-	if (ec->ret)
+	if (ec->error)
 		snprintf(err, errlen, "out of memory");
-	return ec->ret;
+	return ec->error;
 }
 
 /* The macros the scan missed (or saw with another body): a second parse evaluates them. */
@@ -454,40 +456,40 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		       const struct clang_args *a, const struct prescan *ps, char *err,
 		       size_t errlen)
 {
-	struct mset ms = { 0 };
+	struct macro_defs defs = { 0 };
 	struct eval_ctx ec = { .cm = cm, .prefix = PRESCAN_PREFIX, .nmap = ps->n };
 	ssize_t *map = NULL, *todo = NULL;
 	size_t ntodo = 0;
 	int ret;
 
-	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &ms);
-	if ((ret = ms.ret))
+	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &defs);
+	if ((ret = defs.error))
 		goto out_nomem;
-	cm->macros = realloc(cm->macros, (cm->nmacros + ms.n + 1) * sizeof(*cm->macros));
+	cm->macros = realloc(cm->macros, (cm->nmacros + defs.n + 1) * sizeof(*cm->macros));
 	map = malloc((ps->n + 1) * sizeof(*map));
-	todo = malloc((ms.n + 1) * sizeof(*todo));
+	todo = malloc((defs.n + 1) * sizeof(*todo));
 	if (!cm->macros || !map || !todo) {
 		ret = -ENOMEM;
 		goto out_nomem;
 	}
 	for (size_t i = 0; i < ps->n; i++)
 		map[i] = -1;
-	for (size_t i = 0; i < ms.n; i++) {
+	for (size_t i = 0; i < defs.n; i++) {
 		struct cmacro *m = &cm->macros[cm->nmacros];
 		ssize_t p;
 
 		memset(m, 0, sizeof(*m));
-		m->name = strdup(ms.d[i].name);
+		m->name = strdup(defs.d[i].name);
 		if (!m->name) {
 			ret = -ENOMEM;
 			goto out_nomem;
 		}
-		m->in_kvm_header = ms.d[i].in_kvm;
+		m->in_kvm_header = defs.d[i].in_kvm;
 		m->kind = CM_INT;
 		cm->nmacros++;
-		if (literal__eval(&ms.d[i], &m->value, &m->is_unsigned))
+		if (literal__eval(&defs.d[i], &m->value, &m->is_unsigned))
 			continue;	/* a literal is no ioctl */
-		m->arg = macro__ioctl_arg(&ms, &ms.d[i]);
+		m->arg = macro__ioctl_arg(&defs, &defs.d[i]);
 		if (m->arg)
 			m->kind = CM_IOCTL;
 		p = prescan__find(ps, m->name);
@@ -508,6 +510,6 @@ out_nomem:
 out:
 	free(map);
 	free(todo);
-	mset__fini(&ms);
+	macro_defs__fini(&defs);
 	return ret;
 }

@@ -11,17 +11,17 @@
 
 #include "clang_internal.h"
 
-struct scan {
+struct prescan_scan {
 	struct prescan *ps;
 	char **dirs;
 	size_t ndirs;
 	char **seen;
 	size_t nseen;
 	FILE *src;
-	int ret;
+	int error;	/* first failure (-errno): the scan stops */
 };
 
-static bool scan__seen(struct scan *s, const char *path)
+static bool scan__seen(struct prescan_scan *s, const char *path)
 {
 	char **n;
 
@@ -32,7 +32,7 @@ static bool scan__seen(struct scan *s, const char *path)
 	if (!n || !(n[s->nseen] = strdup(path))) {
 		if (n)
 			s->seen = n;
-		s->ret = -ENOMEM;
+		s->error = -ENOMEM;
 		return true;
 	}
 	s->seen = n;
@@ -63,7 +63,7 @@ static bool body__is_literal(const char *b)
 	return !*b || !strncmp(b, "/*", 2) || !strncmp(b, "//", 2);
 }
 
-static void scan__define(struct scan *s, const char *p)
+static void scan__define(struct prescan_scan *s, const char *p)
 {
 	struct prescan *ps = s->ps;
 	size_t n = 0;
@@ -81,20 +81,20 @@ static void scan__define(struct scan *s, const char *p)
 		bool *nd;
 
 		if (!nn) {
-			s->ret = -ENOMEM;
+			s->error = -ENOMEM;
 			return;
 		}
 		ps->names = nn;
 		nd = realloc(ps->has_decl, cap * sizeof(*nd));
 		if (!nd) {
-			s->ret = -ENOMEM;
+			s->error = -ENOMEM;
 			return;
 		}
 		ps->has_decl = nd;
 		ps->cap = cap;
 	}
 	if (!(ps->names[ps->n] = strdup(name))) {
-		s->ret = -ENOMEM;
+		s->error = -ENOMEM;
 		return;
 	}
 	/* line n + 2 of the main file: the declaration, or nothing for a literal */
@@ -107,9 +107,9 @@ static void scan__define(struct scan *s, const char *p)
 	ps->n++;
 }
 
-static void scan__file(struct scan *s, const char *path, int depth);
+static void scan__file(struct prescan_scan *s, const char *path, int depth);
 
-static void scan__include(struct scan *s, const char *cur, const char *inc, bool quoted, int depth)
+static void scan__include(struct prescan_scan *s, const char *cur, const char *inc, bool quoted, int depth)
 {
 	char path[4096];
 	struct stat st;
@@ -133,18 +133,18 @@ static void scan__include(struct scan *s, const char *cur, const char *inc, bool
 	}
 }
 
-static void scan__file(struct scan *s, const char *path, int depth)
+static void scan__file(struct prescan_scan *s, const char *path, int depth)
 {
 	char *line = NULL;
 	size_t cap = 0;
 	FILE *f;
 
-	if (depth > 32 || scan__seen(s, path) || s->ret)
+	if (depth > 32 || scan__seen(s, path) || s->error)
 		return;
 	f = fopen(path, "r");
 	if (!f)
 		return;	/* the parse reports what cannot be read */
-	while (!s->ret && getline(&line, &cap, f) >= 0) {
+	while (!s->error && getline(&line, &cap, f) >= 0) {
 		char *p = line;
 
 		while (isspace((unsigned char)*p))
@@ -184,7 +184,7 @@ static int idx__cmp(const void *a, const void *b)
 
 int prescan__run(struct prescan *ps, char **dirs, size_t ndirs)
 {
-	struct scan s = { .ps = ps, .dirs = dirs, .ndirs = ndirs };
+	struct prescan_scan s = { .ps = ps, .dirs = dirs, .ndirs = ndirs };
 
 	memset(ps, 0, sizeof(*ps));
 	s.src = open_memstream(&ps->src, &ps->srclen);
@@ -192,12 +192,12 @@ int prescan__run(struct prescan *ps, char **dirs, size_t ndirs)
 		return -ENOMEM;
 	fprintf(s.src, "#include <linux/kvm.h>\n");
 	scan__include(&s, "", "linux/kvm.h", false, 0);
-	if (fclose(s.src) && !s.ret)
-		s.ret = -ENOMEM;
-	ps->order = s.ret ? NULL : malloc((ps->n ? ps->n : 1) * sizeof(*ps->order));
-	if (!s.ret && !ps->order)
-		s.ret = -ENOMEM;
-	if (!s.ret) {
+	if (fclose(s.src) && !s.error)
+		s.error = -ENOMEM;
+	ps->order = s.error ? NULL : malloc((ps->n ? ps->n : 1) * sizeof(*ps->order));
+	if (!s.error && !ps->order)
+		s.error = -ENOMEM;
+	if (!s.error) {
 		for (size_t i = 0; i < ps->n; i++)
 			ps->order[i] = i;
 		sort_ps = ps;	/* qsort has no context argument; single-threaded */
@@ -206,9 +206,9 @@ int prescan__run(struct prescan *ps, char **dirs, size_t ndirs)
 	for (size_t i = 0; i < s.nseen; i++)
 		free(s.seen[i]);
 	free(s.seen);
-	if (s.ret)
+	if (s.error)
 		prescan__fini(ps);
-	return s.ret;
+	return s.error;
 }
 
 ssize_t prescan__find(const struct prescan *ps, const char *name)

@@ -1,4 +1,4 @@
-/* diff.c - compare two manifests and classify every difference (MANIFEST.md, DESIGN.md):
+/* diff.c - compare two manifests and classify every difference (MANIFEST.md, "Classification"):
  * incompatible, compatible, allowed (by an allow file, with its reason), or not in B (kernel
  * debug info that lacks a type). The report is grouped by class, one difference a line. */
 #include <errno.h>
@@ -9,16 +9,16 @@
 
 #include "diff.h"
 
-struct dline {
+struct diff_line {
 	enum diff_class cls;
 	char *text;
 };
 
-struct dctx {
+struct diff_report {
 	const struct diff_opts *o;
-	struct dline *l;
+	struct diff_line *l;
 	size_t n;
-	int err;
+	int error;	/* first failure (-errno): later lines are dropped */
 };
 
 static const char *const class_names[DIFF__NR] = {
@@ -28,7 +28,7 @@ static const char *const class_names[DIFF__NR] = {
 	[DIFF_NOT_IN_B] = "not in kernel",
 };
 
-static const struct allow_entry *dctx__allowed(struct dctx *d, const char *kind, const char *key,
+static const struct allow_entry *report__allowed(struct diff_report *d, const char *kind, const char *key,
 					       const char *member)
 {
 	const struct allowlist *a = d->o ? d->o->allow : NULL;
@@ -49,24 +49,24 @@ static const struct allow_entry *dctx__allowed(struct dctx *d, const char *kind,
 }
 
 /* Record one difference of `kind key[.member]`; the allow file may turn it into DIFF_ALLOWED. */
-static void dctx__add(struct dctx *d, enum diff_class cls, const char *kind, const char *key,
+static void report__add(struct diff_report *d, enum diff_class cls, const char *kind, const char *key,
 		      const char *member, const char *fmt, ...)
 {
 	const struct allow_entry *e = NULL;
 	char *what = NULL, *text = NULL;
-	struct dline *n;
+	struct diff_line *n;
 	va_list ap;
 	int r;
 
-	if (d->err)
+	if (d->error)
 		return;
 	if (cls == DIFF_INCOMPATIBLE || cls == DIFF_COMPATIBLE)
-		e = dctx__allowed(d, kind, key, member);
+		e = report__allowed(d, kind, key, member);
 	va_start(ap, fmt);
 	r = vasprintf(&what, fmt, ap);
 	va_end(ap);
 	if (r < 0) {
-		d->err = -ENOMEM;
+		d->error = -ENOMEM;
 		return;
 	}
 	if (e)
@@ -79,7 +79,7 @@ static void dctx__add(struct dctx *d, enum diff_class cls, const char *kind, con
 	n = r < 0 ? NULL : realloc(d->l, (d->n + 1) * sizeof(*n));
 	if (!n) {
 		free(text);
-		d->err = -ENOMEM;
+		d->error = -ENOMEM;
 		return;
 	}
 	d->l = n;
@@ -146,18 +146,18 @@ static const struct mrec *type__find(const struct manifest *b, const char *key)
 }
 
 /* A bare name, for the one-line-per-screen list of types the kernel lacks. */
-static void dctx__add_name(struct dctx *d, enum diff_class cls, const char *name)
+static void report__add_name(struct diff_report *d, enum diff_class cls, const char *name)
 {
-	struct dline *n;
+	struct diff_line *n;
 	char *text;
 
-	if (d->err)
+	if (d->error)
 		return;
 	text = strdup(name);
 	n = text ? realloc(d->l, (d->n + 1) * sizeof(*n)) : NULL;
 	if (!n) {
 		free(text);
-		d->err = -ENOMEM;
+		d->error = -ENOMEM;
 		return;
 	}
 	d->l = n;
@@ -225,7 +225,7 @@ static bool field__added(const struct manifest *a, const struct mrec *fb, const 
 	       !manifest__find(a, MREC_FIELD, type, fb->member);
 }
 
-static void diff__fields(struct dctx *d, const struct manifest *a, const struct manifest *b,
+static void diff__fields(struct diff_report *d, const struct manifest *a, const struct manifest *b,
 			 const char *type, const char *btype)
 {
 	char da[256], db[256];
@@ -240,19 +240,19 @@ static void diff__fields(struct dctx *d, const struct manifest *a, const struct 
 		if (!fb) {
 			ren = is_padding_name(fa->member) ? find_rename(a, b, fa, btype) : NULL;
 			if (ren)
-				dctx__add(d, DIFF_COMPATIBLE, "field", type, fa->member,
+				report__add(d, DIFF_COMPATIBLE, "field", type, fa->member,
 					  "padding renamed to '%s'", ren->member);
 			else
-				dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member,
+				report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member,
 					  "missing (was %s)", da);
 			continue;
 		}
 		field__describe(fb, db, sizeof(db));
 		if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
 		    fa->bitsize != fb->bitsize || fa->size != fb->size || fa->flex != fb->flex)
-			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
+			report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
 		else if (!spell__same(fa->text, fb->text))
-			dctx__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "type %s -> %s",
+			report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "type %s -> %s",
 				  fa->text, fb->text);
 	}
 	/* added fields; members of an added field fold into its line (kvm_run.tdx and its 14) */
@@ -277,14 +277,14 @@ static void diff__fields(struct dctx *d, const struct manifest *a, const struct 
 			continue;
 		field__describe(fb, db, sizeof(db));
 		if (nested)
-			dctx__add(d, DIFF_COMPATIBLE, "field", type, fb->member,
+			report__add(d, DIFF_COMPATIBLE, "field", type, fb->member,
 				  "added (%s) with %u members", db, nested);
 		else
-			dctx__add(d, DIFF_COMPATIBLE, "field", type, fb->member, "added (%s)", db);
+			report__add(d, DIFF_COMPATIBLE, "field", type, fb->member, "added (%s)", db);
 	}
 }
 
-static void diff__types(struct dctx *d, const struct manifest *a, const struct manifest *b)
+static void diff__types(struct diff_report *d, const struct manifest *a, const struct manifest *b)
 {
 	bool dbg = d->o && d->o->b_is_debuginfo;
 
@@ -296,16 +296,16 @@ static void diff__types(struct dctx *d, const struct manifest *a, const struct m
 		tb = type__find(b, ta->key);
 		if (!tb) {
 			if (dbg)
-				dctx__add_name(d, DIFF_NOT_IN_B, ta->key);
+				report__add_name(d, DIFF_NOT_IN_B, ta->key);
 			else
-				dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL, "missing");
+				report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL, "missing");
 			continue;
 		}
 		if (ta->size != tb->size)
-			dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+			report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
 				  "size %" PRIu64 " -> %" PRIu64, ta->size, tb->size);
 		if (ta->align != tb->align)
-			dctx__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+			report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
 				  "alignment %" PRIu64 " -> %" PRIu64, ta->align, tb->align);
 		diff__fields(d, a, b, ta->key, tb->key);
 	}
@@ -313,7 +313,7 @@ static void diff__types(struct dctx *d, const struct manifest *a, const struct m
 		const struct mrec *tb = &b->recs[i];
 
 		if (tb->kind == MREC_TYPE && !type__find(a, tb->key))
-			dctx__add(d, DIFF_COMPATIBLE, "type", tb->key, NULL,
+			report__add(d, DIFF_COMPATIBLE, "type", tb->key, NULL,
 				  "added (size=%" PRIu64 " align=%" PRIu64 ")", tb->size, tb->align);
 	}
 }
@@ -326,7 +326,7 @@ static void const__str(const struct mrec *r, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64, r->value);
 }
 
-static void diff__consts(struct dctx *d, const struct manifest *a, const struct manifest *b)
+static void diff__consts(struct diff_report *d, const struct manifest *a, const struct manifest *b)
 {
 	char va[32], vb[32];
 
@@ -340,12 +340,12 @@ static void diff__consts(struct dctx *d, const struct manifest *a, const struct 
 		if (!rb) {
 			/* a binding without a constant cannot misuse it; bindgen drops every constant
 			 * a function-like macro defines (KVM_DIRTY_GFN_F_DIRTY = _BITUL(0)) */
-			dctx__add(d, DIFF_COMPATIBLE, "const", ra->key, NULL, "not in B (was %s)", va);
+			report__add(d, DIFF_COMPATIBLE, "const", ra->key, NULL, "not in B (was %s)", va);
 			continue;
 		}
 		const__str(rb, vb, sizeof(vb));
 		if (ra->value != rb->value)
-			dctx__add(d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "value %s -> %s", va, vb);
+			report__add(d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "value %s -> %s", va, vb);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *rb = &b->recs[i];
@@ -353,11 +353,11 @@ static void diff__consts(struct dctx *d, const struct manifest *a, const struct 
 		if (rb->kind != MREC_CONST || manifest__find(a, MREC_CONST, rb->key, NULL))
 			continue;
 		const__str(rb, vb, sizeof(vb));
-		dctx__add(d, DIFF_COMPATIBLE, "const", rb->key, NULL, "added (%s)", vb);
+		report__add(d, DIFF_COMPATIBLE, "const", rb->key, NULL, "added (%s)", vb);
 	}
 }
 
-static void diff__ioctls(struct dctx *d, const struct manifest *a, const struct manifest *b)
+static void diff__ioctls(struct diff_report *d, const struct manifest *a, const struct manifest *b)
 {
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *ra = &a->recs[i], *rb;
@@ -366,32 +366,32 @@ static void diff__ioctls(struct dctx *d, const struct manifest *a, const struct 
 			continue;
 		rb = manifest__find(b, MREC_IOCTL, ra->key, NULL);
 		if (!rb) {
-			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "missing (was 0x%08" PRIx32
+			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "missing (was 0x%08" PRIx32
 				  " arg=%s)", ra->number, ra->text);
 			continue;
 		}
 		if (ra->number != rb->number)
-			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
 				  "number 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64
 				  ") -> 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64 ")",
 				  ra->number, ioctl__dir_name(ra->dir), ra->nr, ra->size, rb->number,
 				  ioctl__dir_name(rb->dir), rb->nr, rb->size);
 		else if (!spell__same(ra->text, rb->text))
-			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "argument %s -> %s",
+			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "argument %s -> %s",
 				  ra->text, rb->text);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *rb = &b->recs[i];
 
 		if (rb->kind == MREC_IOCTL && !manifest__find(a, MREC_IOCTL, rb->key, NULL))
-			dctx__add(d, DIFF_COMPATIBLE, "ioctl", rb->key, NULL, "added (0x%08" PRIx32
+			report__add(d, DIFF_COMPATIBLE, "ioctl", rb->key, NULL, "added (0x%08" PRIx32
 				  " arg=%s)", rb->number, rb->text);
 	}
 }
 
 /* Kernel debug info has no ioctls, but it has the argument types: the size an ioctl number
  * encodes must be the kernel's size of its argument type. */
-static void diff__ioctl_sizes(struct dctx *d, const struct manifest *a, const struct manifest *b)
+static void diff__ioctl_sizes(struct diff_report *d, const struct manifest *a, const struct manifest *b)
 {
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *ra = &a->recs[i], *tb;
@@ -400,7 +400,7 @@ static void diff__ioctl_sizes(struct dctx *d, const struct manifest *a, const st
 			continue;
 		tb = type__find(b, ra->text);
 		if (tb && tb->size != ra->size && ra->size != 0)
-			dctx__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
 				  "encodes size %" PRIu64 " but the kernel's %s is %" PRIu64 " bytes",
 				  ra->size, ra->text, tb->size);
 	}
@@ -417,7 +417,7 @@ static bool manifest__has_kind(const struct manifest *m, enum mrec_kind k)
 int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opts *opts,
 		   struct diff_counts *counts)
 {
-	struct dctx d = { .o = opts };
+	struct diff_report d = { .o = opts };
 	const char *aa, *ba;
 	bool dbg;
 	FILE *out = opts ? opts->out : NULL;
@@ -479,5 +479,5 @@ int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opt
 	for (size_t i = 0; i < d.n; i++)
 		free(d.l[i].text);
 	free(d.l);
-	return d.err;
+	return d.error;
 }

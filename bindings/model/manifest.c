@@ -202,6 +202,26 @@ static int meta_rank(const char *key)
 	return 100;
 }
 
+#define CMP_FIELD(a, b, f) do { if ((a)->f != (b)->f) return (a)->f < (b)->f ? -1 : 1; } while (0)
+
+/* Two records of the same key, by what they say (each field compared by itself). */
+static int mrec__cmp_content(const struct mrec *a, const struct mrec *b)
+{
+	CMP_FIELD(a, b, size);
+	CMP_FIELD(a, b, align);
+	CMP_FIELD(a, b, offset);
+	CMP_FIELD(a, b, bitoffset);
+	CMP_FIELD(a, b, bitsize);
+	CMP_FIELD(a, b, is_bitfield);
+	CMP_FIELD(a, b, flex);
+	CMP_FIELD(a, b, value);
+	CMP_FIELD(a, b, value_unsigned);
+	CMP_FIELD(a, b, number);
+	if (!a->text != !b->text)
+		return a->text ? 1 : -1;
+	return a->text ? strcmp(a->text, b->text) : 0;
+}
+
 static int mrec__cmp_total(const void *pa, const void *pb)
 {
 	const struct mrec *a = pa, *b = pb;
@@ -214,7 +234,7 @@ static int mrec__cmp_total(const void *pa, const void *pb)
 		return c ? c : strcmp(a->key, b->key);
 	}
 	/* identical keys: order by content so the result is deterministic */
-	return memcmp(&a->size, &b->size, sizeof(uint64_t) * 5);
+	return mrec__cmp_content(a, b);
 }
 
 static bool mrec__same(const struct mrec *a, const struct mrec *b)

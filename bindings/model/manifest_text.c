@@ -96,7 +96,7 @@ out_unlink:
 
 /* ---- reader ---- */
 
-struct rd {
+struct manifest_reader {
 	const char *path;
 	unsigned line;
 	char *err;
@@ -108,7 +108,7 @@ struct rd {
 					       fmt, ##__VA_ARGS__)
 
 /* Consume "name=" from *col and parse an unsigned number (base 0). */
-static int rd__num(struct rd *rd, char **cols, int ncol, int i, const char *name, uint64_t *v)
+static int rd__num(struct manifest_reader *rd, char **cols, int ncol, int i, const char *name, uint64_t *v)
 {
 	size_t nl = strlen(name);
 	char *end;
@@ -124,7 +124,7 @@ static int rd__num(struct rd *rd, char **cols, int ncol, int i, const char *name
 	return 0;
 }
 
-static int rd__str(struct rd *rd, char **cols, int ncol, int i, const char *name, const char **v)
+static int rd__str(struct manifest_reader *rd, char **cols, int ncol, int i, const char *name, const char **v)
 {
 	size_t nl = strlen(name);
 
@@ -134,7 +134,7 @@ static int rd__str(struct rd *rd, char **cols, int ncol, int i, const char *name
 	return 0;
 }
 
-static int rd__ncols(struct rd *rd, int ncol, int want_min, int want_max, const char *kind)
+static int rd__ncols(struct manifest_reader *rd, int ncol, int want_min, int want_max, const char *kind)
 {
 	if (ncol < want_min || ncol > want_max)
 		return rd__fail(rd, "'%s' record with %d columns, expected %d%s", kind, ncol, want_min,
@@ -142,7 +142,7 @@ static int rd__ncols(struct rd *rd, int ncol, int want_min, int want_max, const 
 	return 0;
 }
 
-static int rd__line(struct rd *rd, struct manifest *m, char *line)
+static int rd__line(struct manifest_reader *rd, struct manifest *m, char *line)
 {
 	char *cols[12];
 	int ncol = 0, ret;
@@ -259,7 +259,7 @@ static int rd__line(struct rd *rd, struct manifest *m, char *line)
 }
 
 /* Reject two records with the same key: a corrupted or concatenated manifest. */
-static int rd__check_dups(struct rd *rd, struct manifest *m)
+static int rd__check_dups(struct manifest_reader *rd, struct manifest *m)
 {
 	manifest__sort(m);
 	for (size_t i = 1; i < m->nrecs; i++) {
@@ -283,7 +283,7 @@ static int rd__check_dups(struct rd *rd, struct manifest *m)
 
 int manifest__read(struct manifest *m, const char *path, char *err, size_t errlen)
 {
-	struct rd rd = { .path = path, .err = err, .errlen = errlen };
+	struct manifest_reader rd = { .path = path, .err = err, .errlen = errlen };
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;

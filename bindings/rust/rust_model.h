@@ -42,6 +42,9 @@ struct rs_offset {
 	uint64_t offset;
 };
 
+/* Where rust_read.c is in computing an aggregate's layout (a cycle is an error). */
+enum rs_layout_state { RS_LAYOUT_NEW, RS_LAYOUT_COMPUTING, RS_LAYOUT_DONE };
+
 struct rs_agg {
 	char *name;
 	bool is_union;		/* `pub union`, or a struct with a bindgen_union_field */
@@ -60,7 +63,7 @@ struct rs_agg {
 	struct rs_offset *off;
 	size_t noff;
 	/* computed by rust_read.c */
-	int state;		/* 0 new, 1 computing, 2 done */
+	enum rs_layout_state state;
 	uint64_t csize, calign;
 };
 

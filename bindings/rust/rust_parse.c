@@ -15,14 +15,17 @@
 #include "rust.h"
 #include "rust_model.h"
 
+/* What a layout assertion asserts. */
+enum rfact_kind { RFACT_SIZE, RFACT_ALIGN, RFACT_OFFSET };
+
 struct rfact {
 	char *type, *field;	/* field NULL: size/align */
-	int what;		/* 0 size, 1 align, 2 offset */
+	enum rfact_kind what;
 	uint64_t value;
 	unsigned line;
 };
 
-struct rp {
+struct rust_parser {
 	const struct rtok *t;
 	size_t i, n;
 	const char *path;
@@ -51,12 +54,12 @@ static int rp__grow(void **arr, size_t *cap, size_t elem)
 	return 0;
 }
 
-static const struct rtok *rp__cur(const struct rp *p)
+static const struct rtok *rp__cur(const struct rust_parser *p)
 {
 	return &p->t[p->i < p->n ? p->i : p->n - 1];
 }
 
-static const struct rtok *rp__peek(const struct rp *p, size_t k)
+static const struct rtok *rp__peek(const struct rust_parser *p, size_t k)
 {
 	return &p->t[p->i + k < p->n ? p->i + k : p->n - 1];
 }
@@ -66,7 +69,7 @@ static char *tok__dup(const struct rtok *t)
 	return strndup(t->s, t->len);
 }
 
-static int rp__fail(struct rp *p, const char *what)
+static int rp__fail(struct rust_parser *p, const char *what)
 {
 	const struct rtok *t = rp__cur(p);
 
@@ -77,7 +80,7 @@ static int rp__fail(struct rp *p, const char *what)
 			       what, (int)(t->len > 40 ? 40 : t->len), t->s);
 }
 
-static bool rp__accept(struct rp *p, const char *s)
+static bool rp__accept(struct rust_parser *p, const char *s)
 {
 	if (rtok__is(rp__cur(p), s)) {
 		p->i++;
@@ -86,7 +89,7 @@ static bool rp__accept(struct rp *p, const char *s)
 	return false;
 }
 
-static int rp__expect(struct rp *p, const char *s, const char *what)
+static int rp__expect(struct rust_parser *p, const char *s, const char *what)
 {
 	return rp__accept(p, s) ? 0 : rp__fail(p, what);
 }
@@ -102,7 +105,7 @@ static bool tok__is_close(const struct rtok *t)
 }
 
 /* At an opening bracket: move past its matching closer. */
-static int rp__skip_group(struct rp *p)
+static int rp__skip_group(struct rust_parser *p)
 {
 	static const char close_of[128] = { ['{'] = '}', ['('] = ')', ['['] = ']' };
 	char stack[256];
@@ -139,7 +142,7 @@ static int rp__skip_group(struct rp *p)
 }
 
 /* Skip one item: up to a ';' at depth 0, or through a braced body (and a ';' after it). */
-static int rp__skip_item(struct rp *p)
+static int rp__skip_item(struct rust_parser *p)
 {
 	int ret;
 
@@ -180,9 +183,9 @@ void rty__free(struct rty *t)
 	free(t);
 }
 
-static int rp__type(struct rp *p, struct rty **out);
+static int rp__type(struct rust_parser *p, struct rty **out);
 
-static int rp__type_path(struct rp *p, struct rty *t)
+static int rp__type_path(struct rust_parser *p, struct rty *t)
 {
 	bool first = true;
 	int ret;
@@ -229,7 +232,7 @@ static int rp__type_path(struct rp *p, struct rty *t)
 	return 0;
 }
 
-static int rp__type(struct rp *p, struct rty **out)
+static int rp__type(struct rust_parser *p, struct rty **out)
 {
 	struct rty *t = calloc(1, sizeof(*t));
 	const struct rtok *c;
@@ -293,7 +296,7 @@ static int rp__type(struct rp *p, struct rty **out)
 }
 
 /* #[...] / #![...]: note repr(packed) and repr(align(N)) for the next struct. */
-static int rp__attr(struct rp *p)
+static int rp__attr(struct rust_parser *p)
 {
 	size_t start;
 
@@ -323,7 +326,7 @@ static int rp__attr(struct rp *p)
 	return 0;
 }
 
-static int rp__fields(struct rp *p, struct rs_agg *a)
+static int rp__fields(struct rust_parser *p, struct rs_agg *a)
 {
 	int ret;
 
@@ -375,7 +378,7 @@ static int rp__fields(struct rp *p, struct rs_agg *a)
 	}
 }
 
-static int rp__aggregate(struct rp *p, bool is_union)
+static int rp__aggregate(struct rust_parser *p, bool is_union)
 {
 	struct rs_model *m = p->m;
 	const struct rtok *name;
@@ -400,7 +403,7 @@ static int rp__aggregate(struct rp *p, bool is_union)
 	return rp__fields(p, a);
 }
 
-static int rp__alias(struct rp *p)
+static int rp__alias(struct rust_parser *p)
 {
 	struct rs_model *m = p->m;
 	const struct rtok *name;
@@ -456,7 +459,7 @@ static char *ioctl__arg(const char *s, size_t len)
 	return strndup(c2, (size_t)(close - c2));
 }
 
-static int rp__const(struct rp *p)
+static int rp__const(struct rust_parser *p)
 {
 	struct rs_model *m = p->m;
 	const struct rtok *name, *v;
@@ -524,8 +527,8 @@ static int rp__const(struct rp *p)
 	return 0;
 }
 
-static int rp__fact(struct rp *p, const char *type, size_t tlen, const char *field, size_t flen,
-		    int what, uint64_t value, unsigned line)
+static int rp__fact(struct rust_parser *p, const char *type, size_t tlen, const char *field, size_t flen,
+		    enum rfact_kind what, uint64_t value, unsigned line)
 {
 	struct rfact *f;
 
@@ -554,7 +557,7 @@ static bool fact__value(const struct rtok *t, size_t k, size_t end, uint64_t *v)
 }
 
 /* Layout facts in the tokens [b, e) of a test function or a `const _` block. */
-static int rp__scan_layout(struct rp *p, size_t b, size_t e, const char *dflt, size_t dlen)
+static int rp__scan_layout(struct rust_parser *p, size_t b, size_t e, const char *dflt, size_t dlen)
 {
 	const struct rtok *t = p->t;
 	const char *cur = dflt;
@@ -597,7 +600,8 @@ static int rp__scan_layout(struct rp *p, size_t b, size_t e, const char *dflt, s
 				return rp__fail(p, "the asserted size or alignment (NNNusize)");
 			}
 			ret = rp__fact(p, t[k + 3].s, t[k + 3].len, NULL, 0,
-				       rtok__is(&t[k], "size_of") ? 0 : 1, v, t[k].line);
+				       rtok__is(&t[k], "size_of") ? RFACT_SIZE : RFACT_ALIGN, v,
+				       t[k].line);
 			if (ret)
 				return ret;
 			continue;
@@ -610,7 +614,7 @@ static int rp__scan_layout(struct rp *p, size_t b, size_t e, const char *dflt, s
 				p->i = k + 7;
 				return rp__fail(p, "the asserted offset (NNNusize)");
 			}
-			ret = rp__fact(p, t[k + 3].s, t[k + 3].len, t[k + 5].s, t[k + 5].len, 2, v,
+			ret = rp__fact(p, t[k + 3].s, t[k + 3].len, t[k + 5].s, t[k + 5].len, RFACT_OFFSET, v,
 				       t[k].line);
 			if (ret)
 				return ret;
@@ -629,7 +633,8 @@ static int rp__scan_layout(struct rp *p, size_t b, size_t e, const char *dflt, s
 				p->i = k + 2;
 				return rp__fail(p, "the asserted offset (NNNusize)");
 			}
-			ret = rp__fact(p, cur, clen, t[k + 2].s, t[k + 2].len, 2, v, t[k].line);
+			ret = rp__fact(p, cur, clen, t[k + 2].s, t[k + 2].len, RFACT_OFFSET, v,
+				       t[k].line);
 			if (ret)
 				return ret;
 			k = q;
@@ -638,7 +643,7 @@ static int rp__scan_layout(struct rp *p, size_t b, size_t e, const char *dflt, s
 	return 0;
 }
 
-static int rp__fn(struct rp *p)
+static int rp__fn(struct rust_parser *p)
 {
 	static const char prefix[] = "bindgen_test_layout_";
 	const struct rtok *name;
@@ -672,7 +677,7 @@ static int rp__fn(struct rp *p)
 }
 
 /* `impl NAME { ... }`: bitfield getters `fn F(&self) -> T { ..._bitfield_N.get(O, W).. }`. */
-static int rp__impl(struct rp *p)
+static int rp__impl(struct rust_parser *p)
 {
 	size_t k, body, end;
 	const struct rtok *target = NULL;
@@ -704,7 +709,7 @@ static int rp__impl(struct rp *p)
 	for (k = body; k + 8 < end; k++) {
 		const struct rtok *t = p->t;
 		struct rs_bitfield *bf;
-		struct rp sub;
+		struct rust_parser sub;
 		size_t q;
 		uint64_t off, width, unit;
 
@@ -763,7 +768,7 @@ static int rp__impl(struct rp *p)
 }
 
 /* Top-level line comments: kvmgate's unevaluated macros and end marker. */
-static int rp__comment(struct rp *p)
+static int rp__comment(struct rust_parser *p)
 {
 	const struct rtok *c = rp__cur(p);
 	static const char mark[] = RUST_UNEVAL_MARK;
@@ -803,7 +808,7 @@ static int rp__comment(struct rp *p)
 	return 0;
 }
 
-static int rp__facts_attach(struct rp *p)
+static int rp__facts_attach(struct rust_parser *p)
 {
 	for (size_t i = 0; i < p->nfacts; i++) {
 		struct rfact *f = &p->facts[i];
@@ -814,10 +819,10 @@ static int rp__facts_attach(struct rp *p)
 					       "layout assertion for %s, which the file does not define",
 					       f->type);
 		}
-		if (f->what == 0) {
+		if (f->what == RFACT_SIZE) {
 			a->has_size = true;
 			a->size = f->value;
-		} else if (f->what == 1) {
+		} else if (f->what == RFACT_ALIGN) {
 			a->has_align = true;
 			a->align = f->value;
 		} else {
@@ -838,7 +843,7 @@ static int rp__facts_attach(struct rp *p)
 int rs_model__parse(struct rs_model *m, const struct rlex *lx, const char *path, char *err,
 		    size_t errlen)
 {
-	struct rp p = { .t = lx->t, .n = lx->n, .path = path, .err = err, .errlen = errlen,
+	struct rust_parser p = { .t = lx->t, .n = lx->n, .path = path, .err = err, .errlen = errlen,
 			.m = m };
 	int ret = 0;
 

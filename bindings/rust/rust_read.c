@@ -16,12 +16,13 @@
 #include <string.h>
 
 #include "arch.h"
+#include "file.h"
 #include "rust.h"
 #include "rust_fmt.h"
 #include "rust_model.h"
 #include "source.h"
 
-struct rr {
+struct rust_reader {
 	struct rs_model *m;
 	struct manifest *man;
 	const char *path;
@@ -29,50 +30,6 @@ struct rr {
 	size_t errlen;
 	unsigned line;		/* of the item being converted, for errors */
 };
-
-static const struct {
-	const char *rust, *c;
-	unsigned size, align;
-	bool is_unsigned;
-} rr_builtins[] = {
-	{ "c_char", "char", 1, 1, false },
-	{ "c_schar", "signed char", 1, 1, false },
-	{ "c_uchar", "unsigned char", 1, 1, true },
-	{ "c_short", "short", 2, 2, false },
-	{ "c_ushort", "unsigned short", 2, 2, true },
-	{ "c_int", "int", 4, 4, false },
-	{ "c_uint", "unsigned int", 4, 4, true },
-	{ "c_long", "long", 8, 8, false },
-	{ "c_ulong", "unsigned long", 8, 8, true },
-	{ "c_longlong", "long long", 8, 8, false },
-	{ "c_ulonglong", "unsigned long long", 8, 8, true },
-	{ "c_float", "float", 4, 4, false },
-	{ "c_double", "double", 8, 8, false },
-	{ "c_void", "void", 0, 1, false },
-	{ "bool", "_Bool", 1, 1, true },
-	{ "u8", "unsigned char", 1, 1, true },
-	{ "i8", "signed char", 1, 1, false },
-	{ "u16", "unsigned short", 2, 2, true },
-	{ "i16", "short", 2, 2, false },
-	{ "u32", "unsigned int", 4, 4, true },
-	{ "i32", "int", 4, 4, false },
-	{ "u64", "unsigned long long", 8, 8, true },
-	{ "i64", "long long", 8, 8, false },
-	{ "u128", "unsigned __int128", 16, 16, true },
-	{ "i128", "__int128", 16, 16, false },
-	{ "usize", "unsigned long", 8, 8, true },
-	{ "isize", "long", 8, 8, false },
-	{ "f32", "float", 4, 4, false },
-	{ "f64", "double", 8, 8, false },
-};
-
-static int builtin__find(const char *name)
-{
-	for (size_t i = 0; i < sizeof(rr_builtins) / sizeof(rr_builtins[0]); i++)
-		if (!strcmp(rr_builtins[i].rust, name))
-			return (int)i;
-	return -1;
-}
 
 static bool name__is_anon(const char *name)
 {
@@ -97,14 +54,15 @@ static const struct rty *rty__unwrap(const struct rty *t)
 	return t;
 }
 
-static int rr__agg_layout(struct rr *r, struct rs_agg *a);
+static int rr__agg_layout(struct rust_reader *r, struct rs_agg *a);
 
 /* Rust size and alignment of a type (what repr(C) placement uses). */
-static int rr__rlay(struct rr *r, const struct rty *t, uint64_t *size, uint64_t *align, int depth)
+static int rr__rlay(struct rust_reader *r, const struct rty *t, uint64_t *size, uint64_t *align, int depth)
 {
 	struct rs_agg *a;
 	struct rs_alias *al;
-	int b, ret;
+	const struct rust_builtin *b;
+	int ret;
 
 	if (!t || depth > 64)
 		return rr__fail(r, "%s", "type nesting too deep");
@@ -145,10 +103,10 @@ static int rr__rlay(struct rr *r, const struct rty *t, uint64_t *size, uint64_t 
 		*align = 1;
 		return ret;
 	}
-	b = builtin__find(t->name);
-	if (b >= 0) {
-		*size = rr_builtins[b].size;
-		*align = rr_builtins[b].align;
+	b = rust_builtin__by_rust(t->name);
+	if (b) {
+		*size = b->size;
+		*align = b->align;
 		return 0;
 	}
 	a = rs_model__agg(r->m, t->name);
@@ -165,7 +123,7 @@ static int rr__rlay(struct rr *r, const struct rty *t, uint64_t *size, uint64_t 
 }
 
 /* C sizeof of a member's type: a __BindgenUnionField<T> member is a T. */
-static int rr__csize(struct rr *r, const struct rty *t, uint64_t *size)
+static int rr__csize(struct rust_reader *r, const struct rty *t, uint64_t *size)
 {
 	uint64_t align;
 
@@ -188,7 +146,7 @@ static uint64_t align__up(uint64_t v, uint64_t a)
 }
 
 /* Offsets of every field of a: asserted ones as asserted, the rest by repr(C). */
-static int rr__offsets(struct rr *r, struct rs_agg *a, uint64_t *offs, uint64_t *end,
+static int rr__offsets(struct rust_reader *r, struct rs_agg *a, uint64_t *offs, uint64_t *end,
 		       uint64_t *maxalign)
 {
 	uint64_t cursor = 0, top = 0, ma = 1;
@@ -217,23 +175,23 @@ static int rr__offsets(struct rr *r, struct rs_agg *a, uint64_t *offs, uint64_t 
 	return 0;
 }
 
-static int rr__agg_layout(struct rr *r, struct rs_agg *a)
+static int rr__agg_layout(struct rust_reader *r, struct rs_agg *a)
 {
 	uint64_t *offs, end, ma;
 	unsigned saved = r->line;
 	int ret;
 
-	if (a->state == 2)
+	if (a->state == RS_LAYOUT_DONE)
 		return 0;
-	if (a->state == 1) {
+	if (a->state == RS_LAYOUT_COMPUTING) {
 		r->line = a->line;
 		return rr__fail(r, "%s contains itself", a->name);
 	}
-	a->state = 1;
+	a->state = RS_LAYOUT_COMPUTING;
 	if (a->opaque) {
 		a->csize = 0;
 		a->calign = 1;
-		a->state = 2;
+		a->state = RS_LAYOUT_DONE;
 		return 0;
 	}
 	offs = calloc(a->nf + 1, sizeof(*offs));
@@ -249,17 +207,17 @@ static int rr__agg_layout(struct rr *r, struct rs_agg *a)
 		ma = a->repr_align;
 	a->calign = a->has_align ? a->align : ma;
 	a->csize = a->has_size ? a->size : align__up(end, ma);
-	a->state = 2;
+	a->state = RS_LAYOUT_DONE;
 	r->line = saved;
 	return 0;
 }
 
 /* UAPI spelling of a member type. */
-static int rr__spell(struct rr *r, const struct rty *t, struct sbuf *sb, int depth)
+static int rr__spell(struct rust_reader *r, const struct rty *t, struct sbuf *sb, int depth)
 {
 	struct rs_agg *a;
 	struct rs_alias *al;
-	int b;
+	const struct rust_builtin *b;
 
 	t = rty__unwrap(t);
 	if (!t || depth > 64)
@@ -299,9 +257,9 @@ static int rr__spell(struct rr *r, const struct rty *t, struct sbuf *sb, int dep
 		sbuf__add(sb, "[]");
 		return ret;
 	}
-	b = builtin__find(t->name);
-	if (b >= 0) {
-		sbuf__add(sb, rr_builtins[b].c);
+	b = rust_builtin__by_rust(t->name);
+	if (b) {
+		sbuf__add(sb, b->c);
 		return 0;
 	}
 	a = rs_model__agg(r->m, t->name);
@@ -334,7 +292,7 @@ static const char *field__cname(const char *name, char *buf, size_t len)
 }
 
 /* The aggregate an anonymous member or member type refers to, if it is anonymous. */
-static struct rs_agg *rr__anon_agg(struct rr *r, const struct rty *t)
+static struct rs_agg *rr__anon_agg(struct rust_reader *r, const struct rty *t)
 {
 	struct rs_agg *a;
 
@@ -345,7 +303,7 @@ static struct rs_agg *rr__anon_agg(struct rr *r, const struct rty *t)
 	return a && name__is_anon(a->name) ? a : NULL;
 }
 
-static int rr__members(struct rr *r, const char *owner, struct rs_agg *a, uint64_t base,
+static int rr__members(struct rust_reader *r, const char *owner, struct rs_agg *a, uint64_t base,
 		       const char *prefix, int depth)
 {
 	uint64_t *offs, end, ma;
@@ -454,9 +412,9 @@ static int rr__members(struct rr *r, const char *owner, struct rs_agg *a, uint64
 
 static bool type__is_unsigned_prim(const char *t)
 {
-	int b = builtin__find(t);
+	const struct rust_builtin *b = rust_builtin__by_rust(t);
 
-	return b >= 0 && rr_builtins[b].is_unsigned && t[0] == 'u';
+	return b && b->is_unsigned && t[0] == 'u';
 }
 
 /* kvmgate's banner names the arch and kernel: "... compatible): x86_64, kernel 6.1.192". */
@@ -486,7 +444,7 @@ static void banner__meta(const char *buf, size_t len, char *arch, size_t alen, c
 	}
 }
 
-static int rr__convert(struct rr *r, const struct source_opts *o, const char *barch,
+static int rr__convert(struct rust_reader *r, const struct source_opts *o, const char *barch,
 		       const char *bkernel)
 {
 	struct rs_model *m = r->m;
@@ -565,66 +523,18 @@ static int rr__convert(struct rr *r, const struct source_opts *o, const char *ba
 	return ret;
 }
 
-static int file__slurp(const char *path, char **buf, size_t *len, char *err, size_t errlen)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 16, n = 0;
-	char *b;
-	int e;
-
-	if (!f) {
-		e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
-	b = malloc(cap);
-	if (!b) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	for (;;) {
-		size_t got;
-
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2);
-
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return -ENOMEM;
-			}
-			b = nb;
-			cap *= 2;
-		}
-		got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(b);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static int rust_source__load(struct manifest *out, const char *path, const struct source_opts *o,
 		      char *err, size_t errlen)
 {
 	struct rs_model model = { 0 };
 	struct manifest m;
 	struct rlex lx;
-	struct rr r = { .m = &model, .man = &m, .path = path, .err = err, .errlen = errlen };
+	struct rust_reader r = { .m = &model, .man = &m, .path = path, .err = err, .errlen = errlen };
 	char *buf = NULL, barch[16] = "", bkernel[128] = "";
 	size_t len = 0;
 	int ret;
 
-	ret = file__slurp(path, &buf, &len, err, errlen);
+	ret = file__read(path, &buf, &len, err, errlen);
 	if (ret)
 		return ret;
 	manifest__init(&m);
@@ -634,7 +544,7 @@ static int rust_source__load(struct manifest *out, const char *path, const struc
 		goto out_buf;
 	}
 	model.by_kvmgate = len > 40 && memmem(buf, len < 200 ? len : 200,
-					      "automatically generated by kvmgate", 34);
+					      RUST_BANNER_MAKER, sizeof(RUST_BANNER_MAKER) - 1);
 	ret = rs_model__parse(&model, &lx, path, err, errlen);
 	if (!ret && model.by_kvmgate && !model.saw_end) {
 		snprintf(err, errlen, "%s:%u: truncated: expected the closing line `%s`", path,
@@ -678,7 +588,7 @@ static bool rust_source__probe(const char *path)
 	fclose(f);
 	head[got] = '\0';
 	return strstr(head, "automatically generated by rust-bindgen") ||
-	       strstr(head, "automatically generated by kvmgate") ||
+	       strstr(head, RUST_BANNER_MAKER) ||
 	       !strncmp(head, "#[repr(C)]", 10) || !strncmp(head, "pub const ", 10) ||
 	       !strncmp(head, "pub type ", 9);
 }

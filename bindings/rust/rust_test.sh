@@ -4,10 +4,8 @@
 # rustc with its layout tests run, read back by `dump` (our own file, bindgen's, and bindgen's
 # older and newer layout-assertion forms), and bad bindings.rs files rejected with FILE:LINE.
 
-# the command under test (kyua config variable kvmgate overrides)
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
-}
+# kg (the command under test), bindgen_args and the other shared helpers
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 
 testdata() {
 	echo "$(atf_get_srcdir)/testdata"
@@ -45,26 +43,9 @@ formatted() {
 # installed default. Debian's bindgen needs LLVM 14's libclang (it crashes with 19).
 run_bindgen() {
 	arch=$1 hdr=$2 out=$3
-	flags="--impl-debug --with-derive-default --with-derive-partialeq --impl-partialeq"
 	libclang=${KVMGATE_BINDGEN_LIBCLANG:-/usr/lib/llvm-14/lib}
-	# the cross arches: their triple, and Debian's linux-libc-dev-<arch>-cross headers under it
-	case $arch in
-	arm64) target=aarch64-linux-gnu ;;
-	riscv64) target=riscv64-linux-gnu ;;
-	esac
-	case "$arch:$hdr" in
-	x86_64:)
-		set -- /usr/include/linux/kvm.h $flags -- \
-			-I/usr/include -I/usr/include/x86_64-linux-gnu ;;
-	x86_64:*)
-		set -- "$hdr/include/linux/kvm.h" $flags -- -nostdinc -I"$hdr/include" ;;
-	*:)
-		set -- "/usr/$target/include/linux/kvm.h" $flags -- \
-			--target=$target -nostdinc -I"/usr/$target/include" ;;
-	*)
-		set -- "$hdr/include/linux/kvm.h" $flags -- --target=$target -nostdinc \
-			-I"$hdr/include" ;;
-	esac
+	# shellcheck disable=SC2046 # bindgen_args is a word list (paths without blanks)
+	set -- $(bindgen_args "$arch" "$hdr")
 	env "$(rustfmt_env)" LIBCLANG_PATH=$libclang bindgen "$@" > "$out" 2> bindgen.err ||
 		atf_fail "bindgen failed: $(head -3 bindgen.err)"
 	[ -s "$out" ] || atf_fail "bindgen wrote nothing"

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "rust.h"
+#include "hset.h"
 #include "rust_fmt.h"
 
 enum {
@@ -25,74 +26,17 @@ enum {
 /* Arrays longer than this cannot derive Default (std implements it up to 32 elements). */
 #define RUST_DEFAULT_ARRAY_LIMIT 32
 
-/* A set of pointers (open addressing), for "already written" and "named in cm->types". */
-struct ptrset {
-	const void **v;
-	size_t cap, n;
-};
-
-struct rw {
+struct rust_writer {
 	FILE *out;
 	const struct cmodel *cm;
-	struct ptrset emitted;
-	struct ptrset listed;
-	struct ptrset late_seen;
+	struct hset emitted;		/* types already written */
+	struct hset listed;		/* types of cm->types */
+	struct hset late_seen;
 	const struct ctype **late;	/* builtin typedefs used but never declared (__uint128_t) */
 	size_t nlate, caplate;
 	bool need_bfunit, need_incomplete, need_unionfield;
-	int err;
+	int error;	/* first failure (-errno): the rest is skipped */
 };
-
-static size_t ptr__hash(const void *p, size_t cap)
-{
-	uintptr_t x = (uintptr_t)p;
-
-	x ^= x >> 17;
-	x *= (uintptr_t)0x9e3779b97f4a7c15ull;
-	x ^= x >> 29;
-	return (size_t)x & (cap - 1);
-}
-
-/* 1 when p was added, 0 when it was there, -ENOMEM. */
-static int ptrset__add(struct ptrset *s, const void *p)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		struct ptrset bigger = { .cap = s->cap ? s->cap * 2 : 256 };
-
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -ENOMEM;
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i])
-				ptrset__add(&bigger, s->v[i]);
-		free(s->v);
-		*s = bigger;
-	}
-	for (i = ptr__hash(p, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == p)
-			return 0;
-	s->v[i] = p;
-	s->n++;
-	return 1;
-}
-
-static bool ptrset__has(const struct ptrset *s, const void *p)
-{
-	if (!s->cap)
-		return false;
-	for (size_t i = ptr__hash(p, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (s->v[i] == p)
-			return true;
-	return false;
-}
-
-static void ptrset__fini(struct ptrset *s)
-{
-	free(s->v);
-	*s = (struct ptrset){ 0 };
-}
 
 static const struct ctype *ctype__strip(const struct ctype *t)
 {
@@ -133,28 +77,6 @@ const char *rust__ident(const char *name, char *buf, size_t len)
 	return name;
 }
 
-static const struct {
-	const char *c, *rust;
-} rust_builtins[] = {
-	{ "char", "::std::os::raw::c_char" },
-	{ "signed char", "::std::os::raw::c_schar" },
-	{ "unsigned char", "::std::os::raw::c_uchar" },
-	{ "short", "::std::os::raw::c_short" },
-	{ "unsigned short", "::std::os::raw::c_ushort" },
-	{ "int", "::std::os::raw::c_int" },
-	{ "unsigned int", "::std::os::raw::c_uint" },
-	{ "long", "::std::os::raw::c_long" },
-	{ "unsigned long", "::std::os::raw::c_ulong" },
-	{ "long long", "::std::os::raw::c_longlong" },
-	{ "unsigned long long", "::std::os::raw::c_ulonglong" },
-	{ "_Bool", "bool" },
-	{ "bool", "bool" },
-	{ "__int128", "i128" },
-	{ "unsigned __int128", "u128" },
-	{ "float", "f32" },
-	{ "double", "f64" },
-};
-
 static const char *rust__builtin(const struct ctype *t)
 {
 	static const char *const by_size[2][9] = {
@@ -164,10 +86,10 @@ static const char *rust__builtin(const struct ctype *t)
 		  "::std::os::raw::c_int", NULL, NULL, NULL, "::std::os::raw::c_longlong" },
 	};
 
-	if (t->name)
-		for (size_t i = 0; i < sizeof(rust_builtins) / sizeof(rust_builtins[0]); i++)
-			if (!strcmp(t->name, rust_builtins[i].c))
-				return rust_builtins[i].rust;
+	const char *r = t->name ? rust_builtin__of_c(t->name) : NULL;
+
+	if (r)
+		return r;
 	if (t->kind == CT_FLOAT)
 		return t->size == 4 ? "f32" : "f64";
 	if (t->size == 16)
@@ -206,17 +128,17 @@ static const char *rust__name(const struct ctype *t)
 
 /* Append the Rust spelling of t to sb. in_struct: a zero-length or flexible array is bindgen's
  * __IncompleteArrayField (in a union it stays [T; 0usize]). */
-static void rw__spell(struct rw *w, struct sbuf *sb, const struct ctype *t, bool in_struct);
+static void rw__spell(struct rust_writer *w, struct sbuf *sb, const struct ctype *t, bool in_struct);
 
-static void rw__note_late(struct rw *w, const struct ctype *t)
+static void rw__note_late(struct rust_writer *w, const struct ctype *t)
 {
 	int r;
 
-	if (ptrset__has(&w->listed, t))
+	if (hset__has(&w->listed, t))
 		return;
-	r = ptrset__add(&w->late_seen, t);
+	r = hset__add(&w->late_seen, t);
 	if (r < 0) {
-		w->err = r;
+		w->error = r;
 		return;
 	}
 	if (r == 0)
@@ -226,7 +148,7 @@ static void rw__note_late(struct rw *w, const struct ctype *t)
 		const struct ctype **v = realloc(w->late, cap * sizeof(*v));
 
 		if (!v) {
-			w->err = -ENOMEM;
+			w->error = -ENOMEM;
 			return;
 		}
 		w->late = v;
@@ -235,7 +157,7 @@ static void rw__note_late(struct rw *w, const struct ctype *t)
 	w->late[w->nlate++] = t;
 }
 
-static void rw__spell_fn(struct rw *w, struct sbuf *sb, const struct ctype *fn)
+static void rw__spell_fn(struct rust_writer *w, struct sbuf *sb, const struct ctype *fn)
 {
 	sbuf__add(sb, "::std::option::Option<unsafe extern \"C\" fn(");
 	for (size_t i = 0; i < fn->nmembers; i++) {
@@ -250,7 +172,7 @@ static void rw__spell_fn(struct rw *w, struct sbuf *sb, const struct ctype *fn)
 	sbuf__add(sb, ">");
 }
 
-static void rw__spell(struct rw *w, struct sbuf *sb, const struct ctype *t, bool in_struct)
+static void rw__spell(struct rust_writer *w, struct sbuf *sb, const struct ctype *t, bool in_struct)
 {
 	if (!t) {
 		sbuf__add(sb, "::std::os::raw::c_void");
@@ -354,7 +276,7 @@ static bool union__is_bindgen(const struct ctype *t)
 
 /* ---- items ---- */
 
-static void rw__derive_line(struct rw *w, unsigned d)
+static void rw__derive_line(struct rust_writer *w, unsigned d)
 {
 	struct sbuf sb = SBUF_INIT;
 	const char *sep = "";
@@ -451,8 +373,8 @@ static int rlayout__build(const struct ctype *t, struct rlayout *l)
 	return 0;
 }
 
-static void rw__aggregate(struct rw *w, const struct ctype *t);
-static void rw__enum(struct rw *w, const struct ctype *t);
+static void rw__aggregate(struct rust_writer *w, const struct ctype *t);
+static void rw__enum(struct rust_writer *w, const struct ctype *t);
 
 /* Rust only guarantees alignments up to 8 for the field types bindgen uses: when a member with a
  * larger alignment (a __uint128_t) follows a gap, bindgen spells the gap out. */
@@ -466,7 +388,7 @@ static uint64_t ctype__align(const struct ctype *t)
 	return t && t->align ? t->align : 1;
 }
 
-static void rw__padding(struct rw *w, const struct cmember *m, uint64_t *end, size_t *npad)
+static void rw__padding(struct rust_writer *w, const struct cmember *m, uint64_t *end, size_t *npad)
 {
 	uint64_t off = m->offset_bits / 8, align = ctype__align(m->type), pad, a;
 	static const char *const blob[] = { NULL, "u8", "u16", NULL, "u32", NULL, NULL, NULL, "u64" };
@@ -484,7 +406,7 @@ static void rw__padding(struct rw *w, const struct cmember *m, uint64_t *end, si
 	*end = off + (m->type ? m->type->size : 0);
 }
 
-static void rw__doc(struct rw *w, unsigned indent, const char *raw)
+static void rw__doc(struct rust_writer *w, unsigned indent, const char *raw)
 {
 	if (raw && *raw)
 		fmt__doc(w->out, indent, raw);
@@ -510,7 +432,7 @@ static bool agg__needs_repr_align(const struct ctype *t)
 	return bitfields && t->kind == CT_STRUCT && t->align > max;
 }
 
-static void rw__struct_body(struct rw *w, const struct ctype *t, const struct rlayout *l,
+static void rw__struct_body(struct rust_writer *w, const struct ctype *t, const struct rlayout *l,
 			    bool bindgen_union)
 {
 	const char *name = rust__name(t);
@@ -567,7 +489,7 @@ static void rw__struct_body(struct rw *w, const struct ctype *t, const struct rl
 	sbuf__fini(&sb);
 }
 
-static void rw__layout_test(struct rw *w, const struct ctype *t, const struct rlayout *l)
+static void rw__layout_test(struct rust_writer *w, const struct ctype *t, const struct rlayout *l)
 {
 	const char *name = rust__name(t);
 
@@ -584,7 +506,7 @@ static void rw__layout_test(struct rw *w, const struct ctype *t, const struct rl
 	fputs("}\n", w->out);
 }
 
-static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct rlayout *l)
+static void rw__bitfield_impl(struct rust_writer *w, const struct ctype *t, const struct rlayout *l)
 {
 	struct sbuf ty = SBUF_INIT;
 	char **params;
@@ -592,7 +514,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 
 	params = calloc(t->nmembers + 1, sizeof(*params));
 	if (!params) {
-		w->err = -ENOMEM;
+		w->error = -ENOMEM;
 		return;
 	}
 	fprintf(w->out, "impl %s {\n", rust__name(t));
@@ -626,7 +548,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 			rw__spell(w, &ty, m->type, false);
 			params[nparams] = malloc(strlen(m->name) + 3 + ty.len + 4);
 			if (!params[nparams]) {
-				w->err = -ENOMEM;
+				w->error = -ENOMEM;
 				break;
 			}
 			sprintf(params[nparams], "%s: %s", rust__ident(m->name, kw, sizeof(kw)),
@@ -653,7 +575,7 @@ static void rw__bitfield_impl(struct rw *w, const struct ctype *t, const struct 
 	free(params);
 }
 
-static void rw__impl_default(struct rw *w, const char *name)
+static void rw__impl_default(struct rust_writer *w, const char *name)
 {
 	fprintf(w->out,
 		"impl Default for %s {\n"
@@ -668,7 +590,7 @@ static void rw__impl_default(struct rw *w, const char *name)
 		name);
 }
 
-static void rw__impl_debug(struct rw *w, const struct ctype *t, const struct rlayout *l)
+static void rw__impl_debug(struct rust_writer *w, const struct ctype *t, const struct rlayout *l)
 {
 	const char *name = rust__name(t);
 	struct sbuf fmt = SBUF_INIT;
@@ -687,7 +609,7 @@ static void rw__impl_debug(struct rw *w, const struct ctype *t, const struct rla
 		args = calloc(cap + 1, sizeof(*args));
 		argbuf = calloc(cap + 1, sizeof(*argbuf));
 		if (!args || !argbuf) {
-			w->err = -ENOMEM;
+			w->error = -ENOMEM;
 			goto out;
 		}
 		sbuf__addf(&fmt, "%s {{ ", name);
@@ -726,17 +648,17 @@ out:
 }
 
 /* Struct or union with its nested anonymous types, layout test and impls, in bindgen's order. */
-static void rw__aggregate(struct rw *w, const struct ctype *t)
+static void rw__aggregate(struct rust_writer *w, const struct ctype *t)
 {
 	struct rlayout l;
 	unsigned d;
 	bool bunion;
 	int r;
 
-	r = ptrset__add(&w->emitted, t);
+	r = hset__add(&w->emitted, t);
 	if (r <= 0) {
 		if (r < 0)
-			w->err = r;
+			w->error = r;
 		return;
 	}
 	if (!t->complete) {
@@ -746,7 +668,7 @@ static void rw__aggregate(struct rw *w, const struct ctype *t)
 	}
 	r = rlayout__build(t, &l);
 	if (r) {
-		w->err = r;
+		w->error = r;
 		rlayout__fini(&l);
 		return;
 	}
@@ -780,16 +702,16 @@ static void rw__aggregate(struct rw *w, const struct ctype *t)
 	rlayout__fini(&l);
 }
 
-static void rw__enum(struct rw *w, const struct ctype *t)
+static void rw__enum(struct rust_writer *w, const struct ctype *t)
 {
 	const char *name = rust__name(t);
 	struct sbuf ty = SBUF_INIT, cname = SBUF_INIT;
 	bool anon = !t->name;
-	int r = ptrset__add(&w->emitted, t);
+	int r = hset__add(&w->emitted, t);
 
 	if (r <= 0) {
 		if (r < 0)
-			w->err = r;
+			w->error = r;
 		return;
 	}
 	for (size_t i = 0; i < t->nenumerators; i++) {
@@ -814,7 +736,7 @@ static void rw__enum(struct rw *w, const struct ctype *t)
 	sbuf__fini(&cname);
 }
 
-static void rw__typedef(struct rw *w, const struct ctype *t)
+static void rw__typedef(struct rust_writer *w, const struct ctype *t)
 {
 	const struct ctype *target = t->target;
 	struct sbuf ty = SBUF_INIT;
@@ -822,8 +744,8 @@ static void rw__typedef(struct rw *w, const struct ctype *t)
 
 	/* typedef struct { ... } name;  bindgen names the anonymous aggregate after the typedef */
 	if (target && !target->name && (ctype__is_aggregate(target) || target->kind == CT_ENUM)) {
-		if (ptrset__add(&w->emitted, t) < 0)
-			w->err = -ENOMEM;
+		if (hset__add(&w->emitted, t) < 0)
+			w->error = -ENOMEM;
 		if (target->kind == CT_ENUM)
 			rw__enum(w, target);
 		else
@@ -834,10 +756,10 @@ static void rw__typedef(struct rw *w, const struct ctype *t)
 	if (target && (ctype__is_aggregate(target) || target->kind == CT_ENUM) &&
 	    !strcmp(rust__name(target), rust__name(t)))
 		return;
-	r = ptrset__add(&w->emitted, t);
+	r = hset__add(&w->emitted, t);
 	if (r <= 0) {
 		if (r < 0)
-			w->err = r;
+			w->error = r;
 		return;
 	}
 	rw__spell(w, &ty, target, false);
@@ -854,45 +776,11 @@ static const char *macro__rust_type(int64_t v)
 	return v <= (int64_t)UINT32_MAX ? "u32" : "u64";
 }
 
-static size_t str__hash(const char *s, size_t cap)
-{
-	size_t h = 5381;
-
-	while (*s)
-		h = h * 33 + (unsigned char)*s++;
-	return h & (cap - 1);
-}
-
-/* 1 when name was added, 0 when it was there, -ENOMEM (names are not copied). */
-static int names__add(struct ptrset *s, const char *name)
-{
-	size_t i;
-
-	if ((s->n + 1) * 2 > s->cap) {
-		struct ptrset bigger = { .cap = s->cap ? s->cap * 2 : 1024 };
-
-		bigger.v = calloc(bigger.cap, sizeof(*bigger.v));
-		if (!bigger.v)
-			return -ENOMEM;
-		for (i = 0; i < s->cap; i++)
-			if (s->v[i])
-				names__add(&bigger, (const char *)s->v[i]);
-		free(s->v);
-		*s = bigger;
-	}
-	for (i = str__hash(name, s->cap); s->v[i]; i = (i + 1) & (s->cap - 1))
-		if (!strcmp((const char *)s->v[i], name))
-			return 0;
-	s->v[i] = name;
-	s->n++;
-	return 1;
-}
-
 /* Every integer macro, in definition order. A name defined twice, or that an anonymous enum's
  * constant already takes (`#define X X`), is written once: Rust rejects a second definition. */
-static void rw__macros(struct rw *w)
+static void rw__macros(struct rust_writer *w)
 {
-	struct ptrset names = { 0 };
+	struct hset names = HSET_INIT_STR;
 
 	for (size_t i = 0; i < w->cm->ntypes; i++) {
 		const struct ctype *t = w->cm->types[i];
@@ -902,28 +790,28 @@ static void rw__macros(struct rw *w)
 		if (t->kind != CT_ENUM || t->name)
 			continue;
 		for (size_t j = 0; j < t->nenumerators; j++)
-			if (names__add(&names, t->enumerators[j].name) < 0)
-				w->err = -ENOMEM;
+			if (hset__add(&names, t->enumerators[j].name) < 0)
+				w->error = -ENOMEM;
 	}
-	for (size_t i = 0; i < w->cm->nmacros && !w->err; i++) {
+	for (size_t i = 0; i < w->cm->nmacros && !w->error; i++) {
 		const struct cmacro *mc = &w->cm->macros[i];
 		char val[32];
 		int r;
 
 		if (mc->kind != CM_INT)
 			continue;
-		r = names__add(&names, mc->name);
+		r = hset__add(&names, mc->name);
 		if (r < 0)
-			w->err = r;
+			w->error = r;
 		if (r <= 0)
 			continue;
 		snprintf(val, sizeof(val), "%" PRId64, mc->value);
 		fmt__const(w->out, mc->name, macro__rust_type(mc->value), val);
 	}
-	ptrset__fini(&names);
+	hset__fini(&names);
 }
 
-static void rw__extras(struct rw *w)
+static void rw__extras(struct rust_writer *w)
 {
 	bool any = false;
 
@@ -962,7 +850,7 @@ static void rw__extras(struct rw *w)
 }
 
 /* The first line, with what the file is for (read back by rust_read.c when dumping it). */
-static void rw__banner(struct rw *w)
+static void rw__banner(struct rust_writer *w)
 {
 	const char *kernel = w->cm->kernel;
 
@@ -975,7 +863,7 @@ static void rw__banner(struct rw *w)
 }
 
 /* Walk everything once to learn which helper types are needed (they come first). */
-static void rw__scan(struct rw *w, const struct ctype *t, int depth)
+static void rw__scan(struct rust_writer *w, const struct ctype *t, int depth)
 {
 	struct sbuf sb = SBUF_INIT;
 
@@ -1013,18 +901,18 @@ static void rw__scan(struct rw *w, const struct ctype *t, int depth)
 
 int rust__write(const struct cmodel *cm, FILE *out)
 {
-	struct rw w = { .out = out, .cm = cm };
+	struct rust_writer w = { .out = out, .cm = cm };
 	size_t i;
 
-	for (i = 0; i < cm->ntypes && !w.err; i++)
-		if (ptrset__add(&w.listed, cm->types[i]) < 0)
-			w.err = -ENOMEM;
-	for (i = 0; i < cm->ntypes && !w.err; i++)
+	for (i = 0; i < cm->ntypes && !w.error; i++)
+		if (hset__add(&w.listed, cm->types[i]) < 0)
+			w.error = -ENOMEM;
+	for (i = 0; i < cm->ntypes && !w.error; i++)
 		rw__scan(&w, cm->types[i], 0);
 	/* the scan spelled types and so noted late typedefs; start the real list afresh */
 	w.nlate = 0;
-	ptrset__fini(&w.late_seen);
-	if (w.err)
+	hset__fini(&w.late_seen);
+	if (w.error)
 		goto out;
 
 	rw__banner(&w);
@@ -1035,7 +923,7 @@ int rust__write(const struct cmodel *cm, FILE *out)
 	if (w.need_unionfield)
 		fputs(rust__helper_union_field, out);
 	rw__macros(&w);
-	for (i = 0; i < cm->ntypes && !w.err; i++) {
+	for (i = 0; i < cm->ntypes && !w.error; i++) {
 		const struct ctype *t = cm->types[i];
 
 		switch (t->kind) {
@@ -1054,7 +942,7 @@ int rust__write(const struct cmodel *cm, FILE *out)
 		}
 	}
 	/* builtin typedefs (__uint128_t) that no header declares: bindgen puts them last */
-	for (i = 0; i < w.nlate && !w.err; i++) {
+	for (i = 0; i < w.nlate && !w.error; i++) {
 		struct sbuf ty = SBUF_INIT;
 
 		rw__spell(&w, &ty, w.late[i]->target, false);
@@ -1064,12 +952,12 @@ int rust__write(const struct cmodel *cm, FILE *out)
 	rw__extras(&w);
 	fputs(RUST_END_MARK "\n", out);
 out:
-	ptrset__fini(&w.emitted);
-	ptrset__fini(&w.listed);
-	ptrset__fini(&w.late_seen);
+	hset__fini(&w.emitted);
+	hset__fini(&w.listed);
+	hset__fini(&w.late_seen);
 	free(w.late);
-	if (w.err)
-		return w.err;
+	if (w.error)
+		return w.error;
 	if (fflush(out) == EOF || ferror(out))
 		return -EIO;
 	return 0;

@@ -2,7 +2,7 @@
  * bitfields, anonymous structs and unions (named and transparent), arrays of anonymous unions,
  * flexible and zero-length arrays, a union bindgen cannot make a Rust union, keyword member names,
  * pointers, 2-D arrays, arrays longer than 32, named and anonymous enums, packed and 16-aligned
- * structs, typedef'd anonymous structs, integer macros and ioctls (bindings/rust_test.sh). */
+ * structs, typedef'd anonymous structs, integer macros and ioctls (bindings/rust/rust_test.sh). */
 #ifndef DEMO_KVM_H
 #define DEMO_KVM_H
 

@@ -1,0 +1,60 @@
+/* spawn.c - a child process with redirected output, and waiting for it (spawn.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "spawn.h"
+
+extern char **environ;
+
+static int spawn__redirect(posix_spawn_file_actions_t *fa, const struct spawn_to *to, int stream)
+{
+	if (to->path)
+		return posix_spawn_file_actions_addopen(fa, stream, to->path,
+							O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	if (to->fd > 0)
+		return posix_spawn_file_actions_adddup2(fa, to->fd, stream);
+	return 0;
+}
+
+int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
+{
+	posix_spawn_file_actions_t fa;
+	int rc;
+
+	rc = posix_spawn_file_actions_init(&fa);
+	if (rc)
+		return rc;
+	if (io) {
+		rc = spawn__redirect(&fa, &io->out, STDOUT_FILENO);
+		if (!rc)
+			rc = spawn__redirect(&fa, &io->err, STDERR_FILENO);
+	}
+	if (!rc)
+		rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	return rc;
+}
+
+int spawn__wait(pid_t pid, int *status)
+{
+	while (waitpid(pid, status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return 0;
+}
+
+int spawn__run(char *const argv[], const struct spawn_io *io, int *status)
+{
+	pid_t pid;
+	int rc = spawn__start(&pid, argv, io);
+
+	return rc ? rc : spawn__wait(pid, status);
+}
+
+int spawn__ok(int status)
+{
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}

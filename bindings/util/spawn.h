@@ -1,0 +1,30 @@
+/* spawn.h - run a program as a child process and wait for it, with its stdout and stderr sent
+ * to files or to descriptors (pipes) of the caller. */
+#ifndef KVMGATE_SPAWN_H
+#define KVMGATE_SPAWN_H
+
+#include <sys/types.h>
+
+/* Where a child's stream goes: a file opened for writing (created 0600, truncated), else a
+ * descriptor of the caller (fd > 0, duplicated onto the stream), else inherited. */
+struct spawn_to {
+	const char *path;
+	int fd;
+};
+
+struct spawn_io {
+	struct spawn_to out, err;
+};
+
+/* Start argv[0] (searched in PATH) with argv. 0, or the positive errno of posix_spawnp
+ * (ENOENT: not installed). */
+int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io);
+/* Wait for pid (retrying on EINTR); *status as waitpid sets it. 0 or -errno. */
+int spawn__wait(pid_t pid, int *status);
+/* spawn__start, then spawn__wait. 0 (the child ran; see *status) or the positive errno of
+ * posix_spawnp, or -errno of waitpid. */
+int spawn__run(char *const argv[], const struct spawn_io *io, int *status);
+/* True when status (of spawn__wait) says the child exited with 0. */
+int spawn__ok(int status);
+
+#endif
