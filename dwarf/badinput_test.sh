@@ -1,8 +1,8 @@
 #! /usr/bin/env atf-sh
 # badinput_test.sh - what pahole or kvmgate cannot read is an error (exit 2, one line naming the
 # file), never an empty result: not an ELF, a truncated BTF blob, a truncated ELF, an ELF without
-# BTF or DWARF, a module without its base, pahole missing. And the references they are set
-# against: small BTF and DWARF inputs made here that are read.
+# BTF or DWARF, a module (.ko or split BTF) without its base, pahole missing. And the references
+# they are set against: small BTF and DWARF inputs made here that are read.
 
 . "$(atf_get_srcdir)/common.sh"
 
@@ -118,6 +118,22 @@ ko_without_base_body() {
 		"$(kg)" dump --from btf --btf-base "$ko" "$amd"
 }
 
+atf_test_case split_btf_without_base
+split_btf_without_base_head() {
+	atf_set descr 'Split BTF in a file (a module BTF copied out of /sys/kernel/btf, as the guests hand back) without --btf-base: exit 2 asking for it; with its base it is read'
+	atf_set require.progs 'gcc pahole'
+}
+split_btf_without_base_body() {
+	make_btf
+	printf 'struct kvm_regs { unsigned long long rax, rbx; };\nstruct kvm_sregs { struct kvm_regs r; int x; };\nstruct kvm_sregs s;\n' > m.c
+	atf_check -s exit:0 gcc -g -c -o m.o m.c
+	atf_check -s exit:0 -o ignore -e ignore pahole -J --btf_base=t.btf --btf_encode_detached=m.btf m.o
+	atf_check -s exit:2 -o empty -e match:'m.btf: module BTF is split BTF and needs the BTF of its kernel: give --btf-base' \
+		"$(kg)" dump --from btf --arch x86_64 m.btf
+	atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump --from btf --arch x86_64 --btf-base t.btf m.btf
+	atf_check -s exit:0 -o ignore grep '^field	struct kvm_sregs	x	offset=16	size=4	type=int$' m
+}
+
 atf_test_case pahole_missing
 pahole_missing_head() {
 	atf_set descr 'pahole not installed (KVMGATE_PAHOLE naming nothing, or not on PATH): exit 2 saying so'
@@ -160,6 +176,7 @@ atf_init_test_cases() {
 	atf_add_test_case truncated_elf
 	atf_add_test_case elf_without_debug_info
 	atf_add_test_case ko_without_base
+	atf_add_test_case split_btf_without_base
 	atf_add_test_case pahole_missing
 	atf_add_test_case pahole_fails
 }

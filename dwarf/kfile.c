@@ -55,6 +55,18 @@ size_t btf__blob_size(const unsigned char *buf, size_t len)
 	return (size_t)n;
 }
 
+/* True when the raw BTF of fd (its first len bytes in head, a whole header) is split BTF, as a
+ * module's copied out of /sys/kernel/btf/: its string section continues its base's, so it does
+ * not start with the empty string that a base's does. */
+static bool btf__is_split(int fd, const unsigned char *head, size_t len)
+{
+	unsigned char c;
+
+	if (len < 24 || !le32(head + 20))
+		return false;
+	return pread(fd, &c, 1, (off_t)le32(head + 4) + le32(head + 16)) == 1 && c != '\0';
+}
+
 /* Run "TOOL -dc IN > OUT". The exit status is not trusted alone: a bzImage payload carries the
  * decompressed size after the stream (trailing data for xz and zstd), so a non-empty output is
  * kept and the BTF carved from it decides. 0 or -errno with err naming what (the user's file). */
@@ -270,11 +282,16 @@ int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, s
 		struct stat st;
 		uint64_t claimed = btf__claimed_size(head, (size_t)n);
 
-		fstat(fd, &st);
-		close(fd);
+		if (fstat(fd, &st)) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			goto out_fail;
+		}
 		if (!want_btf) {
 			snprintf(err, errlen, "%s: raw BTF has no DWARF (use --from btf)", path);
 			rc = -EINVAL;
+			close(fd);
 			goto out_fail;
 		}
 		if (claimed > (uint64_t)st.st_size) {
@@ -282,12 +299,16 @@ int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, s
 				 "file has %llu", path, (unsigned long long)claimed,
 				 (unsigned long long)st.st_size);
 			rc = -EINVAL;
+			close(fd);
 			goto out_fail;
 		}
 		k->kind = KFILE_BTF_RAW;
 		base = strrchr(path, '/');
 		k->is_module = strncmp(path, "/sys/kernel/btf/", 16) == 0 &&
 			       strcmp(base + 1, "vmlinux") != 0;
+		if (!k->is_module)
+			k->is_module = btf__is_split(fd, head, (size_t)n);
+		close(fd);
 		return 0;
 	}
 	rc = elf__inspect(fd, path, &k->elf, err, errlen);
