@@ -167,7 +167,7 @@ static int cmd_gen(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char usage[] = "kvmgate gen --arch x86_64|arm64 [--headers DIR] "
+	static const char usage[] = "kvmgate gen --arch x86_64|arm64|riscv64 [--headers DIR] "
 		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
 	struct outfile of[6] = { 0 };

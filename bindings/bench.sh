@@ -1,7 +1,7 @@
 #!/bin/sh
 # bench.sh - how fast `kvmgate gen` is next to bindgen 0.60.1 on the same linux/kvm.h.
 #
-# For each arch of the installed headers: wall time (median of RUNS) and peak memory of
+# For each arch of the installed headers (x86_64, arm64, riscv64): wall time (median of RUNS) and peak memory of
 # `kvmgate gen` (with and without its DWARF cross-check) and of bindgen with kvm-bindings' flags,
 # and kvmgate's share of bindgen's time (goal: at most 0.15). Then all four arch x version sets
 # (x86_64/arm64 x installed/6.12 headers_install trees) generated back to back, against one
@@ -100,7 +100,7 @@ echo "runs: $runs; wall time: fastest run (median), CPU: user+sys of the fastest
 echo
 printf '%-8s %-30s %18s %7s %9s  %s\n' arch command "wall_ms (median)" cpu_ms rss_kb \
 	"kvmgate/bindgen"
-for arch in x86_64 arm64; do
+for arch in x86_64 arm64 riscv64; do
 	# shellcheck disable=SC2046
 	measure bg_$arch env LIBCLANG_PATH="$libclang" bindgen $(bindgen_args $arch "")
 	bg_ms=$min_ms bg_cpu=$cpu_ms

@@ -32,7 +32,7 @@ prescan_equivalent_head() {
 	atf_set descr 'Macros evaluated in the one parse (after the text scan) equal those of a second parse of each'
 }
 prescan_equivalent_body() {
-	for a in x86_64 arm64; do
+	for a in x86_64 arm64 riscv64; do
 		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o one-$a
 		atf_check -s exit:0 -e ignore env KVMGATE_NO_PRESCAN=1 "$(kg)" gen --arch $a --no-dwarf -o two-$a
 		for f in layout bindings.rs layout.h kvm_abi.h; do
@@ -47,10 +47,14 @@ keep_probe_head() {
 	atf_set require.progs pahole
 }
 keep_probe_body() {
-	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --keep-probe -o g
-	atf_check -s exit:0 -o inline:'bindings.rs\nkvm_abi.h\nlayout\nlayout.dwarf\nlayout.h\nprobe.o\n' ls -A g
-	atf_check -s exit:0 -o save:d "$(kg)" dump g/probe.o
-	atf_check -s exit:0 cmp d g/layout.dwarf
+	for a in arm64 riscv64; do
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --keep-probe -o $a
+		atf_check -s exit:0 -o inline:'bindings.rs\nkvm_abi.h\nlayout\nlayout.dwarf\nlayout.h\nprobe.o\n' ls -A $a
+		# the object's ELF machine names its arch
+		atf_check -s exit:0 -o save:d "$(kg)" dump $a/probe.o
+		atf_check -s exit:0 -o ignore grep "^meta	arch	$a\$" d
+		atf_check -s exit:0 cmp d $a/layout.dwarf
+	done
 }
 
 atf_test_case dump_roundtrip
@@ -58,11 +62,13 @@ dump_roundtrip_head() {
 	atf_set descr 'dump of headers equals gen layout; dump of a manifest reproduces it'
 }
 dump_roundtrip_body() {
-	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --no-dwarf -o g
-	atf_check -s exit:0 -o save:d1 "$(kg)" dump --arch arm64
-	atf_check -s exit:0 cmp g/layout d1
-	atf_check -s exit:0 -o save:d2 "$(kg)" dump g/layout
-	atf_check -s exit:0 cmp g/layout d2
+	for a in arm64 riscv64; do
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o g
+		atf_check -s exit:0 -o save:d1 "$(kg)" dump --arch $a
+		atf_check -s exit:0 cmp g/layout d1
+		atf_check -s exit:0 -o save:d2 "$(kg)" dump g/layout
+		atf_check -s exit:0 cmp g/layout d2
+	done
 }
 
 atf_test_case diff_exit_status
@@ -91,7 +97,7 @@ bad_arch_head() {
 	atf_set descr 'An unknown arch is exit 2 with one line and no output directory'
 }
 bad_arch_body() {
-	atf_check -s exit:2 -e inline:"kvmgate: gen: unknown arch 'riscv' (expected x86_64 or arm64)\n" \
+	atf_check -s exit:2 -e inline:"kvmgate: gen: unknown arch 'riscv' (expected x86_64, arm64 or riscv64)\n" \
 		"$(kg)" gen --arch riscv -o out
 	[ ! -e out ] || atf_fail "out was created"
 }

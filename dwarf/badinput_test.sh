@@ -1,7 +1,8 @@
 #! /usr/bin/env atf-sh
 # badinput_test.sh - what pahole or kvmgate cannot read is an error (exit 2, one line naming the
 # file), never an empty result: not an ELF, a truncated BTF blob, a truncated ELF, an ELF without
-# BTF or DWARF, a module without its base, pahole missing.
+# BTF or DWARF, a module (.ko or split BTF) without its base, pahole missing. And the references
+# they are set against: small BTF and DWARF inputs made here that are read.
 
 . "$(atf_get_srcdir)/common.sh"
 
@@ -24,6 +25,32 @@ good_small_btf_body() {
 	atf_check -s exit:0 -o ignore grep '^type	struct kvm_regs	size=16	align=8$' m
 	atf_check -s exit:0 -o save:d -e ignore "$(kg)" dump --from dwarf t.o
 	atf_check -s exit:0 -o ignore grep '^field	struct kvm_regs	rbx	offset=8	size=8	type=unsigned long long$' d
+}
+
+atf_test_case image_header_arch
+image_header_arch_head() {
+	atf_set descr 'A kernel Image header (arm64 "ARM\x64", riscv "RSC\x05" at 0x38) names the arch of the manifest of its BTF; other bytes there are no Image'
+	atf_set require.progs 'gcc pahole'
+}
+image_header_arch_body() {
+	# a BTF blob of more than 1 KiB (smaller ones are not taken for a kernel's)
+	{
+		printf 'struct kvm_regs { unsigned long long rax, rbx; };\nstruct kvm_regs r;\n'
+		for i in $(seq 1 60); do printf 'struct f%d { int a; long b; };\nstruct f%d f%d;\n' $i $i $i; done
+	} > t.c
+	atf_check -s exit:0 gcc -g -c -o t.o t.c
+	atf_check -s exit:0 -o ignore -e ignore pahole -J --btf_encode_detached=t.btf t.o
+	[ "$(stat -c %s t.btf)" -gt 1024 ] || atf_fail "the BTF blob is too small"
+	for m in 'arm64 ARM\144' 'riscv64 RSC\005' 'none XYZ\005'; do
+		{ head -c 56 /dev/zero; printf "${m#* }"; head -c 4 /dev/zero; cat t.btf; head -c 2048 /dev/zero; } > Image
+		if [ "${m%% *}" = none ]; then
+			atf_check -s exit:2 -o empty -e match:'Image: not a manifest' "$(kg)" dump Image
+			continue
+		fi
+		atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump Image
+		atf_check -s exit:0 -o ignore grep "^meta	arch	${m%% *}\$" m
+		atf_check -s exit:0 -o ignore grep '^type	struct kvm_regs	size=16	align=8$' m
+	done
 }
 
 atf_test_case not_elf
@@ -91,6 +118,22 @@ ko_without_base_body() {
 		"$(kg)" dump --from btf --btf-base "$ko" "$amd"
 }
 
+atf_test_case split_btf_without_base
+split_btf_without_base_head() {
+	atf_set descr 'Split BTF in a file (a module BTF copied out of /sys/kernel/btf, as the guests hand back) without --btf-base: exit 2 asking for it; with its base it is read'
+	atf_set require.progs 'gcc pahole'
+}
+split_btf_without_base_body() {
+	make_btf
+	printf 'struct kvm_regs { unsigned long long rax, rbx; };\nstruct kvm_sregs { struct kvm_regs r; int x; };\nstruct kvm_sregs s;\n' > m.c
+	atf_check -s exit:0 gcc -g -c -o m.o m.c
+	atf_check -s exit:0 -o ignore -e ignore pahole -J --btf_base=t.btf --btf_encode_detached=m.btf m.o
+	atf_check -s exit:2 -o empty -e match:'m.btf: module BTF is split BTF and needs the BTF of its kernel: give --btf-base' \
+		"$(kg)" dump --from btf --arch x86_64 m.btf
+	atf_check -s exit:0 -o save:m -e ignore "$(kg)" dump --from btf --arch x86_64 --btf-base t.btf m.btf
+	atf_check -s exit:0 -o ignore grep '^field	struct kvm_sregs	x	offset=16	size=4	type=int$' m
+}
+
 atf_test_case pahole_missing
 pahole_missing_head() {
 	atf_set descr 'pahole not installed (KVMGATE_PAHOLE naming nothing, or not on PATH): exit 2 saying so'
@@ -127,11 +170,13 @@ pahole_fails_body() {
 
 atf_init_test_cases() {
 	atf_add_test_case good_small_btf
+	atf_add_test_case image_header_arch
 	atf_add_test_case not_elf
 	atf_add_test_case truncated_btf
 	atf_add_test_case truncated_elf
 	atf_add_test_case elf_without_debug_info
 	atf_add_test_case ko_without_base
+	atf_add_test_case split_btf_without_base
 	atf_add_test_case pahole_missing
 	atf_add_test_case pahole_fails
 }

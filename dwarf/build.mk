@@ -19,7 +19,7 @@ dwarf/%_test: dwarf/%_test.sh
 KERNEL_HEADER_VERSIONS ?= 6.1 6.12
 .PHONY: kernel-headers dwarf-bench
 kernel-headers:
-	$(Q)for v in $(KERNEL_HEADER_VERSIONS); do for a in x86_64 arm64; do \
+	$(Q)for v in $(KERNEL_HEADER_VERSIONS); do for a in x86_64 arm64 riscv64; do \
 	  dwarf/kernel-headers.sh $$v $$a || exit 2; done; done
 
 dwarf-bench: kvmgate

@@ -18,7 +18,7 @@
  * - probe: a probe object (built by dwarf__probe_view or dwarf__probe_build), DWARF of headers,
  *   compared like any manifest (is_debuginfo false); recognised by its section PROBE_SECTION;
  * - btf: /sys/kernel/btf/{vmlinux,MODULE}, a raw BTF blob, a vmlinux or .ko ELF, a bzImage,
- *   vmlinuz or arm64 Image (compressed or not): is_debuginfo true;
+ *   vmlinuz or arm64/riscv Image (compressed or not): is_debuginfo true;
  * - dwarf: DWARF of a kernel object (vmlinux or .ko built with debug info): is_debuginfo true.
  * 0 or -errno. */
 int dwarf__register_sources(void);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # dwarf/kernel-headers.sh VERSION ARCH - turn Debian's linux-source-VERSION package
-# (/usr/src/linux-source-VERSION.tar.xz) into a `make headers_install` tree for ARCH (x86_64 or
-# arm64) under ${KVMGATE_CACHE:-$HOME/.cache/kvmgate}/headers/VERSION/ARCH, and print that path.
+# (/usr/src/linux-source-VERSION.tar.xz) into a `make headers_install` tree for ARCH (x86_64,
+# arm64 or riscv64) under ${KVMGATE_CACHE:-$HOME/.cache/kvmgate}/headers/VERSION/ARCH, and print that path.
 # Incremental: only the parts of the source that headers_install reads are unpacked (once per
 # version), and a tree already installed from the same tarball is reused. Progress on stderr;
 # exit 2 with "kernel-headers.sh: <what>" on failure.
@@ -11,12 +11,13 @@ die() { echo "$prog: $*" >&2; exit 2; }
 now() { date +%s.%N; }
 secs() { echo "$(now) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
 
-[ $# -eq 2 ] || die "usage: kernel-headers.sh VERSION x86_64|arm64"
+[ $# -eq 2 ] || die "usage: kernel-headers.sh VERSION x86_64|arm64|riscv64"
 ver=$1 arch=$2
 case $arch in
 x86_64) karch=x86 ;;
 arm64) karch=arm64 ;;
-*) die "unknown arch '$arch' (x86_64 or arm64)" ;;
+riscv64) karch=riscv ;;
+*) die "unknown arch '$arch' (x86_64, arm64 or riscv64)" ;;
 esac
 CACHE=${KVMGATE_CACHE:-$HOME/.cache/kvmgate}
 tarball=${KVMGATE_LINUX_SOURCE_DIR:-/usr/src}/linux-source-$ver.tar.xz
@@ -45,11 +46,19 @@ if [ ! -f "$src/.extracted" ] || [ "$(cat "$src/.extracted")" != "$stamp" ]; the
 	# (x86's relocs host tool), usr/.
 	tar -xJf "$tarball" -C "$CACHE/src" --wildcards "$top/Makefile" "$top/Kbuild" \
 		"$top/scripts/*" "$top/include/*" "$top/arch/x86/*" "$top/arch/arm64/*" \
+		"$top/arch/riscv/*" \
 		"$top/tools/include/*" "$top/usr/*" ||
 		die "cannot unpack $tarball"
 	[ -f "$src/Makefile" ] || die "$tarball: no $top/Makefile"
 	echo "$stamp" > "$src/.extracted"
 	echo "$prog: unpacked $top ($(secs "$t0") s)" >&2
+fi
+if [ ! -f "$src/arch/$karch/Makefile" ]; then
+	# a tree unpacked before this arch was added to the list above
+	t0=$(now)
+	tar -xJf "$tarball" -C "$CACHE/src" --wildcards "$top/arch/$karch/*" ||
+		die "cannot unpack arch/$karch of $tarball"
+	echo "$prog: unpacked $top/arch/$karch ($(secs "$t0") s)" >&2
 fi
 
 t0=$(now)

@@ -1,5 +1,5 @@
 /* kfile.c - kernel files made readable by pahole: raw BTF (sysfs), ELF (vmlinux, .ko, probe),
- * and kernel images (x86 bzImage, arm64 Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
+ * and kernel images (x86 bzImage, arm64 and riscv Image, gzip/xz/zstd-compressed vmlinuz) whose BTF blob
  * is decompressed and carved out into a temporary file. */
 #include <elf.h>
 #include <errno.h>
@@ -55,6 +55,18 @@ size_t btf__blob_size(const unsigned char *buf, size_t len)
 	return (size_t)n;
 }
 
+/* True when the raw BTF of fd (its first len bytes in head, a whole header) is split BTF, as a
+ * module's copied out of /sys/kernel/btf/: its string section continues its base's, so it does
+ * not start with the empty string that a base's does. */
+static bool btf__is_split(int fd, const unsigned char *head, size_t len)
+{
+	unsigned char c;
+
+	if (len < 24 || !le32(head + 20))
+		return false;
+	return pread(fd, &c, 1, (off_t)le32(head + 4) + le32(head + 16)) == 1 && c != '\0';
+}
+
 /* Run "TOOL -dc IN > OUT". The exit status is not trusted alone: a bzImage payload carries the
  * decompressed size after the stream (trailing data for xz and zstd), so a non-empty output is
  * kept and the BTF carved from it decides. 0 or -errno with err naming what (the user's file). */
@@ -107,8 +119,8 @@ static int image__carve_btf(struct kfile *k, const unsigned char *img, size_t le
 	char *out;
 	int rc;
 
-	if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0)
-		k->arch = "arm64";
+	if (arch__from_image(img, len))
+		k->arch = arch__from_image(img, len);
 	else if (len >= EI_NIDENT && memcmp(img, ELFMAG, SELFMAG) == 0 && len > 20)
 		k->arch = arch__from_elf_machine(img[18] | img[19] << 8);
 	while ((p = memmem(p, (size_t)(end - p), "\x9f\xeb\x01\x00", 4)) != NULL) {
@@ -220,7 +232,7 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 		unlink(out);
 		if (in)
 			unlink(in);
-	} else if (len >= 0x40 && memcmp(img + 0x38, "ARM\x64", 4) == 0) {
+	} else if (arch__from_image(img, len)) {
 		rc = image__carve_btf(k, img, len, path, err, errlen);
 	} else {
 		snprintf(err, errlen, "%s: not an ELF, a BTF blob or a kernel image", path);
@@ -270,11 +282,16 @@ int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, s
 		struct stat st;
 		uint64_t claimed = btf__claimed_size(head, (size_t)n);
 
-		fstat(fd, &st);
-		close(fd);
+		if (fstat(fd, &st)) {
+			rc = -errno;
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			close(fd);
+			goto out_fail;
+		}
 		if (!want_btf) {
 			snprintf(err, errlen, "%s: raw BTF has no DWARF (use --from btf)", path);
 			rc = -EINVAL;
+			close(fd);
 			goto out_fail;
 		}
 		if (claimed > (uint64_t)st.st_size) {
@@ -282,12 +299,16 @@ int kfile__open(struct kfile *k, const char *path, const char *fmt, char *err, s
 				 "file has %llu", path, (unsigned long long)claimed,
 				 (unsigned long long)st.st_size);
 			rc = -EINVAL;
+			close(fd);
 			goto out_fail;
 		}
 		k->kind = KFILE_BTF_RAW;
 		base = strrchr(path, '/');
 		k->is_module = strncmp(path, "/sys/kernel/btf/", 16) == 0 &&
 			       strcmp(base + 1, "vmlinux") != 0;
+		if (!k->is_module)
+			k->is_module = btf__is_split(fd, head, (size_t)n);
+		close(fd);
 		return 0;
 	}
 	rc = elf__inspect(fd, path, &k->elf, err, errlen);
@@ -429,7 +450,7 @@ bool kfile__is_image(const char *path, const unsigned char *head, size_t len)
 
 	b = b ? b + 1 : path;
 	if ((len > 0x206 && memcmp(head + 0x202, "HdrS", 4) == 0) ||
-	    (len >= 0x40 && memcmp(head + 0x38, "ARM\x64", 4) == 0))
+	    arch__from_image(head, len))
 		return true;
 	return compression__tool(head, len) &&
 	       (strstr(b, "vmlinu") || strstr(b, "Image") || strstr(b, "bzImage"));

@@ -53,7 +53,7 @@ int pahole__load_types(struct manifest *m, const char *file, const char *fmt,
 /* Parse pahole's C-like output (default options, no --expand_types) into type and field records;
  * when wanted is not NULL, only the types of those bare names (sorted, strcmp). A type printed
  * twice (once per CU of DWARF objects) is kept once. Alignment is inferred from the members
- * (scalars aligned to their size, as on x86_64 and arm64), packed and aligned attributes.
+ * (scalars aligned to their size, as on x86_64, arm64 and riscv64), packed and aligned attributes.
  * 0, or -EINVAL with err = "pahole output:LINE: what". */
 int pahole__parse(const char *text, struct manifest *m, const char *const *wanted,
 		  size_t nwanted, char *err, size_t errlen);
@@ -108,7 +108,7 @@ void kfile__close(struct kfile *k);
 /* The kernel release a kernel file names ("6.1.0-56-amd64": a module's vermagic, a bzImage's
  * version string), malloc'd; NULL when it names none. */
 char *kfile__release(const char *path, const struct elf_info *e);
-/* True when the start of a file looks like a kernel image (bzImage, arm64 Image) or, for a file
+/* True when the start of a file looks like a kernel image (bzImage, arm64 or riscv Image) or, for a file
  * named like one (vmlinuz, Image), a compressed stream. */
 bool kfile__is_image(const char *path, const unsigned char *head, size_t len);
 /* absent[i] = names[i] is not a string of k's BTF string section (then no type has that name;

@@ -87,6 +87,37 @@ v6_12_arm64_body() {
 	same_views arm64 "$TREE"
 }
 
+atf_test_case default_riscv64
+default_riscv64_head() {
+	atf_set descr 'riscv64, installed headers: DWARF view (riscv64-linux-gnu-gcc -g, pahole) == libclang view'
+	atf_set require.progs 'riscv64-linux-gnu-gcc pahole'
+}
+default_riscv64_body() {
+	same_views riscv64
+}
+
+atf_test_case v6_1_riscv64
+v6_1_riscv64_head() {
+	atf_set descr 'riscv64, linux-source-6.1 headers_install: DWARF view == libclang view'
+	atf_set require.progs 'riscv64-linux-gnu-gcc pahole'
+	atf_set timeout 300
+}
+v6_1_riscv64_body() {
+	headers_tree 6.1 riscv64
+	same_views riscv64 "$TREE"
+}
+
+atf_test_case v6_12_riscv64
+v6_12_riscv64_head() {
+	atf_set descr 'riscv64, linux-source-6.12 headers_install: DWARF view == libclang view'
+	atf_set require.progs 'riscv64-linux-gnu-gcc pahole'
+	atf_set timeout 300
+}
+v6_12_riscv64_body() {
+	headers_tree 6.12 riscv64
+	same_views riscv64 "$TREE"
+}
+
 atf_init_test_cases() {
 	atf_add_test_case default_x86_64
 	atf_add_test_case default_arm64
@@ -94,4 +125,7 @@ atf_init_test_cases() {
 	atf_add_test_case v6_1_arm64
 	atf_add_test_case v6_12_x86_64
 	atf_add_test_case v6_12_arm64
+	atf_add_test_case default_riscv64
+	atf_add_test_case v6_1_riscv64
+	atf_add_test_case v6_12_riscv64
 }

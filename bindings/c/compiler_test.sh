@@ -1,8 +1,9 @@
 #! /usr/bin/env atf-sh
 # compiler_test.sh - the manifest of `kvmgate gen` against the target compiler: every size,
 # alignment, field offset and size, constant and ioctl number becomes a static assertion
-# (OUTDIR/layout.h), compiled by gcc for x86_64 and aarch64-linux-gnu-gcc for arm64, on the
-# installed headers and on the 6.1 and 6.12 trees of Debian's linux-source packages.
+# (OUTDIR/layout.h), compiled by gcc for x86_64, aarch64-linux-gnu-gcc for arm64 and
+# riscv64-linux-gnu-gcc for riscv64, on the installed headers and on the 6.1 and 6.12 trees of
+# Debian's linux-source packages.
 
 # kg (the command under test), arch_cc, manifest_isystem, headers_tree
 KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
@@ -26,7 +27,8 @@ check_arch_version() {
 	nioctls=$(grep -c '^ioctl' out/layout)
 	nconsts=$(grep -c '^const' out/layout)
 	echo "$arch $version: $ntypes types, $nfields fields, $nioctls ioctls, $nconsts constants"
-	# (6.12 moved other arches' types out of linux/kvm.h: arm64 6.12 has about 70)
+	# (6.12 moved other arches' types out of linux/kvm.h: arm64 6.12 has about 70, riscv64 6.12
+	# 74 types and 80 ioctls)
 	[ "$ntypes" -ge 60 ] || atf_fail "only $ntypes types"
 	[ "$nfields" -ge 300 ] || atf_fail "only $nfields fields"
 	[ "$nioctls" -ge 80 ] || atf_fail "only $nioctls ioctls"
@@ -72,7 +74,7 @@ EOT
 }
 
 for v in default 6.1 6.12; do
-	for a in x86_64 arm64; do
+	for a in x86_64 arm64 riscv64; do
 		n=$(echo "${a}_$v" | tr . _)
 		eval "
 atf_test_case layout_$n
@@ -102,7 +104,7 @@ bitfields_6_12_body() { check_bitfields_native 6.12; }
 
 atf_init_test_cases() {
 	for v in default 6_1 6_12; do
-		for a in x86_64 arm64; do
+		for a in x86_64 arm64 riscv64; do
 			atf_add_test_case layout_${a}_$v
 		done
 	done

@@ -80,7 +80,7 @@ struct cmacro {
 };
 
 struct cmodel {
-	char *arch;		/* "x86_64" or "arm64" */
+	char *arch;		/* "x86_64", "arm64" or "riscv64" */
 	char *kernel;		/* label */
 	char *source;		/* what was read */
 	/* Every type declared at file scope, in declaration order: named structs, unions, enums,

@@ -1,5 +1,5 @@
 /* arch.c - the arch table (arch.h), and where the UAPI headers of an arch are: the installed
- * defaults (linux-libc-dev, linux-libc-dev-arm64-cross) or a `make headers_install` tree. */
+ * defaults (linux-libc-dev, linux-libc-dev-{arm64,riscv64}-cross) or a `make headers_install` tree. */
 #include <elf.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -15,10 +15,13 @@
 static const struct arch_info arches[] = {
 	{ "x86_64", "x86_64-linux-gnu", "gcc", "KVMGATE_CC_x86_64",
 	  { "/usr/include/x86_64-linux-gnu", "/usr/include", NULL }, "linux-libc-dev",
-	  EM_X86_64, "x86_64" },
+	  EM_X86_64, "x86_64", NULL },
 	{ "arm64", "aarch64-linux-gnu", "aarch64-linux-gnu-gcc", "KVMGATE_CC_arm64",
 	  { "/usr/aarch64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-arm64-cross",
-	  EM_AARCH64, "aarch64" },
+	  EM_AARCH64, "aarch64", "ARM\x64" },
+	{ "riscv64", "riscv64-linux-gnu", "riscv64-linux-gnu-gcc", "KVMGATE_CC_riscv64",
+	  { "/usr/riscv64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-riscv64-cross",
+	  EM_RISCV, "riscv64", "RSC\x05" },
 };
 #define NR_ARCHES (sizeof(arches) / sizeof(arches[0]))
 
@@ -46,6 +49,14 @@ const char *arch__from_elf_machine(unsigned machine)
 {
 	for (size_t i = 0; i < NR_ARCHES; i++)
 		if (arches[i].elf_machine == machine)
+			return arches[i].name;
+	return NULL;
+}
+
+const char *arch__from_image(const unsigned char *head, size_t len)
+{
+	for (size_t i = 0; len >= 0x40 && i < NR_ARCHES; i++)
+		if (arches[i].image_magic && !memcmp(head + 0x38, arches[i].image_magic, 4))
 			return arches[i].name;
 	return NULL;
 }

@@ -69,7 +69,7 @@ int manifest__add_const(struct manifest *m, const char *name, int64_t value, boo
 int manifest__add_ioctl(struct manifest *m, const char *name, uint32_t number, const char *arg);
 int manifest__add_uneval(struct manifest *m, const char *name, const char *reason);
 
-/* Decompose an asm-generic ioctl number (x86_64 and arm64 share it). */
+/* Decompose an asm-generic ioctl number (x86_64, arm64 and riscv64 share it). */
 void ioctl__decode(uint32_t number, uint32_t *dir, uint32_t *type, uint32_t *nr, uint32_t *size);
 const char *ioctl__dir_name(uint32_t dir);
 

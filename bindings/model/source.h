@@ -15,7 +15,7 @@
 #include "manifest.h"
 
 struct source_opts {
-	const char *arch;	/* x86_64 or arm64; NULL = from the source, else the host's */
+	const char *arch;	/* a name of the arch table; NULL = from the source, else the host's */
 	const char *kernel;	/* label for meta kernel; NULL = derived */
 	const char *btf_base;	/* BTF of the base kernel, for module BTF (--btf-base) */
 	/* When non-NULL: extract only the struct/union/enum types this manifest names (kernel

@@ -434,8 +434,11 @@ static void banner__meta(const char *buf, size_t len, char *arch, size_t alen, c
 		const char *comma = memmem(p, (size_t)(end - p), ", kernel ", 9);
 		const char *aend = comma ? comma : end;
 
-		if ((size_t)(aend - p) < alen && (!strncmp(p, "x86_64", 6) || !strncmp(p, "arm64", 5)))
+		if ((size_t)(aend - p) < alen) {
 			snprintf(arch, alen, "%.*s", (int)(aend - p), p);
+			if (!arch__find(arch))
+				*arch = '\0';
+		}
 		if (comma && (size_t)(end - comma - 9) < klen)
 			snprintf(kernel, klen, "%.*s", (int)(end - comma - 9), comma + 9);
 	}

@@ -21,14 +21,26 @@ arch_cc() {
 	case $1 in
 	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;
 	arm64) echo "${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc}" ;;
+	riscv64) echo "${KVMGATE_CC_riscv64:-riscv64-linux-gnu-gcc}" ;;
 	esac
 }
 
-# host_arch: the arch of this machine, or nothing when it is neither x86_64 nor arm64.
+# arch_triple ARCH: the target triple of an arch (of clang and gcc; Debian's cross headers of
+# linux-libc-dev-<arch>-cross are under /usr/TRIPLE/include).
+arch_triple() {
+	case $1 in
+	x86_64) echo x86_64-linux-gnu ;;
+	arm64) echo aarch64-linux-gnu ;;
+	riscv64) echo riscv64-linux-gnu ;;
+	esac
+}
+
+# host_arch: the arch of this machine, or nothing when it is none of the table's.
 host_arch() {
 	case $(uname -m) in
 	x86_64) echo x86_64 ;;
 	aarch64 | arm64) echo arm64 ;;
+	riscv64) echo riscv64 ;;
 	esac
 }
 
@@ -42,11 +54,12 @@ manifest_isystem() {
 # the installed headers of ARCH, or of a headers_install tree.
 bindgen_args() {
 	flags="--impl-debug --with-derive-default --with-derive-partialeq --impl-partialeq"
+	t=$(arch_triple "$1")
 	case "$1:${2:-}" in
 	x86_64:) echo "/usr/include/linux/kvm.h $flags -- -I/usr/include -I/usr/include/x86_64-linux-gnu" ;;
-	arm64:) echo "/usr/aarch64-linux-gnu/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I/usr/aarch64-linux-gnu/include" ;;
 	x86_64:*) echo "$2/include/linux/kvm.h $flags -- -nostdinc -I$2/include" ;;
-	arm64:*) echo "$2/include/linux/kvm.h $flags -- --target=aarch64-linux-gnu -nostdinc -I$2/include" ;;
+	*:) echo "/usr/$t/include/linux/kvm.h $flags -- --target=$t -nostdinc -I/usr/$t/include" ;;
+	*) echo "$2/include/linux/kvm.h $flags -- --target=$t -nostdinc -I$2/include" ;;
 	esac
 }
 
