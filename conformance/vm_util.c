@@ -175,11 +175,6 @@ long host_page_size(void)
 	return p;
 }
 
-bool kvm_is_pvm(void)
-{
-	return access("/sys/module/kvm_pvm", F_OK) == 0;
-}
-
 bool mem_readable(const void *p, size_t n)
 {
 	int fds[2];

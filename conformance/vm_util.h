@@ -61,10 +61,6 @@ void efd_signal(int fd);
 
 long host_page_size(void);
 
-/* kvm_is_pvm: the KVM here is kvm-pvm (module kvm_pvm: guests without hardware virtualization),
- * which lacks some of what hardware KVM does; its skips say so. */
-bool kvm_is_pvm(void);
-
 /* mem_readable: whether the n bytes (at most 64 KiB) at p can be read without a fault: a mapping
  * of a kernel fd at an offset it does not serve gives SIGBUS, which a test should report as a
  * failure rather than die of. */

@@ -178,7 +178,7 @@ ATF_TC_BODY(guest_debug_hw_breakpoint, tc)
 	set_guest_debug(&vcpu, 0, 0, 0);
 	skip_int3(&vcpu);
 	x86_run_done(&vcpu);
-	if (a.dr7 == 0 && x86_kvm_is_pvm()) {
+	if (a.dr7 == 0 && kvm_is_pvm()) {
 		debug_teardown(&vm, &vcpu);
 		atf_tc_skip("kvm-pvm reports debug.arch.dr7 as 0 (exception, pc, dr6 checked)");
 	}
@@ -226,7 +226,7 @@ ATF_TC_BODY(guest_debug_sw_breakpoint, tc)
 	struct kvm_regs r;
 
 	debug_setup(&vm, &vcpu);
-	if (x86_kvm_is_pvm()) {
+	if (kvm_is_pvm()) {
 		debug_teardown(&vm, &vcpu);
 		atf_tc_skip("kvm-pvm cannot run a guest's int3 (KVM_EXIT_INTERNAL_ERROR, emulation)");
 	}

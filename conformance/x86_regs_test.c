@@ -377,7 +377,7 @@ ATF_TC_BODY(sregs2_pdptrs, tc)
 	    vcpu.run->io.port != X86G_PAE_PORT) {
 		uint32_t why = vcpu.run->exit_reason;
 
-		if (x86_kvm_is_pvm()) {
+		if (kvm_is_pvm()) {
 			teardown(&vm, &vcpu);
 			atf_tc_skip("kvm-pvm does not run 32-bit PAE paging (exit %u)", why);
 		}
@@ -430,7 +430,7 @@ ATF_TC_BODY(segments_compat_mode, tc)
 	if (!__x86_run(&vcpu, &uc)) {
 		uint32_t why = vcpu.run->exit_reason;
 
-		if (x86_kvm_is_pvm()) {
+		if (kvm_is_pvm()) {
 			teardown(&vm, &vcpu);
 			atf_tc_skip("kvm-pvm does not run compatibility mode (exit %u)", why);
 		}

@@ -221,11 +221,6 @@ void x86_require_cap(long cap, const char *name)
 		atf_tc_skip("%s absent", name);
 }
 
-bool x86_kvm_is_pvm(void)
-{
-	return access("/sys/module/kvm_pvm", F_OK) == 0;
-}
-
 bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)
 {
 	struct kvm_run *run = vcpu->run;

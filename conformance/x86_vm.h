@@ -91,8 +91,5 @@ void x86_require_cap(long cap, const char *name);
 /* x86_host_is_tcg: this machine is a QEMU TCG guest (CPUID 0x40000000 says "TCGTCGTCGTCG"), for
  * skips that name what TCG's emulation lacks. */
 bool x86_host_is_tcg(void);
-/* x86_kvm_is_pvm: KVM here is kvm-pvm (/sys/module/kvm_pvm: KVM without hardware virtualization,
- * its own emulator), for skips that name what it lacks. */
-bool x86_kvm_is_pvm(void);
 
 #endif
