@@ -4,7 +4,7 @@
  *
  *   kvmgate gen --arch ARCH [--headers DIR] [--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR
  *   kvmgate dump [--from FMT] [--arch ARCH] [--btf-base FILE] [--types MANIFEST] [SOURCE]
- *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] A B
+ *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] [--json] [--any-arch] A B
  *   kvmgate abi [--arch ARCH] [--from FMT] [--ioctls REF] SOURCE [-o FILE]
  *   kvmgate gate [--arch ARCH,...] [--headers DIR] [--bindings ARCH=FILE]... [-o DIR]  (bindings/gate/)
  *
@@ -274,6 +274,7 @@ out:
 
 struct src_args {
 	const char *from, *arch, *kernel, *btf_base, *types, *allow;
+	bool json, any_arch;	/* diff only */
 };
 
 #define HELP_SHOWN (-1)	/* a command's --help was printed: exit 0 */
@@ -286,6 +287,8 @@ static const struct option src_longopts[] = {
 	{ "btf_base", required_argument, NULL, 'b' },
 	{ "types", required_argument, NULL, 't' },
 	{ "allow", required_argument, NULL, 'A' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "any-arch", no_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -306,6 +309,8 @@ static int src_args__parse(struct src_args *s, int argc, char **argv, const char
 		case 'b': s->btf_base = optarg; break;
 		case 't': s->types = optarg; break;
 		case 'A': s->allow = optarg; break;
+		case 'J': s->json = true; break;
+		case 'X': s->any_arch = true; break;
 		default:
 			return fail("usage: %s", usage);
 		}
@@ -328,7 +333,7 @@ static int cmd_dump(int argc, char **argv)
 
 	if ((ret = src_args__parse(&s, argc, argv, usage)))
 		return ret == HELP_SHOWN ? 0 : ret;
-	if (argc - optind > 1)
+	if (argc - optind > 1 || s.json || s.any_arch)
 		return fail("usage: %s", usage);
 	path = optind < argc ? argv[optind] : NULL;
 	if (!path && !s.arch)
@@ -357,7 +362,7 @@ static int cmd_dump(int argc, char **argv)
 static int cmd_diff(int argc, char **argv)
 {
 	static const char usage[] = "kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] "
-		"[--from FMT] A B";
+		"[--from FMT] [--json] [--any-arch] A B";
 	struct manifest a, b;
 	struct allowlist allow = { 0 };
 	struct diff_counts n;
@@ -391,16 +396,22 @@ static int cmd_diff(int argc, char **argv)
 	ret = load(&b, argv[optind + 1], s.from, &o, &bops);
 	if (ret)
 		goto out_a;
+	if (!s.any_arch && manifest__arch_check(&a, &b, err, sizeof(err))) {
+		ret = fail("diff: %s", err);
+		goto out_b;
+	}
 	dopts.b_is_debuginfo = bops->is_debuginfo;
+	/* the kernel's own view is the truth of names and types, not an older version */
+	dopts.api_is_incompatible = bops->is_debuginfo;
+	dopts.json = s.json;
 	ret = manifest__diff(&a, &b, &dopts, &n);
 	if (ret) {
 		ret = fail("diff: %s", strerror(-ret));
 		goto out_b;
 	}
-	printf("kvmgate diff: %u incompatible, %u compatible, %u allowed, %u not in kernel\n",
-	       n.n[DIFF_INCOMPATIBLE], n.n[DIFF_COMPATIBLE], n.n[DIFF_ALLOWED], n.n[DIFF_NOT_IN_B]);
 	if (warnings)
-		printf("kvmgate diff: %u pahole warnings about unknown BTF kinds filtered\n", warnings);
+		fprintf(s.json ? stderr : stdout,
+			"kvmgate diff: %u pahole warnings about unknown BTF kinds filtered\n", warnings);
 	ret = n.n[DIFF_INCOMPATIBLE] ? 1 : 0;
 	if (fflush(stdout))
 		ret = fail("stdout: write error");
@@ -507,7 +518,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,kvm_abi.h,layout.dwarf} from UAPI headers" },
 	{ "dump", cmd_dump, "print the layout manifest of a source on stdout" },
-	{ "diff", cmd_diff, "compare two sources; exit 1 when something is incompatible" },
+	{ "diff", cmd_diff, "compare two sources, classified, with the semver verdict; exit 1 when something is incompatible" },
 	{ "abi", cmd_abi, "render the C ABI header kvm_abi.h of a source (conformance/ builds on it)" },
 	{ "gate", gate__main, "every proof of the bindings (compiler, DWARF, kernel BTF, candidate, conformance, rust), one summary, JUnit and HTML" },
 };

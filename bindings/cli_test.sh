@@ -77,8 +77,8 @@ diff_exit_status_head() {
 }
 diff_exit_status_body() {
 	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o g
-	atf_check -s exit:0 -o match:'^kvmgate diff: 0 incompatible, 0 compatible' \
-		"$(kg)" diff g/layout g/layout
+	atf_check -s exit:0 -o match:'^kvmgate diff: 0 incompatible, 0 api, 0 added' \
+		-o match:'^kvmgate diff: verdict patch: ' "$(kg)" diff g/layout g/layout
 	sed 's/^\(field	struct kvm_regs	rbx	offset=\)8/\116/' g/layout > moved
 	cmp -s g/layout moved && atf_fail "mutation did not apply"
 	atf_check -s exit:1 -o match:'incompatible +field struct kvm_regs.rbx: offset=8 size=8 type=__u64 -> offset=16' \
@@ -86,10 +86,13 @@ diff_exit_status_body() {
 	printf 'field\tstruct kvm_regs\trbx\treason=test: moved on purpose\n' > allow
 	atf_check -s exit:0 -o match:'allowed +field struct kvm_regs.rbx.*test: moved on purpose' \
 		"$(kg)" diff --allow allow g/layout moved
-	# the 6.1 x86_64 manifest against arm64's: different arch, different ioctls
+	# the x86_64 manifest against arm64's: an error, one line, unless --any-arch
 	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --no-dwarf -o a
+	atf_check -s exit:2 -o empty \
+		-e inline:"kvmgate: diff: A is x86_64, B is arm64: the layouts of two arches do not compare (--any-arch compares them anyway)\n" \
+		"$(kg)" diff g/layout a/layout
 	atf_check -s exit:1 -o match:'warning: comparing arch x86_64 with arch arm64' \
-		-o match:'incompatible +type struct kvm_regs: size' "$(kg)" diff g/layout a/layout
+		-o match:'incompatible +type struct kvm_regs: size' "$(kg)" diff --any-arch g/layout a/layout
 }
 
 atf_test_case bad_arch
@@ -182,7 +185,10 @@ valgrind_clean_body() {
 		atf_check -s exit:0 -o empty -e match:"^kvmgate: $a" $vg "$(kg)" gen --arch $a -o $a
 	done
 	atf_check -s exit:0 -o save:d $vg "$(kg)" dump x86_64/layout
-	atf_check -s exit:1 -o match:'incompatible' $vg "$(kg)" diff x86_64/layout arm64/layout
+	atf_check -s exit:1 -o match:'incompatible' $vg "$(kg)" diff --any-arch x86_64/layout arm64/layout
+	atf_check -s exit:1 -o match:'"verdict"' $vg "$(kg)" diff --json --any-arch x86_64/layout \
+		arm64/layout
+	atf_check -s exit:2 -e match:'A is x86_64, B is arm64' $vg "$(kg)" diff x86_64/layout arm64/layout
 	atf_check -s exit:2 -e match:'not found' $vg "$(kg)" gen --arch x86_64 --headers /nonexistent -o x
 }
 

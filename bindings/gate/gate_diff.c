@@ -1,7 +1,8 @@
 /* gate_diff.c - the stages that compare the generated manifest with another view of the same
  * layouts through the loader registry and the classifier: dwarf (the header's DWARF, pahole),
  * candidate (a given bindings.rs), kernel (kernel BTF at hand, with dwarf/kernel.allow). Each
- * writes OUT/<arch>/<stage>-drift.txt, the classifier's lines. */
+ * writes OUT/<arch>/<stage>-drift.txt, the classifier's lines, and fails on an incompatible one
+ * only; sources of two arches are an error. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +76,11 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 		gate__record(g, ai, stage, name, GATE_ERROR, NULL, "%s", err);
 		goto out_a;
 	}
+	/* a candidate of another arch (what its bindings.rs defines) compares with nothing here */
+	if (manifest__arch_check(&a, &b, err, sizeof(err))) {
+		gate__record(g, ai, stage, name, GATE_ERROR, NULL, "%s: %s", path, err);
+		goto out_b;
+	}
 	out = fopen(drift, "w");
 	if (!out) {
 		gate__record(g, ai, stage, name, GATE_ERROR, NULL, "%s: cannot write", drift);
@@ -84,10 +90,11 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 		allowfile ? ", allowed by " : "", allowfile ? allowfile : "");
 	dopts.allow = allowfile ? &allow : NULL;
 	dopts.b_is_debuginfo = used->is_debuginfo;
+	/* the kernel's debug info and the DWARF of the same headers are the truth of names and
+	 * types; a candidate may be of another kernel version, its api differences are named */
+	dopts.api_is_incompatible = used->is_debuginfo || stage == GS_DWARF;
 	dopts.out = out;
 	rc = manifest__diff(&a, &b, &dopts, &n);
-	fprintf(out, "kvmgate diff: %u incompatible, %u compatible, %u allowed, %u not in kernel\n",
-		n.n[DIFF_INCOMPATIBLE], n.n[DIFF_COMPATIBLE], n.n[DIFF_ALLOWED], n.n[DIFF_NOT_IN_B]);
 	if (fclose(out) || rc) {
 		gate__record(g, ai, stage, name, GATE_ERROR, NULL, "%s: diff failed", drift);
 		goto out_b;
@@ -102,9 +109,12 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 				 sbuf__str(&sb));
 		free(detail);
 	} else {
+		/* api, additions, sentinels and layout-neutral differences never fail a stage */
 		c = gate__record(g, ai, stage, name, GATE_PASS, NULL,
-				 "%s: 0 incompatible, %u compatible, %u allowed", label,
-				 n.n[DIFF_COMPATIBLE], n.n[DIFF_ALLOWED]);
+				 "%s: 0 incompatible, %u api, %u added, %u sentinel, %u layout-neutral, "
+				 "%u allowed (as an update: %s)", label, n.n[DIFF_API], n.n[DIFF_ADDED],
+				 n.n[DIFF_SENTINEL], n.n[DIFF_NEUTRAL], n.n[DIFF_ALLOWED],
+				 diff__verdict_name(n.verdict));
 	}
 	gate__set_report(g, c, rel);
 	if (c)

@@ -74,7 +74,7 @@ int gate__write_html(const struct gate *g, const char *path)
 		v == 0 ? "pass" : "FAIL", v == 0 ? "PASS" : v == 1 ? "FAIL" : "ERROR");
 
 	fputs("<h2>Summary</h2>\n<table id=\"summary\"><tr><th>arch</th><th>layouts checked</th>"
-	      "<th>incompatible</th><th>compatible</th><th>allowed</th><th>ioctls exercised</th>"
+	      "<th>incompatible</th><th>api</th><th>compatible</th><th>allowed</th><th>ioctls exercised</th>"
 	      "<th>skipped</th><th>rejected as expected</th><th>cases passed</th><th>failed</th>"
 	      "<th>skipped</th></tr>\n", f);
 	for (size_t ai = 0; ai < g->narch; ai++) {
@@ -85,11 +85,13 @@ int gate__write_html(const struct gate *g, const char *path)
 			if (g->cases[i].arch == ai && g->cases[i].stage == GS_CONFORMANCE &&
 			    g->cases[i].name[11] == '/')
 				n[g->cases[i].st]++;
-		fprintf(f, "<tr><td>%s</td><td>%u</td><td class=\"%s\">%u</td><td>%u</td><td>%u</td>"
+		fprintf(f, "<tr><td>%s</td><td>%u</td><td class=\"%s\">%u</td><td>%u</td><td>%u</td><td>%u</td>"
 			"<td>%u</td><td>%u</td><td>%u</td><td>%u</td><td class=\"%s\">%u</td>"
 			"<td>%u</td>", ga->a->name, ga->types + ga->fields,
 			ga->diff[DIFF_INCOMPATIBLE] ? "FAIL" : "pass", ga->diff[DIFF_INCOMPATIBLE],
-			ga->diff[DIFF_COMPATIBLE], ga->diff[DIFF_ALLOWED], ga->ioctl[0], ga->ioctl[1],
+			ga->diff[DIFF_API],
+			ga->diff[DIFF_ADDED] + ga->diff[DIFF_SENTINEL] + ga->diff[DIFF_NEUTRAL],
+			ga->diff[DIFF_ALLOWED], ga->ioctl[0], ga->ioctl[1],
 			ga->ioctl[2], n[GATE_PASS], n[GATE_FAIL] + n[GATE_ERROR] ? "FAIL" : "pass",
 			n[GATE_FAIL] + n[GATE_ERROR], n[GATE_SKIP]);
 		fputs("</tr>\n", f);

@@ -21,8 +21,8 @@ int gate__write_summary(const struct gate *g, FILE *f)
 	unsigned nfail = 0, shown = 0;
 	int v = gate__verdict(g);
 
-	fprintf(f, "%-8s %7s %7s %7s %7s | %-26s | %-21s\n", "", "layouts", "incomp", "compat",
-		"allowed", "ioctls exer/skip/rejected", "cases pass/fail/skip");
+	fprintf(f, "%-8s %7s %7s %7s %7s %7s | %-26s | %-21s\n", "", "layouts", "incomp", "api",
+		"compat", "allowed", "ioctls exer/skip/rejected", "cases pass/fail/skip");
 	for (size_t ai = 0; ai < g->narch; ai++) {
 		const struct gate_arch *ga = &g->arches[ai];
 		unsigned n[GATE__NR];
@@ -32,8 +32,9 @@ int gate__write_summary(const struct gate *g, FILE *f)
 		snprintf(io, sizeof(io), "%u/%u/%u", ga->ioctl[0], ga->ioctl[1], ga->ioctl[2]);
 		snprintf(cs, sizeof(cs), "%u/%u/%u", n[GATE_PASS], n[GATE_FAIL] + n[GATE_ERROR],
 			 n[GATE_SKIP]);
-		fprintf(f, "%-8s %7u %7u %7u %7u | %-26s | %-21s\n", ga->a->name,
-			ga->types + ga->fields, ga->diff[DIFF_INCOMPATIBLE], ga->diff[DIFF_COMPATIBLE],
+		fprintf(f, "%-8s %7u %7u %7u %7u %7u | %-26s | %-21s\n", ga->a->name,
+			ga->types + ga->fields, ga->diff[DIFF_INCOMPATIBLE], ga->diff[DIFF_API],
+			ga->diff[DIFF_ADDED] + ga->diff[DIFF_SENTINEL] + ga->diff[DIFF_NEUTRAL],
 			ga->diff[DIFF_ALLOWED], io, cs);
 	}
 	fprintf(f, "\n%-8s", "time (s)");

@@ -1,92 +1,21 @@
-/* diff.c - compare two manifests and classify every difference (MANIFEST.md, "Classification"):
- * incompatible, compatible, allowed (by an allow file, with its reason), or not in B (kernel
- * debug info that lacks a type). The report is grouped by class, one difference a line. */
+/* diff.c - compare two manifests and classify every difference (README.md, "Classification"):
+ * what moves a byte or changes a number is incompatible; what changes or removes a name, a
+ * Rust path or a type a user's code names, with every byte where it was, is api; what B adds is
+ * added; a *_MAX that grew with its list is sentinel; zero-size members, [0] <-> [] and padding
+ * names are layout-neutral. The lines, counts, verdict and report forms are diff_report.c's. */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
+#include "diff_internal.h"
+#include "sbuf.h"
 
-struct diff_line {
-	enum diff_class cls;
-	char *text;
+struct diff_ctx {
+	struct diff_report *d;
+	const struct manifest *a, *b;
+	bool *bused;	/* B's fields already accounted for (the new name of a renamed one) */
 };
-
-struct diff_report {
-	const struct diff_opts *o;
-	struct diff_line *l;
-	size_t n;
-	int error;	/* first failure (-errno): later lines are dropped */
-};
-
-static const char *const class_names[DIFF__NR] = {
-	[DIFF_INCOMPATIBLE] = "incompatible",
-	[DIFF_COMPATIBLE] = "compatible",
-	[DIFF_ALLOWED] = "allowed",
-	[DIFF_NOT_IN_B] = "not in kernel",
-};
-
-static const struct allow_entry *report__allowed(struct diff_report *d, const char *kind, const char *key,
-					       const char *member)
-{
-	const struct allowlist *a = d->o ? d->o->allow : NULL;
-
-	if (!a)
-		return NULL;
-	for (size_t i = 0; i < a->n; i++) {
-		struct allow_entry *e = &a->e[i];
-
-		if (strcmp(e->kind, kind) || strcmp(e->key, key))
-			continue;
-		if (member && e->member && strcmp(e->member, "*") && strcmp(e->member, member))
-			continue;
-		e->used++;
-		return e;
-	}
-	return NULL;
-}
-
-/* Record one difference of `kind key[.member]`; the allow file may turn it into DIFF_ALLOWED. */
-static void report__add(struct diff_report *d, enum diff_class cls, const char *kind, const char *key,
-		      const char *member, const char *fmt, ...)
-{
-	const struct allow_entry *e = NULL;
-	char *what = NULL, *text = NULL;
-	struct diff_line *n;
-	va_list ap;
-	int r;
-
-	if (d->error)
-		return;
-	if (cls == DIFF_INCOMPATIBLE || cls == DIFF_COMPATIBLE)
-		e = report__allowed(d, kind, key, member);
-	va_start(ap, fmt);
-	r = vasprintf(&what, fmt, ap);
-	va_end(ap);
-	if (r < 0) {
-		d->error = -ENOMEM;
-		return;
-	}
-	if (e)
-		r = asprintf(&text, "%s %s%s%s: %s [%s:%u: %s]", kind, key, member ? "." : "",
-			     member ? member : "", what, d->o->allow->path, e->line, e->reason);
-	else
-		r = asprintf(&text, "%s %s%s%s: %s", kind, key, member ? "." : "", member ? member : "",
-			     what);
-	free(what);
-	n = r < 0 ? NULL : realloc(d->l, (d->n + 1) * sizeof(*n));
-	if (!n) {
-		free(text);
-		d->error = -ENOMEM;
-		return;
-	}
-	d->l = n;
-	d->l[d->n].cls = e ? DIFF_ALLOWED : cls;
-	d->l[d->n].text = text;
-	d->n++;
-}
 
 /* "struct X", "union X", "enum X" and "X" name the same type here (see MANIFEST.md). */
 static const char *untag(const char *s)
@@ -128,6 +57,23 @@ static bool spell__same(const char *a, const char *b)
 	return !strcmp(na, nb);
 }
 
+/* "T[0]" and "T[]": the same flexible array in two spellings. */
+static bool spell__flex_same(const char *a, const char *b)
+{
+	char na[512], nb[512];
+	size_t la, lb;
+
+	spell__untag(a, na, sizeof(na));
+	spell__untag(b, nb, sizeof(nb));
+	la = strlen(na);
+	lb = strlen(nb);
+	if (la > 3 && !strcmp(na + la - 3, "[0]"))
+		strcpy(na + la - 3, "[]");
+	if (lb > 3 && !strcmp(nb + lb - 3, "[0]"))
+		strcpy(nb + lb - 3, "[]");
+	return !strcmp(na, nb);
+}
+
 /* The type of B that A's key names: the same key, or the same name with another tag. */
 static const struct mrec *type__find(const struct manifest *b, const char *key)
 {
@@ -145,38 +91,47 @@ static const struct mrec *type__find(const struct manifest *b, const char *key)
 	return manifest__find(b, MREC_TYPE, alt, NULL);
 }
 
-/* A bare name, for the one-line-per-screen list of types the kernel lacks. */
-static void report__add_name(struct diff_report *d, enum diff_class cls, const char *name)
+static const char *leaf__of(const char *path)
 {
-	struct diff_line *n;
-	char *text;
+	const char *leaf = strrchr(path, '.');
 
-	if (d->error)
-		return;
-	text = strdup(name);
-	n = text ? realloc(d->l, (d->n + 1) * sizeof(*n)) : NULL;
-	if (!n) {
-		free(text);
-		d->error = -ENOMEM;
-		return;
-	}
-	d->l = n;
-	d->l[d->n].cls = cls;
-	d->l[d->n].text = text;
-	d->n++;
+	return leaf ? leaf + 1 : path;
 }
 
 static bool is_padding_name(const char *path)
 {
 	static const char *const pfx[] = { "pad", "__pad", "padding", "reserved", "__reserved",
 					   "rsvd", "unused", "__unused", "spare" };
-	const char *leaf = strrchr(path, '.');
+	const char *leaf = leaf__of(path);
 
-	leaf = leaf ? leaf + 1 : path;
 	for (size_t i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++)
 		if (!strncmp(leaf, pfx[i], strlen(pfx[i])))
 			return true;
 	return false;
+}
+
+/* A member that holds no byte and is no array: the `struct { } __empty_NAME` companion that
+ * __DECLARE_FLEX_ARRAY puts beside a flexible array. */
+static bool field__zero_size(const struct mrec *f)
+{
+	size_t n = strlen(f->text);
+
+	return !f->is_bitfield && f->size == 0 && !f->flex && !(n && f->text[n - 1] == ']');
+}
+
+static uint64_t field__lo(const struct mrec *f)
+{
+	return f->is_bitfield ? f->bitoffset : f->offset * 8;
+}
+
+static uint64_t field__hi(const struct mrec *f)
+{
+	return f->is_bitfield ? f->bitoffset + f->bitsize : (f->offset + f->size) * 8;
+}
+
+static bool field__overlap(const struct mrec *x, const struct mrec *y)
+{
+	return field__lo(x) < field__hi(y) && field__lo(y) < field__hi(x);
 }
 
 static void field__describe(const struct mrec *f, char *buf, size_t len)
@@ -189,25 +144,71 @@ static void field__describe(const struct mrec *f, char *buf, size_t len)
 			 f->text, f->flex ? " flex" : "");
 }
 
-/* Is there a field in B's type, absent from A, overlapping A's field fa (a renamed padding)? */
-static const struct mrec *find_rename(const struct manifest *a, const struct manifest *b,
-				      const struct mrec *fa, const char *btype)
+/* Where a member sits among its siblings, as far as the manifest tells: members of anonymous
+ * aggregates are transparent there, but bindgen reaches them through `__bindgen_anon_N`. */
+enum field_shape {
+	SHAPE_DIRECT,		/* a member of its named parent */
+	SHAPE_ANON_UNION,	/* in a struct, overlapping a sibling: in an anonymous union */
+	SHAPE_ANON_STRUCT,	/* in a union, not at its start or beside a sibling: anonymous struct */
+	SHAPE_FLEX_WRAPPED,	/* beside its __empty_ companion: __DECLARE_FLEX_ARRAY's struct */
+};
+
+static const char *const shape_names[] = {
+	[SHAPE_DIRECT] = "a direct member",
+	[SHAPE_ANON_UNION] = "in an anonymous union",
+	[SHAPE_ANON_STRUCT] = "in an anonymous struct",
+	[SHAPE_FLEX_WRAPPED] = "in __DECLARE_FLEX_ARRAY's anonymous struct",
+};
+
+/* Is path a direct child of parent ("" for the outer type)? */
+static bool path__child_of(const char *path, const char *parent, size_t plen)
 {
-	uint64_t lo = fa->bitoffset, hi = fa->is_bitfield ? lo + fa->bitsize : lo + fa->size * 8;
+	if (!plen)
+		return !strchr(path, '.');
+	return !strncmp(path, parent, plen) && path[plen] == '.' && !strchr(path + plen + 1, '.');
+}
 
-	for (size_t i = 0; i < b->nrecs; i++) {
-		const struct mrec *fb = &b->recs[i];
-		uint64_t blo, bhi;
+static enum field_shape field__shape(const struct manifest *m, const struct mrec *f)
+{
+	const char *leaf = leaf__of(f->member);
+	size_t plen = leaf == f->member ? 0 : (size_t)(leaf - f->member - 1);
+	bool in_union, disjoint = false, overlap = false;
+	uint64_t parent_lo = 0;
+	char buf[512];
 
-		if (fb->kind != MREC_FIELD || strcmp(fb->key, btype))
-			continue;
-		blo = fb->bitoffset;
-		bhi = fb->is_bitfield ? blo + fb->bitsize : blo + fb->size * 8;
-		if (blo >= lo && bhi <= hi && bhi > blo &&
-		    !manifest__find(a, MREC_FIELD, fa->key, fb->member))
-			return fb;
+	snprintf(buf, sizeof(buf), "%.*s%s__empty_%s", (int)plen, f->member, plen ? "." : "", leaf);
+	if (manifest__find(m, MREC_FIELD, f->key, buf))
+		return SHAPE_FLEX_WRAPPED;
+	if (!plen) {
+		in_union = !strncmp(f->key, "union ", 6);
+	} else {
+		const struct mrec *p;
+
+		snprintf(buf, sizeof(buf), "%.*s", (int)plen, f->member);
+		if (plen > 3 && !strcmp(buf + plen - 3, "[0]"))
+			buf[plen - 3] = '\0';
+		p = manifest__find(m, MREC_FIELD, f->key, buf);
+		if (!p)
+			return SHAPE_DIRECT;
+		in_union = !strncmp(p->text, "union", 5);
+		parent_lo = field__lo(p);
 	}
-	return NULL;
+	if (field__hi(f) == field__lo(f))
+		return SHAPE_DIRECT;
+	for (size_t i = 0; i < m->nrecs; i++) {
+		const struct mrec *s = &m->recs[i];
+
+		if (s == f || s->kind != MREC_FIELD || strcmp(s->key, f->key) ||
+		    field__hi(s) == field__lo(s) || !path__child_of(s->member, f->member, plen))
+			continue;
+		if (field__overlap(s, f))
+			overlap = true;
+		else
+			disjoint = true;
+	}
+	if (in_union)
+		return field__lo(f) != parent_lo || disjoint ? SHAPE_ANON_STRUCT : SHAPE_DIRECT;
+	return overlap ? SHAPE_ANON_UNION : SHAPE_DIRECT;
 }
 
 /* Is path a member below parent ("tdx.flags" under "tdx", "r[0].x" under "r")? */
@@ -225,35 +226,102 @@ static bool field__added(const struct manifest *a, const struct mrec *fb, const 
 	       !manifest__find(a, MREC_FIELD, type, fb->member);
 }
 
-static void diff__fields(struct diff_report *d, const struct manifest *a, const struct manifest *b,
-			 const char *type, const char *btype)
+/* A field of B, new in B and not yet accounted for, at exactly fa's place with fa's type (a
+ * rename), else one that overlaps fa's bytes (padding absorbed into it); NULL if none. */
+static const struct mrec *field__successor(struct diff_ctx *x, const struct mrec *fa,
+					   const char *type, const char *btype, bool *exact)
 {
+	const struct mrec *cover = NULL;
+
+	for (size_t i = 0; i < x->b->nrecs; i++) {
+		const struct mrec *fb = &x->b->recs[i];
+
+		if (x->bused[i] || !field__added(x->a, fb, type, btype) || !field__overlap(fa, fb))
+			continue;
+		if (fb->is_bitfield == fa->is_bitfield && field__lo(fb) == field__lo(fa) &&
+		    field__hi(fb) == field__hi(fa) && spell__same(fa->text, fb->text)) {
+			*exact = true;
+			x->bused[i] = true;
+			return fb;
+		}
+		if (!cover)
+			cover = fb;
+	}
+	*exact = false;
+	return cover;
+}
+
+static void diff__field_gone(struct diff_ctx *x, const struct mrec *fa, const char *type,
+			     const char *btype, const char *da)
+{
+	bool exact, pad = is_padding_name(fa->member);
+	const struct mrec *s;
+
+	if (field__zero_size(fa)) {
+		report__add(x->d, DIFF_NEUTRAL, "field", type, fa->member,
+			    "zero-size member removed (was %s)", da);
+		return;
+	}
+	s = field__successor(x, fa, type, btype, &exact);
+	if (s && exact)
+		report__add(x->d, pad ? DIFF_NEUTRAL : DIFF_API, "field", type, fa->member,
+			    "%s renamed to '%s' (same offset, size and type)", pad ? "padding" : "member",
+			    s->member);
+	else if (s && pad)
+		report__add(x->d, DIFF_NEUTRAL, "field", type, fa->member,
+			    "padding (was %s) is now part of '%s'", da, s->member);
+	else if (s)
+		report__add(x->d, DIFF_API, "field", type, fa->member,
+			    "removed (was %s); its bytes are now part of '%s'", da, s->member);
+	else
+		report__add(x->d, DIFF_API, "field", type, fa->member, "removed (was %s)", da);
+}
+
+static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const struct mrec *fb,
+			     const char *type, const char *da)
+{
+	enum field_shape sa, sb;
+	char db[256];
+
+	field__describe(fb, db, sizeof(db));
+	if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
+	    fa->bitsize != fb->bitsize || fa->size != fb->size) {
+		report__add(x->d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
+		return;
+	}
+	if (fa->flex != fb->flex || !spell__same(fa->text, fb->text)) {
+		if (spell__flex_same(fa->text, fb->text))
+			report__add(x->d, DIFF_NEUTRAL, "field", type, fa->member,
+				    "flexible array spelled %s -> %s", fa->text, fb->text);
+		else
+			report__add(x->d, DIFF_API, "field", type, fa->member,
+				    "type %s -> %s (same size)", fa->text, fb->text);
+		return;
+	}
+	sa = field__shape(x->a, fa);
+	sb = field__shape(x->b, fb);
+	if (sa != sb)
+		report__add(x->d, DIFF_API, "field", type, fa->member,
+			    "Rust path changed: %s, now %s (bindgen's __bindgen_anon_N)",
+			    shape_names[sa], shape_names[sb]);
+}
+
+static void diff__fields(struct diff_ctx *x, const char *type, const char *btype)
+{
+	const struct manifest *a = x->a, *b = x->b;
 	char da[256], db[256];
 
 	for (size_t i = 0; i < a->nrecs; i++) {
-		const struct mrec *fa = &a->recs[i], *fb, *ren;
+		const struct mrec *fa = &a->recs[i], *fb;
 
 		if (fa->kind != MREC_FIELD || strcmp(fa->key, type))
 			continue;
 		fb = manifest__find(b, MREC_FIELD, btype, fa->member);
 		field__describe(fa, da, sizeof(da));
-		if (!fb) {
-			ren = is_padding_name(fa->member) ? find_rename(a, b, fa, btype) : NULL;
-			if (ren)
-				report__add(d, DIFF_COMPATIBLE, "field", type, fa->member,
-					  "padding renamed to '%s'", ren->member);
-			else
-				report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member,
-					  "missing (was %s)", da);
-			continue;
-		}
-		field__describe(fb, db, sizeof(db));
-		if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
-		    fa->bitsize != fb->bitsize || fa->size != fb->size || fa->flex != fb->flex)
-			report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
-		else if (!spell__same(fa->text, fb->text))
-			report__add(d, DIFF_INCOMPATIBLE, "field", type, fa->member, "type %s -> %s",
-				  fa->text, fb->text);
+		if (fb)
+			diff__field_pair(x, fa, fb, type, da);
+		else
+			diff__field_gone(x, fa, type, btype, da);
 	}
 	/* added fields; members of an added field fold into its line (kvm_run.tdx and its 14) */
 	for (size_t i = 0; i < b->nrecs; i++) {
@@ -261,7 +329,7 @@ static void diff__fields(struct diff_report *d, const struct manifest *a, const 
 		unsigned nested = 0;
 		bool folded = false;
 
-		if (!field__added(a, fb, type, btype))
+		if (x->bused[i] || !field__added(a, fb, type, btype))
 			continue;
 		for (size_t j = 0; j < b->nrecs && !folded; j++) {
 			const struct mrec *fo = &b->recs[j];
@@ -276,17 +344,21 @@ static void diff__fields(struct diff_report *d, const struct manifest *a, const 
 		if (folded)
 			continue;
 		field__describe(fb, db, sizeof(db));
-		if (nested)
-			report__add(d, DIFF_COMPATIBLE, "field", type, fb->member,
-				  "added (%s) with %u members", db, nested);
+		if (field__zero_size(fb) && !nested)
+			report__add(x->d, DIFF_NEUTRAL, "field", type, fb->member,
+				    "zero-size member added (%s)", db);
+		else if (nested)
+			report__add(x->d, DIFF_ADDED, "field", type, fb->member,
+				    "added (%s) with %u members", db, nested);
 		else
-			report__add(d, DIFF_COMPATIBLE, "field", type, fb->member, "added (%s)", db);
+			report__add(x->d, DIFF_ADDED, "field", type, fb->member, "added (%s)", db);
 	}
 }
 
-static void diff__types(struct diff_report *d, const struct manifest *a, const struct manifest *b)
+static void diff__types(struct diff_ctx *x)
 {
-	bool dbg = d->o && d->o->b_is_debuginfo;
+	const struct manifest *a = x->a, *b = x->b;
+	bool dbg = x->d->o && x->d->o->b_is_debuginfo;
 
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *ta = &a->recs[i], *tb;
@@ -296,25 +368,25 @@ static void diff__types(struct diff_report *d, const struct manifest *a, const s
 		tb = type__find(b, ta->key);
 		if (!tb) {
 			if (dbg)
-				report__add_name(d, DIFF_NOT_IN_B, ta->key);
+				report__add_name(x->d, ta->key);
 			else
-				report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL, "missing");
+				report__add(x->d, DIFF_API, "type", ta->key, NULL, "removed");
 			continue;
 		}
 		if (ta->size != tb->size)
-			report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
-				  "size %" PRIu64 " -> %" PRIu64, ta->size, tb->size);
+			report__add(x->d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+				    "size %" PRIu64 " -> %" PRIu64, ta->size, tb->size);
 		if (ta->align != tb->align)
-			report__add(d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
-				  "alignment %" PRIu64 " -> %" PRIu64, ta->align, tb->align);
-		diff__fields(d, a, b, ta->key, tb->key);
+			report__add(x->d, DIFF_INCOMPATIBLE, "type", ta->key, NULL,
+				    "alignment %" PRIu64 " -> %" PRIu64, ta->align, tb->align);
+		diff__fields(x, ta->key, tb->key);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *tb = &b->recs[i];
 
 		if (tb->kind == MREC_TYPE && !type__find(a, tb->key))
-			report__add(d, DIFF_COMPATIBLE, "type", tb->key, NULL,
-				  "added (size=%" PRIu64 " align=%" PRIu64 ")", tb->size, tb->align);
+			report__add(x->d, DIFF_ADDED, "type", tb->key, NULL,
+				    "added (size=%" PRIu64 " align=%" PRIu64 ")", tb->size, tb->align);
 	}
 }
 
@@ -326,26 +398,87 @@ static void const__str(const struct mrec *r, char *buf, size_t len)
 		snprintf(buf, len, "%" PRId64, r->value);
 }
 
-static void diff__consts(struct diff_report *d, const struct manifest *a, const struct manifest *b)
+/* The length of the prefix a sentinel bounds ("KVM_DEV_TYPE_" of KVM_DEV_TYPE_MAX,
+ * "KVM_SEV_" of KVM_SEV_NR_MAX), or 0 when name is no sentinel. */
+static size_t sentinel__prefix(const char *name)
 {
+	size_t n = strlen(name);
+
+	if (n > 7 && !strcmp(name + n - 7, "_NR_MAX"))
+		return n - 6;
+	if (n > 4 && !strcmp(name + n - 4, "_MAX"))
+		return n - 3;
+	return 0;
+}
+
+/* A sentinel that grew from ra to rb because its list did: the entries of its prefix with
+ * values in [old, new) are all new in B, the last is new - 1, and A's list ended at old - 1.
+ * The new entries are named in why. */
+static bool sentinel__grew(const struct manifest *a, const struct manifest *b, const struct mrec *ra,
+			   const struct mrec *rb, struct sbuf *why)
+{
+	size_t plen = sentinel__prefix(ra->key);
+	bool top_b = false, top_a = false;
+	unsigned nnew = 0;
+
+	if (!plen || rb->value <= ra->value)
+		return false;
+	for (size_t i = 0; i < b->nrecs; i++) {
+		const struct mrec *r = &b->recs[i];
+
+		if (r->kind != MREC_CONST || strncmp(r->key, ra->key, plen) ||
+		    sentinel__prefix(r->key) || r->value < ra->value || r->value >= rb->value)
+			continue;
+		if (manifest__find(a, MREC_CONST, r->key, NULL))
+			return false;
+		if (nnew < 4)
+			sbuf__addf(why, "%s%s", nnew ? ", " : "", r->key);
+		nnew++;
+		top_b |= r->value == rb->value - 1;
+	}
+	if (nnew > 4)
+		sbuf__addf(why, " and %u more", nnew - 4);
+	for (size_t i = 0; i < a->nrecs; i++) {
+		const struct mrec *r = &a->recs[i];
+
+		top_a |= r->kind == MREC_CONST && !strncmp(r->key, ra->key, plen) &&
+			 !sentinel__prefix(r->key) && r->value == ra->value - 1;
+	}
+	return nnew && top_b && top_a;
+}
+
+static void diff__consts(struct diff_ctx *x)
+{
+	const struct manifest *a = x->a, *b = x->b;
 	char va[32], vb[32];
 
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *ra = &a->recs[i], *rb;
+		struct sbuf why = SBUF_INIT;
 
 		if (ra->kind != MREC_CONST)
 			continue;
 		rb = manifest__find(b, MREC_CONST, ra->key, NULL);
 		const__str(ra, va, sizeof(va));
 		if (!rb) {
-			/* a binding without a constant cannot misuse it; bindgen drops every constant
-			 * a function-like macro defines (KVM_DIRTY_GFN_F_DIRTY = _BITUL(0)) */
-			report__add(d, DIFF_COMPATIBLE, "const", ra->key, NULL, "not in B (was %s)", va);
+			/* bindgen drops every constant a function-like macro defines
+			 * (KVM_DIRTY_GFN_F_DIRTY = _BITUL(0)): a user of it cannot name it */
+			report__add(x->d, DIFF_API, "const", ra->key, NULL, "not in B (was %s)", va);
 			continue;
 		}
 		const__str(rb, vb, sizeof(vb));
-		if (ra->value != rb->value)
-			report__add(d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "value %s -> %s", va, vb);
+		if (ra->value == rb->value)
+			continue;
+		if (sentinel__grew(a, b, ra, rb, &why))
+			report__add(x->d, DIFF_SENTINEL, "const", ra->key, NULL,
+				    "value %s -> %s: the list it bounds grew by %s", va, vb,
+				    sbuf__str(&why));
+		else
+			report__add(x->d, DIFF_INCOMPATIBLE, "const", ra->key, NULL, "value %s -> %s",
+				    va, vb);
+		if (why.oom)
+			x->d->error = -ENOMEM;
+		sbuf__fini(&why);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *rb = &b->recs[i];
@@ -353,12 +486,14 @@ static void diff__consts(struct diff_report *d, const struct manifest *a, const 
 		if (rb->kind != MREC_CONST || manifest__find(a, MREC_CONST, rb->key, NULL))
 			continue;
 		const__str(rb, vb, sizeof(vb));
-		report__add(d, DIFF_COMPATIBLE, "const", rb->key, NULL, "added (%s)", vb);
+		report__add(x->d, DIFF_ADDED, "const", rb->key, NULL, "added (%s)", vb);
 	}
 }
 
-static void diff__ioctls(struct diff_report *d, const struct manifest *a, const struct manifest *b)
+static void diff__ioctls(struct diff_ctx *x)
 {
+	const struct manifest *a = x->a, *b = x->b;
+
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *ra = &a->recs[i], *rb;
 
@@ -366,43 +501,43 @@ static void diff__ioctls(struct diff_report *d, const struct manifest *a, const 
 			continue;
 		rb = manifest__find(b, MREC_IOCTL, ra->key, NULL);
 		if (!rb) {
-			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "missing (was 0x%08" PRIx32
-				  " arg=%s)", ra->number, ra->text);
+			report__add(x->d, DIFF_API, "ioctl", ra->key, NULL, "removed (was 0x%08" PRIx32
+				    " arg=%s)", ra->number, ra->text);
 			continue;
 		}
 		if (ra->number != rb->number)
-			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
-				  "number 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64
-				  ") -> 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64 ")",
-				  ra->number, ioctl__dir_name(ra->dir), ra->nr, ra->size, rb->number,
-				  ioctl__dir_name(rb->dir), rb->nr, rb->size);
+			report__add(x->d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+				    "number 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64
+				    ") -> 0x%08" PRIx32 " (dir=%s nr=0x%02" PRIx32 " size=%" PRIu64 ")",
+				    ra->number, ioctl__dir_name(ra->dir), ra->nr, ra->size, rb->number,
+				    ioctl__dir_name(rb->dir), rb->nr, rb->size);
 		else if (!spell__same(ra->text, rb->text))
-			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL, "argument %s -> %s",
-				  ra->text, rb->text);
+			report__add(x->d, DIFF_API, "ioctl", ra->key, NULL,
+				    "argument %s -> %s (the same number)", ra->text, rb->text);
 	}
 	for (size_t i = 0; i < b->nrecs; i++) {
 		const struct mrec *rb = &b->recs[i];
 
 		if (rb->kind == MREC_IOCTL && !manifest__find(a, MREC_IOCTL, rb->key, NULL))
-			report__add(d, DIFF_COMPATIBLE, "ioctl", rb->key, NULL, "added (0x%08" PRIx32
-				  " arg=%s)", rb->number, rb->text);
+			report__add(x->d, DIFF_ADDED, "ioctl", rb->key, NULL, "added (0x%08" PRIx32
+				    " arg=%s)", rb->number, rb->text);
 	}
 }
 
 /* Kernel debug info has no ioctls, but it has the argument types: the size an ioctl number
  * encodes must be the kernel's size of its argument type. */
-static void diff__ioctl_sizes(struct diff_report *d, const struct manifest *a, const struct manifest *b)
+static void diff__ioctl_sizes(struct diff_ctx *x)
 {
-	for (size_t i = 0; i < a->nrecs; i++) {
-		const struct mrec *ra = &a->recs[i], *tb;
+	for (size_t i = 0; i < x->a->nrecs; i++) {
+		const struct mrec *ra = &x->a->recs[i], *tb;
 
 		if (ra->kind != MREC_IOCTL || !ra->text || strchr(ra->text, '*'))
 			continue;
-		tb = type__find(b, ra->text);
+		tb = type__find(x->b, ra->text);
 		if (tb && tb->size != ra->size && ra->size != 0)
-			report__add(d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
-				  "encodes size %" PRIu64 " but the kernel's %s is %" PRIu64 " bytes",
-				  ra->size, ra->text, tb->size);
+			report__add(x->d, DIFF_INCOMPATIBLE, "ioctl", ra->key, NULL,
+				    "encodes size %" PRIu64 " but the kernel's %s is %" PRIu64 " bytes",
+				    ra->size, ra->text, tb->size);
 	}
 }
 
@@ -418,66 +553,35 @@ int manifest__diff(struct manifest *a, struct manifest *b, const struct diff_opt
 		   struct diff_counts *counts)
 {
 	struct diff_report d = { .o = opts };
+	struct diff_ctx x = { .d = &d, .a = a, .b = b };
 	const char *aa, *ba;
-	bool dbg;
-	FILE *out = opts ? opts->out : NULL;
+	bool dbg = opts && opts->b_is_debuginfo;
 
 	memset(counts, 0, sizeof(*counts));
 	manifest__sort(a);
 	manifest__sort(b);
+	x.bused = calloc(b->nrecs + 1, sizeof(*x.bused));
+	if (!x.bused)
+		return -ENOMEM;
 	aa = manifest__meta(a, "arch");
 	ba = manifest__meta(b, "arch");
-	if (out && aa && ba && strcmp(aa, ba))
-		fprintf(out, "warning: comparing arch %s with arch %s\n", aa, ba);
-	diff__types(&d, a, b);
+	if (aa && ba && strcmp(aa, ba))
+		report__note(&d, "warning: comparing arch %s with arch %s", aa, ba);
+	diff__types(&x);
 	/* Each kind is compared where B carries it: kernel debug info and a DWARF view carry no
 	 * constants or ioctls, bindgen's bindings.rs carries constants but no ioctls. Where B has
 	 * no ioctls, the sizes they encode are checked against B's types instead. */
-	dbg = opts && opts->b_is_debuginfo;
 	if (!dbg && manifest__has_kind(b, MREC_CONST))
-		diff__consts(&d, a, b);
-	if (!dbg && manifest__has_kind(b, MREC_IOCTL)) {
-		diff__ioctls(&d, a, b);
-	} else {
-		diff__ioctl_sizes(&d, a, b);
-	}
-	if (out && (dbg || !manifest__has_kind(b, MREC_CONST)) && manifest__has_kind(a, MREC_CONST))
-		fprintf(out, "note: B has no constants: they are not compared\n");
-	if (out && (dbg || !manifest__has_kind(b, MREC_IOCTL)) && manifest__has_kind(a, MREC_IOCTL))
-		fprintf(out, "note: B has no ioctls: only the argument sizes they encode are "
-			"compared, against B's types\n");
-	for (int c = 0; c < DIFF__NR; c++) {
-		size_t col = 0;
-
-		for (size_t i = 0; i < d.n; i++) {
-			if (d.l[i].cls != (enum diff_class)c)
-				continue;
-			counts->n[c]++;
-			if (!out)
-				continue;
-			if (c != DIFF_NOT_IN_B) {
-				fprintf(out, "%-13s %s\n", class_names[c], d.l[i].text);
-				continue;
-			}
-			/* types the kernel does not build: names only, wrapped, to stay on one screen */
-			if (!col || col + strlen(d.l[i].text) > 96) {
-				fprintf(out, "%s%-13s %s", col ? "\n" : "", class_names[c], d.l[i].text);
-				col = 14 + strlen(d.l[i].text);
-			} else {
-				fprintf(out, ", %s", d.l[i].text);
-				col += 2 + strlen(d.l[i].text);
-			}
-		}
-		if (out && col)
-			fputc('\n', out);
-	}
-	if (out && opts->allow)
-		for (size_t i = 0; i < opts->allow->n; i++)
-			if (!opts->allow->e[i].used)
-				fprintf(out, "note: %s:%u: allow entry matched nothing\n",
-					opts->allow->path, opts->allow->e[i].line);
-	for (size_t i = 0; i < d.n; i++)
-		free(d.l[i].text);
-	free(d.l);
-	return d.error;
+		diff__consts(&x);
+	if (!dbg && manifest__has_kind(b, MREC_IOCTL))
+		diff__ioctls(&x);
+	else
+		diff__ioctl_sizes(&x);
+	if ((dbg || !manifest__has_kind(b, MREC_CONST)) && manifest__has_kind(a, MREC_CONST))
+		report__note(&d, "note: B has no constants: they are not compared");
+	if ((dbg || !manifest__has_kind(b, MREC_IOCTL)) && manifest__has_kind(a, MREC_IOCTL))
+		report__note(&d, "note: B has no ioctls: only the argument sizes they encode are "
+			     "compared, against B's types");
+	free(x.bused);
+	return report__finish(&d, a, b, counts);
 }

@@ -1,5 +1,6 @@
 /* manifest_test.c - the manifest model: canonical writer, reader and its errors, classifier. */
 #include <atf-c.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -165,24 +166,54 @@ ATF_TC_BODY(read_errors, tc)
 		  "# end: 2 records\n", "bad", "listed twice");
 }
 
-static void diff_of(struct manifest *a, struct manifest *b, bool dbg, struct diff_counts *n,
-		    char **report)
+static void diff_opt(struct manifest *a, struct manifest *b, const struct diff_opts *base,
+		     struct diff_counts *n, char **report)
 {
 	size_t len = 0;
 	FILE *out = open_memstream(report, &len);
-	struct diff_opts o = { .out = out, .b_is_debuginfo = dbg };
+	struct diff_opts o = *base;
 
 	ATF_REQUIRE(out != NULL);
+	o.out = out;
 	ATF_REQUIRE(manifest__diff(a, b, &o, n) == 0);
 	fclose(out);
+}
+
+static void diff_of(struct manifest *a, struct manifest *b, bool dbg, struct diff_counts *n,
+		    char **report)
+{
+	struct diff_opts o = { .b_is_debuginfo = dbg };
+
+	diff_opt(a, b, &o, n, report);
+}
+
+/* Does the report hold the line "CLASS<padding> TEXT..." (TEXT a prefix of the rest)? */
+static bool has_line(const char *rep, const char *cls, const char *text)
+{
+	char want[512];
+
+	snprintf(want, sizeof(want), "\n%-14s %s", cls, text);
+	return !strncmp(rep, want + 1, strlen(want + 1)) || strstr(rep, want) != NULL;
+}
+
+#define CHECK_LINE(rep, cls, text) \
+	ATF_CHECK_MSG(has_line(rep, cls, text), "no '%s' line '%s' in:\n%s", cls, text, rep)
+
+/* Two manifests of one struct each: A's and B's fields are added by the caller. */
+static void pair_init(struct manifest *a, struct manifest *b, const char *type, uint64_t size)
+{
+	manifest__init(a);
+	manifest__init(b);
+	ATF_REQUIRE(manifest__add_type(a, type, size, 8) == 0);
+	ATF_REQUIRE(manifest__add_type(b, type, size, 8) == 0);
 }
 
 ATF_TC(diff_classifies);
 ATF_TC_HEAD(diff_classifies, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "diff: identical is clean; a moved field, a resized type, a "
-			  "changed ioctl number are incompatible; added members compatible; a renamed "
-			  "padding compatible");
+	atf_tc_set_md_var(tc, "descr", "diff: identical is clean and a patch; a moved field, a "
+			  "resized type, a changed ioctl number are incompatible; an added member "
+			  "added; the verdict major, decided by the incompatible lines");
 }
 ATF_TC_BODY(diff_classifies, tc)
 {
@@ -194,11 +225,12 @@ ATF_TC_BODY(diff_classifies, tc)
 	build_sample(&b);
 	diff_of(&a, &b, false, &n, &rep);
 	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
-	ATF_CHECK_EQ(n.n[DIFF_COMPATIBLE], 0);
-	ATF_CHECK_STREQ(rep, "");
+	ATF_CHECK_EQ(n.n[DIFF_ADDED], 0);
+	ATF_CHECK_EQ(n.verdict, DIFF_PATCH);
+	ATF_CHECK(strstr(rep, "kvmgate diff: verdict patch: nothing a user") != NULL);
 	free(rep);
 
-	/* move rbx, grow kvm_regs, change the ioctl, add a field, rename nothing */
+	/* move rbx, grow kvm_regs, change the ioctl, add a field */
 	for (size_t i = 0; i < b.nrecs; i++) {
 		struct mrec *r = &b.recs[i];
 
@@ -212,12 +244,15 @@ ATF_TC_BODY(diff_classifies, tc)
 	ATF_REQUIRE(manifest__add_field(&b, "struct kvm_regs", "rnew", "__u64", 136, 8, false) == 0);
 	diff_of(&a, &b, false, &n, &rep);
 	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 3);
-	ATF_CHECK_EQ(n.n[DIFF_COMPATIBLE], 1);
-	ATF_CHECK(strstr(rep, "incompatible  field struct kvm_regs.rbx: offset=8 size=8 type=__u64 -> "
-			 "offset=16") != NULL);
-	ATF_CHECK(strstr(rep, "incompatible  type struct kvm_regs: size 144 -> 152") != NULL);
-	ATF_CHECK(strstr(rep, "incompatible  ioctl KVM_GET_REGS: number 0x8090ae81") != NULL);
-	ATF_CHECK(strstr(rep, "compatible    field struct kvm_regs.rnew: added") != NULL);
+	ATF_CHECK_EQ(n.n[DIFF_ADDED], 1);
+	ATF_CHECK_EQ(n.n[DIFF_API], 0);
+	CHECK_LINE(rep, "incompatible", "field struct kvm_regs.rbx: offset=8 size=8 type=__u64 -> offset=16");
+	CHECK_LINE(rep, "incompatible", "type struct kvm_regs: size 144 -> 152");
+	CHECK_LINE(rep, "incompatible", "ioctl KVM_GET_REGS: number 0x8090ae81");
+	CHECK_LINE(rep, "added", "field struct kvm_regs.rnew: added");
+	ATF_CHECK_EQ(n.verdict, DIFF_MAJOR);
+	ATF_CHECK(strstr(rep, "kvmgate diff: verdict major: ") != NULL);
+	ATF_CHECK(strstr(rep, "decided by 3 lines:\n  incompatible   ") != NULL);
 	free(rep);
 	manifest__fini(&a);
 	manifest__fini(&b);
@@ -226,8 +261,9 @@ ATF_TC_BODY(diff_classifies, tc)
 ATF_TC(diff_padding_and_debuginfo);
 ATF_TC_HEAD(diff_padding_and_debuginfo, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "A padding field given a name is compatible; against kernel "
-			  "debug info a missing type is 'not in kernel' and constants are not compared");
+	atf_tc_set_md_var(tc, "descr", "A padding field given a name is layout-neutral; against "
+			  "kernel debug info a missing type is 'not in kernel' and constants are not "
+			  "compared; against a full manifest a missing type or constant is api");
 }
 ATF_TC_BODY(diff_padding_and_debuginfo, tc)
 {
@@ -235,32 +271,229 @@ ATF_TC_BODY(diff_padding_and_debuginfo, tc)
 	struct diff_counts n;
 	char *rep;
 
-	manifest__init(&a);
-	manifest__init(&b);
-	ATF_REQUIRE(manifest__add_type(&a, "struct s", 8, 4) == 0);
+	pair_init(&a, &b, "struct s", 8);
 	ATF_REQUIRE(manifest__add_field(&a, "struct s", "x", "__u32", 0, 4, false) == 0);
 	ATF_REQUIRE(manifest__add_field(&a, "struct s", "pad", "__u32", 4, 4, false) == 0);
 	ATF_REQUIRE(manifest__add_type(&a, "struct gone", 4, 4) == 0);
 	ATF_REQUIRE(manifest__add_const(&a, "KVM_C", 1, false) == 0);
 	ATF_REQUIRE(manifest__add_ioctl(&a, "KVM_I", 0xae01u, "-") == 0);
-	ATF_REQUIRE(manifest__add_type(&b, "struct s", 8, 4) == 0);
 	ATF_REQUIRE(manifest__add_field(&b, "struct s", "x", "__u32", 0, 4, false) == 0);
 	ATF_REQUIRE(manifest__add_field(&b, "struct s", "flags", "__u32", 4, 4, false) == 0);
 	diff_of(&a, &b, true, &n, &rep);
 	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
 	ATF_CHECK_EQ(n.n[DIFF_NOT_IN_B], 1);
-	ATF_CHECK(strstr(rep, "field struct s.pad: padding renamed to 'flags'") != NULL);
-	ATF_CHECK(strstr(rep, "not in kernel struct gone") != NULL);
+	ATF_CHECK_EQ(n.n[DIFF_NEUTRAL], 1);
+	ATF_CHECK_EQ(n.n[DIFF_ADDED], 0);	/* flags is pad's new name, not an addition */
+	CHECK_LINE(rep, "layout-neutral", "field struct s.pad: padding renamed to 'flags'");
+	CHECK_LINE(rep, "not in kernel", "struct gone");
 	free(rep);
-	/* against another full manifest: the missing type is incompatible, the constant B does
-	 * not define is reported as compatible */
 	ATF_REQUIRE(manifest__add_ioctl(&b, "KVM_I", 0xae01u, "-") == 0);
 	ATF_REQUIRE(manifest__add_const(&b, "KVM_OTHER", 2, false) == 0);
 	diff_of(&a, &b, false, &n, &rep);
-	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 1);
-	ATF_CHECK(strstr(rep, "incompatible  type struct gone: missing") != NULL);
-	ATF_CHECK(strstr(rep, "compatible    const KVM_C: not in B (was 1)") != NULL);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.n[DIFF_API], 2);
+	CHECK_LINE(rep, "api", "type struct gone: removed");
+	CHECK_LINE(rep, "api", "const KVM_C: not in B (was 1)");
+	CHECK_LINE(rep, "added", "const KVM_OTHER: added (2)");
 	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(diff_layout_neutral);
+ATF_TC_HEAD(diff_layout_neutral, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Differences that move no byte are layout-neutral and a "
+			  "patch: a zero-size __empty_ member gone and another added, T[0] -> T[], "
+			  "padding absorbed into a union of the same bytes (kvm_run.hypercall.pad)");
+}
+ATF_TC_BODY(diff_layout_neutral, tc)
+{
+	struct manifest a, b;
+	struct diff_counts n;
+	char *rep;
+
+	pair_init(&a, &b, "struct f", 8);
+	/* A: __DECLARE_FLEX_ARRAY's companion and [0]; B: a plain [] and a new companion */
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "n", "__u32", 0, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "pad", "__u32", 4, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "__empty_e", "struct <anonymous>", 8, 0,
+					false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "d", "__u64[0]", 8, 0, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct f", "n", "__u32", 0, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct f", "pad", "__u32", 4, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct f", "d", "__u64[]", 8, 0, true) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct f", "__empty_g", "struct <anonymous>", 8, 0,
+					false) == 0);
+	/* hypercall: { __u32 longmode; __u32 pad; } -> { union { __u32 longmode; __u64 flags; } } */
+	ATF_REQUIRE(manifest__add_type(&a, "struct h", 16, 8) == 0);
+	ATF_REQUIRE(manifest__add_type(&b, "struct h", 16, 8) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct h", "ret", "__u64", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct h", "longmode", "__u32", 8, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct h", "pad", "__u32", 12, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct h", "ret", "__u64", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct h", "longmode", "__u32", 8, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct h", "flags", "__u64", 8, 8, false) == 0);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	CHECK_LINE(rep, "layout-neutral", "field struct f.__empty_e: zero-size member removed");
+	CHECK_LINE(rep, "layout-neutral", "field struct f.__empty_g: zero-size member added");
+	CHECK_LINE(rep, "layout-neutral", "field struct f.d: flexible array spelled __u64[0] -> __u64[]");
+	CHECK_LINE(rep, "layout-neutral", "field struct h.pad: padding (was offset=12 size=4 "
+		   "type=__u32) is now part of 'flags'");
+	ATF_CHECK_EQ(n.n[DIFF_NEUTRAL], 4);
+	/* longmode moved into the anonymous union: its Rust path changed; flags is new */
+	CHECK_LINE(rep, "api", "field struct h.longmode: Rust path changed: a direct member, now in "
+		   "an anonymous union");
+	CHECK_LINE(rep, "added", "field struct h.flags: added");
+	ATF_CHECK_EQ(n.verdict, DIFF_MAJOR);
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+
+	/* the neutral ones alone: a patch, decided by them */
+	pair_init(&a, &b, "struct f", 8);
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "__empty_e", "struct <anonymous>", 8, 0,
+					false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct f", "reserved", "__u8[8]", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct f", "rsvd2", "__u8[8]", 0, 8, false) == 0);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_NEUTRAL], 2);
+	ATF_CHECK_EQ(n.n[DIFF_ADDED] + n.n[DIFF_API] + n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.verdict, DIFF_PATCH);
+	ATF_CHECK(strstr(rep, "verdict patch: nothing a user of the bindings can see; decided by 2 "
+			 "lines:\n  layout-neutral field struct f.") != NULL);
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(diff_api);
+ATF_TC_HEAD(diff_api, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "What breaks Rust code without moving a byte is api: a "
+			  "member renamed, a field retyped to the same size, a member moved into an "
+			  "anonymous aggregate, a removed ioctl or argument type; a major verdict; "
+			  "incompatible where B is the truth of names (debug info)");
+}
+ATF_TC_BODY(diff_api, tc)
+{
+	struct diff_opts strict = { .api_is_incompatible = true };
+	struct manifest a, b;
+	struct diff_counts n;
+	char *rep;
+
+	pair_init(&a, &b, "struct s", 16);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "addr", "__u64", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "flags", "__u32", 8, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&a, "struct s", "word", "__u8[4]", 12, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "gpa", "__u64", 0, 8, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "flags", "__s32", 8, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "word", "__u8[4]", 12, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_field(&b, "struct s", "value", "__u32", 12, 4, false) == 0);
+	ATF_REQUIRE(manifest__add_ioctl(&a, "KVM_A", 0x4010ae01u, "struct s") == 0);
+	ATF_REQUIRE(manifest__add_ioctl(&a, "KVM_B", 0xae02u, "-") == 0);
+	ATF_REQUIRE(manifest__add_ioctl(&b, "KVM_A", 0x4010ae01u, "struct t") == 0);
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	CHECK_LINE(rep, "api", "field struct s.addr: member renamed to 'gpa' (same offset, size and type)");
+	CHECK_LINE(rep, "api", "field struct s.flags: type __u32 -> __s32 (same size)");
+	CHECK_LINE(rep, "api", "field struct s.word: Rust path changed: a direct member, now in an "
+		   "anonymous union");
+	CHECK_LINE(rep, "api", "ioctl KVM_A: argument struct s -> struct t (the same number)");
+	CHECK_LINE(rep, "api", "ioctl KVM_B: removed");
+	ATF_CHECK_EQ(n.n[DIFF_API], 5);
+	ATF_CHECK_EQ(n.verdict, DIFF_MAJOR);
+	free(rep);
+	/* against the kernel's view the same differences are incompatible */
+	diff_opt(&a, &b, &strict, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_API], 0);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 5);
+	CHECK_LINE(rep, "incompatible", "field struct s.flags: type __u32 -> __s32 (same size)");
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(diff_sentinel);
+ATF_TC_HEAD(diff_sentinel, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A *_MAX / *_NR_MAX that grows with new entries of its "
+			  "list just below it is sentinel (a minor verdict); one that grows alone, or "
+			  "over an entry A had, is incompatible");
+}
+ATF_TC_BODY(diff_sentinel, tc)
+{
+	struct manifest a, b;
+	struct diff_counts n;
+	char *rep;
+
+	manifest__init(&a);
+	manifest__init(&b);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_DEV_TYPE_VFIO", 4, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_DEV_TYPE_MAX", 5, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_SEV_LAST", 21, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_SEV_NR_MAX", 22, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_X_LAST", 1, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&a, "KVM_X_MAX", 2, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_DEV_TYPE_VFIO", 4, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_DEV_TYPE_AIA", 5, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_DEV_TYPE_MAX", 6, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_SEV_LAST", 21, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_SEV_INIT2", 22, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_SEV_SNP_START", 100, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_SEV_SNP_FINISH", 101, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_SEV_NR_MAX", 102, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_X_LAST", 1, false) == 0);
+	ATF_REQUIRE(manifest__add_const(&b, "KVM_X_MAX", 3, false) == 0);	/* nothing new at 2 */
+	diff_of(&a, &b, false, &n, &rep);
+	CHECK_LINE(rep, "sentinel", "const KVM_DEV_TYPE_MAX: value 5 -> 6: the list it bounds grew "
+		   "by KVM_DEV_TYPE_AIA");
+	CHECK_LINE(rep, "sentinel", "const KVM_SEV_NR_MAX: value 22 -> 102: the list it bounds grew "
+		   "by KVM_SEV_INIT2, KVM_SEV_SNP_FINISH, KVM_SEV_SNP_START");
+	CHECK_LINE(rep, "incompatible", "const KVM_X_MAX: value 2 -> 3");
+	ATF_CHECK_EQ(n.n[DIFF_SENTINEL], 2);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 1);
+	free(rep);
+	/* without the lone one: additions and sentinels only, a minor verdict */
+	for (size_t i = 0; i < b.nrecs; i++)
+		if (!strcmp(b.recs[i].key, "KVM_X_MAX"))
+			b.recs[i].value = 2;
+	diff_of(&a, &b, false, &n, &rep);
+	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 0);
+	ATF_CHECK_EQ(n.n[DIFF_ADDED], 4);
+	ATF_CHECK_EQ(n.verdict, DIFF_MINOR);
+	ATF_CHECK(strstr(rep, "kvmgate diff: verdict minor: additions only; decided by 6 lines:") != NULL);
+	free(rep);
+	manifest__fini(&a);
+	manifest__fini(&b);
+}
+
+ATF_TC(diff_arch_check);
+ATF_TC_HEAD(diff_arch_check, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Two manifests of different arches are -EXDEV naming both; "
+			  "an unknown or missing arch compares");
+}
+ATF_TC_BODY(diff_arch_check, tc)
+{
+	struct manifest a, b;
+	char err[ERRBUF_SIZE] = "";
+
+	manifest__init(&a);
+	manifest__init(&b);
+	ATF_CHECK_EQ(manifest__arch_check(&a, &b, err, sizeof(err)), 0);
+	ATF_REQUIRE(manifest__add_meta(&a, "arch", "x86_64") == 0);
+	ATF_REQUIRE(manifest__add_meta(&b, "arch", "unknown") == 0);
+	manifest__sort(&a);
+	manifest__sort(&b);
+	ATF_CHECK_EQ(manifest__arch_check(&a, &b, err, sizeof(err)), 0);
+	manifest__fini(&b);
+	manifest__init(&b);
+	ATF_REQUIRE(manifest__add_meta(&b, "arch", "arm64") == 0);
+	manifest__sort(&b);
+	ATF_CHECK_EQ(manifest__arch_check(&a, &b, err, sizeof(err)), -EXDEV);
+	ATF_CHECK(strstr(err, "A is x86_64, B is arm64") != NULL);
 	manifest__fini(&a);
 	manifest__fini(&b);
 }
@@ -316,6 +549,10 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, read_errors);
 	ATF_TP_ADD_TC(tp, diff_classifies);
 	ATF_TP_ADD_TC(tp, diff_padding_and_debuginfo);
+	ATF_TP_ADD_TC(tp, diff_layout_neutral);
+	ATF_TP_ADD_TC(tp, diff_api);
+	ATF_TP_ADD_TC(tp, diff_sentinel);
+	ATF_TP_ADD_TC(tp, diff_arch_check);
 	ATF_TP_ADD_TC(tp, allow_file);
 	return atf_no_error();
 }
