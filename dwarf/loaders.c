@@ -243,7 +243,9 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 			       h ? h : "default");
 		free(h);
 	} else {
-		const char *a = o && o->arch ? o->arch : k.arch;
+		/* what the file says (its ELF machine) wins over what the caller assumes, so that
+		 * diff can refuse to compare two arches */
+		const char *a = k.arch ? k.arch : o && o->arch ? o->arch : NULL;
 
 		/* the running kernel's BTF is of the host's arch */
 		if (!a && strncmp(path, "/sys/kernel/btf/", 16) == 0)

@@ -15,13 +15,13 @@
 static const struct arch_info arches[] = {
 	{ "x86_64", "x86_64-linux-gnu", "gcc", "KVMGATE_CC_x86_64",
 	  { "/usr/include/x86_64-linux-gnu", "/usr/include", NULL }, "linux-libc-dev",
-	  EM_X86_64, "x86_64", NULL },
+	  EM_X86_64, "x86_64", NULL, "kvm_xsave" },
 	{ "arm64", "aarch64-linux-gnu", "aarch64-linux-gnu-gcc", "KVMGATE_CC_arm64",
 	  { "/usr/aarch64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-arm64-cross",
-	  EM_AARCH64, "aarch64", "ARM\x64" },
+	  EM_AARCH64, "aarch64", "ARM\x64", "user_pt_regs" },
 	{ "riscv64", "riscv64-linux-gnu", "riscv64-linux-gnu-gcc", "KVMGATE_CC_riscv64",
 	  { "/usr/riscv64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-riscv64-cross",
-	  EM_RISCV, "riscv64", "RSC\x05" },
+	  EM_RISCV, "riscv64", "RSC\x05", "kvm_riscv_core" },
 };
 #define NR_ARCHES (sizeof(arches) / sizeof(arches[0]))
 
@@ -49,6 +49,14 @@ const char *arch__from_elf_machine(unsigned machine)
 {
 	for (size_t i = 0; i < NR_ARCHES; i++)
 		if (arches[i].elf_machine == machine)
+			return arches[i].name;
+	return NULL;
+}
+
+const char *arch__from_marker_type(const char *name)
+{
+	for (size_t i = 0; name && i < NR_ARCHES; i++)
+		if (arches[i].marker_type && !strcmp(arches[i].marker_type, name))
 			return arches[i].name;
 	return NULL;
 }

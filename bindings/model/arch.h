@@ -17,6 +17,7 @@ struct arch_info {
 	uint16_t elf_machine;		/* e_machine of its ELF objects */
 	const char *uname_machine;	/* uname -m of a host of this arch */
 	const char *image_magic;	/* the 4 bytes at 0x38 of its kernel Image, or NULL */
+	const char *marker_type;	/* a struct only this arch's KVM headers define */
 };
 
 /* The arch named name, or NULL (also for a NULL name). */
@@ -35,6 +36,9 @@ const char *arch__from_elf_machine(unsigned machine);
 /* The arch of a kernel Image (arm64's "ARM\x64", riscv's "RSC\x05" at offset 0x38) whose first
  * len bytes are head, or NULL. */
 const char *arch__from_image(const unsigned char *head, size_t len);
+/* The arch whose KVM headers alone define the struct named name (kvm_xsave, user_pt_regs,
+ * kvm_riscv_core: what a bindings.rs of that arch defines), or NULL. */
+const char *arch__from_marker_type(const char *name);
 /* The arch of the running host (uname), or NULL when it is none of the table's. */
 const char *arch__host(void);
 

@@ -18,6 +18,7 @@ bindings/rust/bitfield_test: $(B)/bindings/rust/bitfield_test.o $(B)/bindings/ru
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -latf-c
 bindings/rust/rust_parse_test: $(B)/bindings/rust/rust_parse_test.o \
-		$(B)/bindings/rust/rust_lex.o $(B)/bindings/rust/rust_parse.o $(UTIL_OBJS)
+		$(B)/bindings/rust/rust_lex.o $(B)/bindings/rust/rust_parse.o \
+		$(B)/bindings/rust/rust_types.o $(UTIL_OBJS)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -latf-c

@@ -36,6 +36,7 @@ struct rust_parser {
 	bool a_packed;
 	uint64_t a_packed_n;
 	uint64_t a_align;
+	const struct rtok *a_repr;	/* #[repr(u32)] of a rustified enum: the integer type */
 	struct rfact *facts;
 	size_t nfacts, capfacts;
 };
@@ -195,6 +196,12 @@ static int rp__type_path(struct rust_parser *p, struct rty *t)
 			return -ENOMEM;
 		p->i++;
 		if (rtok__is(rp__cur(p), "::") && rp__peek(p, 1)->kind == RT_IDENT) {
+			/* `kvm_device_type::Type` (--constified-enum-module) is the module's type */
+			if (!t->std && rtok__is(rp__peek(p, 1), "Type") &&
+			    !rtok__is(rp__peek(p, 2), "::")) {
+				p->i += 2;
+				break;
+			}
 			p->i++;
 			continue;
 		}
@@ -283,7 +290,21 @@ static int rp__type(struct rust_parser *p, struct rty **out)
 	return rp__type_path(p, t);
 }
 
-/* #[...] / #![...]: note repr(packed) and repr(align(N)) for the next struct. */
+/* u8 ... i64, usize: the integer type of a `#[repr(u32)]` enum. */
+static bool tok__is_int_type(const struct rtok *t)
+{
+	char buf[8];
+	const struct rust_builtin *b;
+
+	if (t->kind != RT_IDENT || t->len >= sizeof(buf) || (t->s[0] != 'u' && t->s[0] != 'i'))
+		return false;
+	snprintf(buf, sizeof(buf), "%.*s", (int)t->len, t->s);
+	b = rust_builtin__by_rust(buf);
+	return b != NULL;
+}
+
+/* #[...] / #![...]: note repr(packed), repr(align(N)) and an enum's repr(u32) for the next
+ * item. */
 static int rp__attr(struct rust_parser *p)
 {
 	size_t start;
@@ -309,6 +330,8 @@ static int rp__attr(struct rust_parser *p)
 			if (rtok__is(&p->t[k], "align") && k + 2 < p->i &&
 			    rtok__int(&p->t[k + 2], &v))
 				p->a_align = v;
+			if (tok__is_int_type(&p->t[k]))
+				p->a_repr = &p->t[k];
 		}
 	}
 	return 0;
@@ -512,6 +535,140 @@ static int rp__const(struct rust_parser *p)
 		}
 		p->i++;
 	}
+	return 0;
+}
+
+/* A type alias name (an enum's) of type `ty` (a builtin Rust integer name), at line. */
+static int rp__enum_alias(struct rust_parser *p, const struct rtok *name, const char *ty)
+{
+	struct rs_model *m = p->m;
+	struct rs_alias *al;
+
+	if (GROW(m->alias, m->nalias, m->capalias))
+		return -ENOMEM;
+	al = &m->alias[m->nalias++];
+	*al = (struct rs_alias){ .line = name->line };
+	al->name = tok__dup(name);
+	al->type = calloc(1, sizeof(*al->type));
+	if (!al->name || !al->type)
+		return -ENOMEM;
+	al->type->kind = RTY_PATH;
+	al->type->name = strdup(ty);
+	return al->type->name ? 0 : -ENOMEM;
+}
+
+/* `#[repr(u32)] pub enum NAME { VARIANT = VALUE, ... }` (--rustified-enum): the enum NAME
+ * of the repr's size, and each variant a constant of type NAME. */
+static int rp__enum(struct rust_parser *p)
+{
+	struct rs_model *m = p->m;
+	const struct rtok *name, *repr = p->a_repr;
+	char rname[16];
+	int ret;
+
+	p->i++;	/* enum */
+	name = rp__cur(p);
+	if (name->kind != RT_IDENT)
+		return rp__fail(p, "an enum name");
+	p->i++;
+	if (!rtok__is(rp__cur(p), "{"))
+		return rp__fail(p, "'{' of an enum");
+	p->i++;
+	snprintf(rname, sizeof(rname), "%.*s", repr ? (int)repr->len : 3, repr ? repr->s : "u32");
+	ret = rp__enum_alias(p, name, rname);
+	while (!ret && !rp__accept(p, "}")) {
+		const struct rtok *v, *val;
+		struct rs_const *c;
+		bool neg;
+		uint64_t u;
+
+		if (rtok__is(rp__cur(p), "#")) {
+			ret = rp__attr(p);
+			continue;
+		}
+		v = rp__cur(p);
+		if (v->kind != RT_IDENT)
+			return rp__fail(p, "an enum variant");
+		p->i++;
+		if (!rp__accept(p, "="))
+			return rp__fail(p, "'= VALUE' of an enum variant (bindgen writes every value)");
+		neg = rp__accept(p, "-");
+		val = rp__cur(p);
+		if (!rtok__int(val, &u))
+			return rp__fail(p, "the integer value of an enum variant");
+		p->i++;
+		if (!rp__accept(p, ",") && !rtok__is(rp__cur(p), "}"))
+			return rp__fail(p, "',' or '}' after an enum variant");
+		if (GROW(m->cst, m->ncst, m->capcst))
+			return -ENOMEM;
+		c = &m->cst[m->ncst++];
+		*c = (struct rs_const){ .line = v->line, .value = (int64_t)(neg ? 0 - u : u) };
+		c->name = tok__dup(v);
+		c->type = tok__dup(name);
+		if (!c->name || !c->type)
+			return -ENOMEM;
+	}
+	return ret;
+}
+
+/* `pub mod NAME { pub type Type = T; pub const V: Type = N; ... }` (--constified-enum-module):
+ * the enum NAME of type T, its constants typed NAME. A module without `type Type` is
+ * skipped whole. */
+static int rp__mod(struct rust_parser *p)
+{
+	struct rs_model *m = p->m;
+	const struct rtok *name;
+	size_t body, alias0 = m->nalias, cst0 = m->ncst;
+	bool is_enum = false;
+	int ret = 0;
+
+	p->i++;	/* mod */
+	name = rp__cur(p);
+	if (name->kind != RT_IDENT)
+		return rp__fail(p, "a module name");
+	p->i++;
+	if (!rtok__is(rp__cur(p), "{"))
+		return rp__skip_item(p);	/* `mod x;` */
+	body = p->i;
+	for (size_t k = body + 1; k + 2 < p->n && !rtok__is(&p->t[k], "}"); k++)
+		if (rtok__is(&p->t[k], "type") && rtok__is(&p->t[k + 1], "Type"))
+			is_enum = true;
+	if (!is_enum)
+		return rp__skip_item(p);
+	p->i++;
+	while (!ret && !rp__accept(p, "}")) {
+		const struct rtok *t;
+
+		if (rtok__is(rp__cur(p), "#")) {
+			ret = rp__attr(p);
+			continue;
+		}
+		rp__accept(p, "pub");
+		t = rp__cur(p);
+		if (t->kind == RT_EOF)
+			return rp__fail(p, "'}' closing the module");
+		if (rtok__is(t, "type"))
+			ret = rp__alias(p);
+		else if (rtok__is(t, "const"))
+			ret = rp__const(p);
+		else
+			ret = rp__skip_item(p);
+	}
+	if (ret)
+		return ret;
+	/* `Type` is the module's name outside it */
+	for (size_t i = alias0; i < m->nalias; i++)
+		if (!strcmp(m->alias[i].name, "Type")) {
+			free(m->alias[i].name);
+			if (!(m->alias[i].name = tok__dup(name)))
+				return -ENOMEM;
+		}
+	for (size_t i = cst0; i < m->ncst; i++)
+		if (!strcmp(m->cst[i].type, "Type")) {
+			free(m->cst[i].type);
+			if (!(m->cst[i].type = tok__dup(name)))
+				return -ENOMEM;
+		}
 	return 0;
 }
 
@@ -870,13 +1027,18 @@ int rs_model__parse(struct rs_model *m, const struct rlex *lx, const char *path,
 			ret = rp__fn(&p);
 		else if (rtok__is(t, "impl"))
 			ret = rp__impl(&p);
+		else if (rtok__is(t, "enum"))
+			ret = rp__enum(&p);
+		else if (rtok__is(t, "mod"))
+			ret = rp__mod(&p);
 		else if (t->kind == RT_IDENT)
-			ret = rp__skip_item(&p);	/* extern, use, static, enum, mod, ... */
+			ret = rp__skip_item(&p);	/* extern, use, static, ... */
 		else
 			ret = rp__fail(&p, "an item");
 		p.a_packed = false;
 		p.a_packed_n = 0;
 		p.a_align = 0;
+		p.a_repr = NULL;
 	}
 	m->last_line = rp__cur(&p)->line;
 	if (!ret)

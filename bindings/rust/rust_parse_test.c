@@ -280,6 +280,71 @@ ATF_TC_BODY(parse_malformed, tc)
 	parse_bad("pub struct a {\n    pub x: ,\n}\n", 2, "expected");
 }
 
+/* The two enum forms bindgen writes besides the default constants: --rustified-enum and
+ * --constified-enum-module, a field typed with each, and a module that is no enum. */
+static const char enums[] =
+	"#[repr(i32)]\n"
+	"#[derive(Debug, Copy, Clone, Hash, PartialEq, Eq)]\n"
+	"pub enum kvm_mode {\n"
+	"    #[doc = \"off\"]\n"
+	"    KVM_MODE_OFF = -1,\n"
+	"    KVM_MODE_ON = 2\n"
+	"}\n"
+	"pub mod kvm_device_type {\n"
+	"    pub type Type = ::std::os::raw::c_uint;\n"
+	"    pub const KVM_DEV_TYPE_VFIO: Type = 4;\n"
+	"    pub const KVM_DEV_TYPE_MAX: Type = 5;\n"
+	"}\n"
+	"pub mod helpers {\n"
+	"    pub const NOT_AN_ENUM: u32 = 1;\n"
+	"}\n"
+	"#[repr(C)]\n"
+	"pub struct kvm_dev {\n"
+	"    pub kind: kvm_device_type::Type,\n"
+	"    pub mode: kvm_mode,\n"
+	"}\n";
+
+ATF_TC_WITHOUT_HEAD(parse_enums);
+ATF_TC_BODY(parse_enums, tc)
+{
+	struct rs_model m;
+	struct rlex lx;
+	char err[256] = "";
+	const struct rs_const *c;
+	struct rs_alias *al;
+	struct rs_agg *a;
+
+	if (parse(enums, &m, &lx, err, sizeof(err)))
+		atf_tc_fail("%s", err);
+	al = rs_model__alias(&m, "kvm_mode");
+	ATF_REQUIRE(al != NULL);
+	ATF_CHECK(al->type->kind == RTY_PATH && !strcmp(al->type->name, "i32"));
+	c = const_of(&m, "KVM_MODE_OFF");
+	ATF_CHECK(c->value == -1 && !strcmp(c->type, "kvm_mode"));
+	ATF_CHECK_EQ(c->line, 5);
+	c = const_of(&m, "KVM_MODE_ON");
+	ATF_CHECK(c->value == 2 && !strcmp(c->type, "kvm_mode"));
+	al = rs_model__alias(&m, "kvm_device_type");
+	ATF_REQUIRE(al != NULL);
+	ATF_CHECK(al->type->std && !strcmp(al->type->name, "c_uint"));
+	ATF_CHECK(rs_model__alias(&m, "Type") == NULL);
+	c = const_of(&m, "KVM_DEV_TYPE_MAX");
+	ATF_CHECK(c->value == 5 && !strcmp(c->type, "kvm_device_type"));
+	for (size_t i = 0; i < m.ncst; i++)
+		ATF_CHECK_MSG(strcmp(m.cst[i].name, "NOT_AN_ENUM"), "a module without Type read");
+	a = rs_model__agg(&m, "kvm_dev");
+	ATF_REQUIRE(a != NULL && a->nf == 2);
+	ATF_CHECK_STREQ(a->f[0].type->name, "kvm_device_type");
+	ATF_CHECK_STREQ(a->f[1].type->name, "kvm_mode");
+	rs_model__fini(&m);
+	rlex__fini(&lx);
+
+	parse_bad("pub enum e {\n    A = 1,\n    B,\n}\n", 3, "'= VALUE' of an enum variant");
+	parse_bad("pub enum e {\n    A = x,\n}\n", 2, "the integer value of an enum variant");
+	parse_bad("pub mod m {\n    pub type Type = u32;\n    pub const A: Type = 1;\n", 4,
+		  "'}' closing the module");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, lex_tokens);
@@ -287,5 +352,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, lex_malformed);
 	ATF_TP_ADD_TC(tp, parse_items);
 	ATF_TP_ADD_TC(tp, parse_malformed);
+	ATF_TP_ADD_TC(tp, parse_enums);
 	return atf_no_error();
 }

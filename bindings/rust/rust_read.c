@@ -448,9 +448,15 @@ static int rr__convert(struct rust_reader *r, const struct source_opts *o, const
 		       const char *bkernel)
 {
 	struct rs_model *m = r->m;
-	const char *host = arch__host();
-	/* a file that names no arch is of the host's (x86_64 on a host of no known arch) */
-	const char *arch = o && o->arch ? o->arch : *barch ? barch : host ? host : "x86_64";
+	const char *host = arch__host(), *defined = NULL;
+	const char *arch;
+
+	/* the arch is what the file defines (user_pt_regs is arm64's), else what its banner
+	 * names, else what the caller says; a file that names none is of the host's (x86_64 on a
+	 * host of no known arch) */
+	for (size_t i = 0; !defined && i < m->nagg; i++)
+		defined = arch__from_marker_type(m->agg[i].name);
+	arch = defined ? defined : *barch ? barch : o && o->arch ? o->arch : host ? host : "x86_64";
 	const char *kernel = o && o->kernel ? o->kernel : *bkernel ? bkernel : "unknown";
 	char *source;
 	int ret;

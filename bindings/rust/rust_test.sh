@@ -316,6 +316,45 @@ read_bindgen_forms_body() {
 	done
 }
 
+atf_test_case read_enum_forms
+read_enum_forms_head() {
+	atf_set descr 'Enums as bindgen writes them with --rustified-enum (pub enum) and --constified-enum-module (pub mod) read as its default constants do: the demo header and the installed KVM headers'
+	atf_set require.progs 'bindgen'
+	atf_set require.files '/usr/lib/llvm-14/lib/libclang.so.1'
+	atf_set timeout 180
+}
+read_enum_forms_body() {
+	libclang=${KVMGATE_BINDGEN_LIBCLANG:-/usr/lib/llvm-14/lib}
+	# shellcheck disable=SC2046 # bindgen_args is a word list (paths without blanks)
+	set -- $(bindgen_args x86_64 "$(testdata)/demo")
+	for form in rustified-enum constified-enum-module; do
+		env KVMGATE_NO_RUSTFMT=1 LIBCLANG_PATH=$libclang bindgen "--$form=.*" "$@" \
+			> demo_$form.rs 2> bindgen.err ||
+			atf_fail "bindgen --$form failed: $(head -3 bindgen.err)"
+		atf_check -s exit:0 -o save:d_$form "$(kg)" dump demo_$form.rs
+		grep -v '^meta' d_$form > n_$form
+		atf_check -s exit:0 diff "$(testdata)/demo.expected" n_$form
+	done
+	grep -q 'pub enum demo_device_type' demo_rustified-enum.rs || atf_fail "no pub enum in bindgen's file"
+	grep -q 'pub mod demo_device_type' demo_constified-enum-module.rs || atf_fail "no pub mod in bindgen's file"
+	# KVM's own headers: the same constants and types as bindgen's default form
+	# shellcheck disable=SC2046 # bindgen_args is a word list (paths without blanks)
+	set -- $(bindgen_args x86_64 "")
+	for form in default rustified-enum constified-enum-module; do
+		flag=""
+		[ $form = default ] || flag="--$form=.*"
+		# shellcheck disable=SC2086 # flag is one word or none
+		env KVMGATE_NO_RUSTFMT=1 LIBCLANG_PATH=$libclang bindgen $flag "$@" > kvm_$form.rs \
+			2> bindgen.err || atf_fail "bindgen $flag failed: $(head -3 bindgen.err)"
+		atf_check -s exit:0 -o save:k_$form "$(kg)" dump kvm_$form.rs
+		grep -v '^meta' k_$form > kn_$form
+	done
+	[ "$(grep -c '^const' kn_default)" -gt 500 ] || atf_fail "too few constants in bindgen's default form"
+	grep -q '^const	KVM_DEV_TYPE_VFIO	value=4$' kn_rustified-enum || atf_fail "enum kvm_device_type's constants not read"
+	atf_check -s exit:0 diff kn_default kn_rustified-enum
+	atf_check -s exit:0 diff kn_default kn_constified-enum-module
+}
+
 # The message must be one line: kvmgate: PATH:LINE: ...
 check_error() {
 	file=$1 line=$2
@@ -414,6 +453,7 @@ atf_init_test_cases() {
 	atf_add_test_case gen_deterministic
 	atf_add_test_case dump_equals_layout
 	atf_add_test_case read_bindgen_forms
+	atf_add_test_case read_enum_forms
 	atf_add_test_case bad_truncated
 	atf_add_test_case bad_corrupted
 	atf_add_test_case valgrind_clean
