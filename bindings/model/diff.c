@@ -226,8 +226,17 @@ static bool field__added(const struct manifest *a, const struct mrec *fb, const 
 	       !manifest__find(a, MREC_FIELD, type, fb->member);
 }
 
-/* A field of B, new in B and not yet accounted for, at exactly fa's place with fa's type (a
- * rename), else one that overlaps fa's bytes (padding absorbed into it); NULL if none. */
+/* Do two member paths have the same parent ("hypercall.pad", "hypercall.flags")? */
+static bool path__siblings(const char *p, const char *q)
+{
+	size_t lp = (size_t)(leaf__of(p) - p), lq = (size_t)(leaf__of(q) - q);
+
+	return lp == lq && !strncmp(p, q, lp);
+}
+
+/* A field of B beside fa (the same parent), new in B and not yet accounted for, at exactly
+ * fa's place with fa's type (a rename), else one that overlaps fa's bytes (padding absorbed
+ * into it); NULL if none. */
 static const struct mrec *field__successor(struct diff_ctx *x, const struct mrec *fa,
 					   const char *type, const char *btype, bool *exact)
 {
@@ -236,7 +245,8 @@ static const struct mrec *field__successor(struct diff_ctx *x, const struct mrec
 	for (size_t i = 0; i < x->b->nrecs; i++) {
 		const struct mrec *fb = &x->b->recs[i];
 
-		if (x->bused[i] || !field__added(x->a, fb, type, btype) || !field__overlap(fa, fb))
+		if (x->bused[i] || !field__added(x->a, fb, type, btype) || !field__overlap(fa, fb) ||
+		    !path__siblings(fa->member, fb->member))
 			continue;
 		if (fb->is_bitfield == fa->is_bitfield && field__lo(fb) == field__lo(fa) &&
 		    field__hi(fb) == field__hi(fa) && spell__same(fa->text, fb->text)) {
@@ -298,6 +308,9 @@ static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const st
 				    "type %s -> %s (same size)", fa->text, fb->text);
 		return;
 	}
+	/* Rust paths are the bindings' own: the kernel's view of a type has none */
+	if (x->d->o && x->d->o->api_is_incompatible)
+		return;
 	sa = field__shape(x->a, fa);
 	sb = field__shape(x->b, fb);
 	if (sa != sb)
