@@ -4,6 +4,10 @@ MODEL_SRCS := $(filter-out %_test.c,$(wildcard bindings/model/*.c))
 MODEL_OBJS := $(addprefix $(B)/,$(MODEL_SRCS:.c=.o))
 EXTRA_CFLAGS_bindings/model/ := -Ibindings/util
 
+MODEL_SH_TESTS := bindings/model/diff_test
+TEST_PROGS += $(MODEL_SH_TESTS)
+ALL_TARGETS += $(MODEL_SH_TESTS)
+
 MODEL_C_TESTS := bindings/model/manifest_test
 TEST_PROGS += $(MODEL_C_TESTS)
 ALL_TARGETS += $(MODEL_C_TESTS)

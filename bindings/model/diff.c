@@ -299,6 +299,7 @@ static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const st
 		report__add(x->d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
 		return;
 	}
+	/* the spelling and the Rust path are two differences: each gets its line */
 	if (fa->flex != fb->flex || !spell__same(fa->text, fb->text)) {
 		if (spell__flex_same(fa->text, fb->text))
 			report__add(x->d, DIFF_NEUTRAL, "field", type, fa->member,
@@ -306,7 +307,6 @@ static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const st
 		else
 			report__add(x->d, DIFF_API, "field", type, fa->member,
 				    "type %s -> %s (same size)", fa->text, fb->text);
-		return;
 	}
 	/* Rust paths are the bindings' own: the kernel's view of a type has none */
 	if (x->d->o && x->d->o->api_is_incompatible)

@@ -230,14 +230,16 @@ static void report__text(const struct diff_report *d, FILE *out, const struct di
 	if (deciding)
 		fprintf(out, "; decided by %u line%s:", deciding, deciding == 1 ? "" : "s");
 	fputc('\n', out);
-	for (size_t i = 0; i < d->n && shown < VERDICT_LINES; i++) {
-		if (!line__decides(&d->l[i], c->verdict))
-			continue;
-		fprintf(out, "  %-14s ", class_names[d->l[i].cls]);
-		line__print(out, &d->l[i], d->o);
-		fputc('\n', out);
-		shown++;
-	}
+	/* the worst first: incompatible lines before api ones */
+	for (int k = 0; k < DIFF__NR; k++)
+		for (size_t i = 0; i < d->n && shown < VERDICT_LINES; i++) {
+			if (d->l[i].cls != (enum diff_class)k || !line__decides(&d->l[i], c->verdict))
+				continue;
+			fprintf(out, "  %-14s ", class_names[k]);
+			line__print(out, &d->l[i], d->o);
+			fputc('\n', out);
+			shown++;
+		}
 	if (deciding > shown)
 		fprintf(out, "  ... and %u more above\n", deciding - shown);
 }
@@ -312,13 +314,14 @@ static void report__json(const struct diff_report *d, FILE *out, const struct ma
 	json__str(out, verdict_why[c->verdict]);
 	fputs(", \"decided_by\": [", out);
 	first = true;
-	for (size_t i = 0; i < d->n; i++) {
-		if (!line__decides(&d->l[i], c->verdict))
-			continue;
-		fputs(first ? "\n    " : ",\n    ", out);
-		line__json(out, &d->l[i], d->o);
-		first = false;
-	}
+	for (int k = 0; k < DIFF__NR; k++)
+		for (size_t i = 0; i < d->n; i++) {
+			if (d->l[i].cls != (enum diff_class)k || !line__decides(&d->l[i], c->verdict))
+				continue;
+			fputs(first ? "\n    " : ",\n    ", out);
+			line__json(out, &d->l[i], d->o);
+			first = false;
+		}
 	fputs(first ? "]}\n}\n" : "\n  ]}\n}\n", out);
 }
 
