@@ -112,9 +112,11 @@ static void diff_case(struct gate *g, size_t ai, enum gate_stage stage, const ch
 		/* api, additions, sentinels and layout-neutral differences never fail a stage */
 		c = gate__record(g, ai, stage, name, GATE_PASS, NULL,
 				 "%s: 0 incompatible, %u api, %u added, %u sentinel, %u layout-neutral, "
-				 "%u allowed (as an update: %s)", label, n.n[DIFF_API], n.n[DIFF_ADDED],
+				 "%u allowed%s%s%s", label, n.n[DIFF_API], n.n[DIFF_ADDED],
 				 n.n[DIFF_SENTINEL], n.n[DIFF_NEUTRAL], n.n[DIFF_ALLOWED],
-				 diff__verdict_name(n.verdict));
+				 stage == GS_CANDIDATE ? " (as an update of the headers' bindings: " : "",
+				 stage == GS_CANDIDATE ? diff__verdict_name(n.verdict) : "",
+				 stage == GS_CANDIDATE ? ")" : "");
 	}
 	gate__set_report(g, c, rel);
 	if (c)

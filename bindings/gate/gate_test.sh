@@ -101,6 +101,36 @@ bindgen_candidate_body() {
 	fi
 }
 
+atf_test_case candidate_classes
+candidate_classes_head() {
+	atf_set descr "A candidate of another kernel version (kvmgate's bindings.rs of Debian's 6.12 headers) passes the candidate stage with its api, added, sentinel and layout-neutral differences named; a candidate of another arch is an error naming both"
+	atf_set require.progs 'gcc pahole'
+	atf_set timeout 600
+}
+candidate_classes_body() {
+	TREE=$("$(atf_get_srcdir)/../../dwarf/kernel-headers.sh" 6.12 x86_64 2> headers.err) ||
+		atf_fail "kernel-headers.sh 6.12 x86_64: $(tail -n 1 headers.err)"
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --headers "$TREE" --no-dwarf -o g612
+	atf_check -s exit:0 -o save:stdout -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
+		--no-rust --bindings x86_64=g612/bindings.rs -o out
+	grep -Eq '^x86_64 +candidate +pass .*bindings.rs: 0 incompatible, [1-9][0-9]* api, [1-9][0-9]* added, 2 sentinel, [1-9][0-9]* layout-neutral, 0 allowed \(as an update of the headers. bindings: major\)' stdout ||
+		atf_fail "the candidate stage does not name the classes: $(grep candidate stdout)"
+	grep -Eq '^sentinel +const KVM_DEV_TYPE_MAX: value 11 -> 12' out/x86_64/candidate-drift.txt ||
+		atf_fail "no sentinel line in the drift report"
+	grep -Eq '^layout-neutral +field struct kvm_run.hypercall.pad: ' out/x86_64/candidate-drift.txt ||
+		atf_fail "no layout-neutral line in the drift report"
+	grep -q '^kvmgate diff: verdict major: ' out/x86_64/candidate-drift.txt ||
+		atf_fail "no verdict in the drift report"
+	# the summary's api column
+	grep -Eq '^ +layouts +incomp +api +compat +allowed' stdout || atf_fail "no api column in the summary"
+	# an arm64 file given as x86_64's candidate
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch arm64 --no-dwarf -o a
+	atf_check -s exit:2 -o save:stdout2 -e ignore "$(kg)" gate --arch x86_64 --no-conformance \
+		--no-rust --bindings x86_64=a/bindings.rs -o out2
+	grep -Eq '^x86_64 +candidate +ERROR .*A is x86_64, B is arm64' stdout2 ||
+		atf_fail "the candidate stage does not refuse the arm64 file: $(grep candidate stdout2)"
+}
+
 atf_test_case junit_escaping
 junit_escaping_head() {
 	atf_set descr 'junit.xml parses as XML when a failure message and its drift text hold |, <, & and ]]>'
@@ -254,6 +284,7 @@ atf_init_test_cases() {
 	atf_add_test_case default_inputs
 	atf_add_test_case bad_candidate
 	atf_add_test_case bindgen_candidate
+	atf_add_test_case candidate_classes
 	atf_add_test_case junit_escaping
 	atf_add_test_case bad_input
 	atf_add_test_case html_report

@@ -424,40 +424,55 @@ static size_t sentinel__prefix(const char *name)
 	return 0;
 }
 
+static int const__by_value_desc(const void *x, const void *y)
+{
+	const struct mrec *a = *(const struct mrec *const *)x, *b = *(const struct mrec *const *)y;
+
+	return a->value < b->value ? 1 : a->value > b->value ? -1 : strcmp(a->key, b->key);
+}
+
 /* A sentinel that grew from ra to rb because its list did: the entries of its prefix with
  * values in [old, new) are all new in B, the last is new - 1, and A's list ended at old - 1.
- * The new entries are named in why. */
+ * The new entries are named in why, the highest first. */
 static bool sentinel__grew(const struct manifest *a, const struct manifest *b, const struct mrec *ra,
 			   const struct mrec *rb, struct sbuf *why)
 {
-	size_t plen = sentinel__prefix(ra->key);
-	bool top_b = false, top_a = false;
-	unsigned nnew = 0;
+	size_t plen = sentinel__prefix(ra->key), nnew = 0;
+	const struct mrec **news;
+	bool top_a = false, ok;
 
 	if (!plen || rb->value <= ra->value)
 		return false;
-	for (size_t i = 0; i < b->nrecs; i++) {
+	news = calloc(b->nrecs + 1, sizeof(*news));
+	if (!news) {
+		why->oom = true;
+		return false;
+	}
+	ok = true;
+	for (size_t i = 0; ok && i < b->nrecs; i++) {
 		const struct mrec *r = &b->recs[i];
 
 		if (r->kind != MREC_CONST || strncmp(r->key, ra->key, plen) ||
 		    sentinel__prefix(r->key) || r->value < ra->value || r->value >= rb->value)
 			continue;
 		if (manifest__find(a, MREC_CONST, r->key, NULL))
-			return false;
-		if (nnew < 4)
-			sbuf__addf(why, "%s%s", nnew ? ", " : "", r->key);
-		nnew++;
-		top_b |= r->value == rb->value - 1;
+			ok = false;
+		news[nnew++] = r;
 	}
-	if (nnew > 4)
-		sbuf__addf(why, " and %u more", nnew - 4);
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *r = &a->recs[i];
 
 		top_a |= r->kind == MREC_CONST && !strncmp(r->key, ra->key, plen) &&
 			 !sentinel__prefix(r->key) && r->value == ra->value - 1;
 	}
-	return nnew && top_b && top_a;
+	qsort(news, nnew, sizeof(*news), const__by_value_desc);
+	ok = ok && nnew && top_a && news[0]->value == rb->value - 1;
+	for (size_t i = 0; ok && i < nnew && i < 4; i++)
+		sbuf__addf(why, "%s%s", i ? ", " : "", news[i]->key);
+	if (ok && nnew > 4)
+		sbuf__addf(why, " and %zu more", nnew - 4);
+	free(news);
+	return ok;
 }
 
 static void diff__consts(struct diff_ctx *x)

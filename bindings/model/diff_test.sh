@@ -74,7 +74,7 @@ kernel_update_612_body() {
 	atf_check -s exit:0 -o save:report "$(kg)" diff g61_x86_64/layout g612_x86_64/layout
 	[ "$(count incompatible)" = 0 ] || atf_fail "incompatible lines: $(grep ^incompatible report | head -3)"
 	has sentinel 'const KVM_DEV_TYPE_MAX: value 11 -> 12: the list it bounds grew by KVM_DEV_TYPE_RISCV_AIA$'
-	has sentinel 'const KVM_SEV_NR_MAX: value 22 -> 103: the list it bounds grew by .*KVM_SEV_INIT2'
+	has sentinel 'const KVM_SEV_NR_MAX: value 22 -> 103: the list it bounds grew by KVM_SEV_SNP_LAUNCH_FINISH, KVM_SEV_SNP_LAUNCH_UPDATE, KVM_SEV_SNP_LAUNCH_START, '
 	has layout-neutral 'field struct kvm_nested_state.data.vmx: flexible array spelled struct kvm_vmx_nested_state_data\[0\] -> struct kvm_vmx_nested_state_data\[\]$'
 	has layout-neutral 'field struct kvm_nested_state.data.__empty_vmx: zero-size member added'
 	has layout-neutral "field struct kvm_run.hypercall.pad: padding \\(was offset=100 size=4 type=__u32\\) is now part of 'hypercall.flags'"

@@ -463,7 +463,7 @@ ATF_TC_BODY(diff_sentinel, tc)
 	CHECK_LINE(rep, "sentinel", "const KVM_DEV_TYPE_MAX: value 5 -> 6: the list it bounds grew "
 		   "by KVM_DEV_TYPE_AIA");
 	CHECK_LINE(rep, "sentinel", "const KVM_SEV_NR_MAX: value 22 -> 102: the list it bounds grew "
-		   "by KVM_SEV_INIT2, KVM_SEV_SNP_FINISH, KVM_SEV_SNP_START");
+		   "by KVM_SEV_SNP_FINISH, KVM_SEV_SNP_START, KVM_SEV_INIT2");
 	CHECK_LINE(rep, "incompatible", "const KVM_X_MAX: value 2 -> 3");
 	ATF_CHECK_EQ(n.n[DIFF_SENTINEL], 2);
 	ATF_CHECK_EQ(n.n[DIFF_INCOMPATIBLE], 1);
