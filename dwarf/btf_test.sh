@@ -130,10 +130,10 @@ dwarf_object_body() {
 	# the same object with the kernel's rename: allowed, with its reason
 	atf_check -s exit:0 gcc -g -Dimmediate_exit=immediate_exit__unsafe -c -o obj2.o obj.c
 	atf_check -s exit:0 -o save:report2 -e ignore "$(kg)" diff --allow "$(kernel_allow)" layout obj2.o
-	atf_check -s exit:0 -o ignore grep '^allowed .*kvm_run.immediate_exit: missing.*HINT_UNSAFE_IN_KVM' report2
+	atf_check -s exit:0 -o ignore grep "^allowed .*kvm_run.immediate_exit: member renamed to 'immediate_exit__unsafe'.*HINT_UNSAFE_IN_KVM" report2
 	# and without the allow file the rename is incompatible
 	atf_check -s exit:1 -o save:report3 -e ignore "$(kg)" diff layout obj2.o
-	atf_check -s exit:0 -o ignore grep '^incompatible .*kvm_run.immediate_exit: missing' report3
+	atf_check -s exit:0 -o ignore grep "^incompatible .*kvm_run.immediate_exit: member renamed to 'immediate_exit__unsafe'" report3
 }
 
 atf_test_case dump_kernel_internal_types

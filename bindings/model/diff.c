@@ -15,6 +15,8 @@ struct diff_ctx {
 	struct diff_report *d;
 	const struct manifest *a, *b;
 	bool *bused;	/* B's fields already accounted for (the new name of a renamed one) */
+	bool moved;	/* a field of the type being compared moved: its siblings' places tell
+			 * nothing of Rust paths then */
 };
 
 /* "struct X", "union X", "enum X" and "X" name the same type here (see MANIFEST.md). */
@@ -287,6 +289,12 @@ static void diff__field_gone(struct diff_ctx *x, const struct mrec *fa, const ch
 		report__add(x->d, DIFF_API, "field", type, fa->member, "removed (was %s)", da);
 }
 
+static bool field__bytes_differ(const struct mrec *fa, const struct mrec *fb)
+{
+	return fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
+	       fa->bitsize != fb->bitsize || fa->size != fb->size;
+}
+
 static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const struct mrec *fb,
 			     const char *type, const char *da)
 {
@@ -294,8 +302,7 @@ static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const st
 	char db[256];
 
 	field__describe(fb, db, sizeof(db));
-	if (fa->is_bitfield != fb->is_bitfield || fa->bitoffset != fb->bitoffset ||
-	    fa->bitsize != fb->bitsize || fa->size != fb->size) {
+	if (field__bytes_differ(fa, fb)) {
 		report__add(x->d, DIFF_INCOMPATIBLE, "field", type, fa->member, "%s -> %s", da, db);
 		return;
 	}
@@ -309,7 +316,7 @@ static void diff__field_pair(struct diff_ctx *x, const struct mrec *fa, const st
 				    "type %s -> %s (same size)", fa->text, fb->text);
 	}
 	/* Rust paths are the bindings' own: the kernel's view of a type has none */
-	if (x->d->o && x->d->o->api_is_incompatible)
+	if ((x->d->o && x->d->o->api_is_incompatible) || x->moved)
 		return;
 	sa = field__shape(x->a, fa);
 	sb = field__shape(x->b, fb);
@@ -324,6 +331,14 @@ static void diff__fields(struct diff_ctx *x, const char *type, const char *btype
 	const struct manifest *a = x->a, *b = x->b;
 	char da[256], db[256];
 
+	x->moved = false;
+	for (size_t i = 0; i < a->nrecs && !x->moved; i++) {
+		const struct mrec *fa = &a->recs[i], *fb;
+
+		if (fa->kind == MREC_FIELD && !strcmp(fa->key, type) &&
+		    (fb = manifest__find(b, MREC_FIELD, btype, fa->member)))
+			x->moved = field__bytes_differ(fa, fb);
+	}
 	for (size_t i = 0; i < a->nrecs; i++) {
 		const struct mrec *fa = &a->recs[i], *fb;
 
