@@ -5,7 +5,10 @@
 #   dwarf      the DWARF view of the same headers (pahole) equals the libclang view
 #   candidate  an existing bindings.rs (CANDIDATE_x86_64=FILE, CANDIDATE_arm64=FILE, ...) has
 #              nothing incompatible with the generated manifest (skipped when not given)
-# and, informational, the manifest against this machine's kernel BTF (/sys/kernel/btf/vmlinux).
+# and, informational, the manifest against this machine's kernel BTF (/sys/kernel/btf/vmlinux)
+# and against the BTF each guest kernel handed back (vmimages/run-guest.sh keeps it, by kernel
+# release, in GATE_GUEST_BTF, default $KVMGATE_CACHE/btf/<release>/{arch,vmlinux,kvm}: the kvm
+# module's on its vmlinux base where KVM is a module).
 # An arch that no guest runs the conformance suite of (vmimages/no-guest.txt) has its conformance
 # stage reported as skipped, with the reason. GATE_ARCHES="riscv64" limits the arches.
 # Writes OUT/<arch>/{layout,bindings.rs,layout.h,layout.dwarf,*-drift.txt} and OUT/junit.xml.
@@ -114,6 +117,17 @@ for arch in ${GATE_ARCHES:-x86_64 arm64 riscv64}; do
 			> "$o/kernel-drift.txt" 2>&1
 		say "$arch" kernel "(informational) $(uname -r): $(grep -m1 '^kvmgate diff: [0-9]' "$o/kernel-drift.txt" || tail -n 1 "$o/kernel-drift.txt")"
 	fi
+	for g in "${GATE_GUEST_BTF:-$KVMGATE_CACHE/btf}"/*/arch; do
+		[ -r "$g" ] && [ "$(cat "$g")" = "$arch" ] || continue
+		d=${g%/arch} rel=${g%/arch} rel=${rel##*/}
+		if [ -s "$d/kvm" ]; then
+			set -- --btf-base "$d/vmlinux" "$o/layout" "$d/kvm"
+		else
+			set -- "$o/layout" "$d/vmlinux"
+		fi
+		"$KVMGATE" diff --allow "$top/dwarf/kernel.allow" "$@" > "$o/kernel-$rel-drift.txt" 2>&1
+		say "$arch" kernel "(informational) guest $rel: $(grep -m1 '^kvmgate diff: [0-9]' "$o/kernel-$rel-drift.txt" || tail -n 1 "$o/kernel-$rel-drift.txt")"
+	done
 done
 write_junit
 echo "gate: reports in $OUT (junit.xml, <arch>/*-drift.txt); exit $rc"

@@ -1,7 +1,8 @@
 #! /usr/bin/env atf-sh
 # gate_test.sh - the main job (bindings/gate.sh): passes on the default inputs, writes JUnit XML
 # and drift reports, and fails (exit 1, naming the field) on a candidate bindings.rs with one
-# field's type changed. riscv64's conformance stage is a skip that says why.
+# field's type changed. riscv64's conformance stage is a skip that says why; the kernel stage
+# reads the guests' BTF of the arch.
 
 gate() {
 	KVMGATE="$(kg)" \
@@ -53,7 +54,28 @@ bad_candidate_body() {
 	atf_check -s exit:0 -o match:'failures="1"' -o match:'kvm_regs.rbx' cat out/junit.xml
 }
 
+atf_test_case guest_btf
+guest_btf_head() {
+	atf_set descr 'The kernel stage compares with the BTF of each guest kernel of the arch (vmimages hands it back by release), not with another arch'"'"'s'
+	atf_set require.progs 'gcc pahole'
+	atf_set require.files '/sys/kernel/btf/vmlinux'
+	atf_set timeout 300
+}
+guest_btf_body() {
+	[ "$(uname -m)" = x86_64 ] || atf_skip "the host BTF stands in for an x86_64 guest's: host is $(uname -m)"
+	mkdir -p btf/9.9.0-test-amd64 btf/9.9.0-test-arm64
+	cp /sys/kernel/btf/vmlinux btf/9.9.0-test-amd64/vmlinux
+	cp /sys/kernel/btf/vmlinux btf/9.9.0-test-arm64/vmlinux
+	echo x86_64 > btf/9.9.0-test-amd64/arch
+	echo arm64 > btf/9.9.0-test-arm64/arch
+	GATE_GUEST_BTF=$PWD/btf GATE_ARCHES=x86_64 atf_check -s exit:0 \
+		-o match:'^x86_64 +kernel +\(informational\) guest 9\.9\.0-test-amd64: kvmgate diff: 0 incompatible' \
+		-o not-match:'test-arm64' -e ignore "$(atf_get_srcdir)/gate.sh" out
+	atf_check -s exit:0 -o match:'^kvmgate diff: 0 incompatible' cat out/x86_64/kernel-9.9.0-test-amd64-drift.txt
+}
+
 atf_init_test_cases() {
 	atf_add_test_case default_inputs
 	atf_add_test_case bad_candidate
+	atf_add_test_case guest_btf
 }
