@@ -2,8 +2,11 @@
 # suite through kyua, installs, and installs the Debian packages the project needs.
 #
 #   make                 build ./kvmgate and the test programs (objects under $(B)/)
-#   make check           kyua test on the top-level Kyuafile (JUnit XML in $(B)/junit.xml)
+#   make check           kyua test on the top-level Kyuafile (JUnit XML in $(B)/junit.xml), then
+#                        the coverage totals of each place (reports in $(B)/coverage/)
 #   make SANITIZE=1 check   the same under ASan+UBSan
+#   make check BINDINGS_x86_64=FILE BINDINGS_arm64=FILE   conformance on given bindings (a manifest,
+#                        a headers tree or a bindings.rs; conformance/abi.mk)
 #   make gate            the main job: bindings/gate.sh on the default inputs
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
 #   make vmimages        the guest images; vmimages-run boots them; vmimages-bench times them
@@ -66,7 +69,9 @@ include vmimages/build.mk
 check: all
 	$(Q)mkdir -p $(B)
 	$(Q)rm -f $(B)/results.db
-	$(Q)$(KYUA) test --kyuafile=Kyuafile --results-file=$(B)/results.db; rc=$$?; \
+	$(Q)rm -rf $(B)/coverage && mkdir -p $(B)/coverage/host-$(COVERAGE_HOST_ARCH)
+	$(Q)KVMGATE_COVERAGE_DIR=$(CURDIR)/$(B)/coverage/host-$(COVERAGE_HOST_ARCH) \
+	  $(KYUA) test --kyuafile=Kyuafile --results-file=$(B)/results.db; rc=$$?; \
 	  $(KYUA) report --results-file=$(B)/results.db --verbose --results-filter=skipped,xfail,broken,failed \
 	    > $(B)/report.txt 2>&1; \
 	  $(KYUA) report-junit --results-file=$(B)/results.db --output=$(B)/junit.xml; \
@@ -76,6 +81,8 @@ check: all
 	    gsub(",", ""); total=$$3; skip=$$5; xfail=$$7; broken=$$10; failed=$$12; \
 	    printf "kvmgate check: %d passed, %d failed, %d skipped\n", total-skip-xfail-broken-failed, broken+failed, skip }'; \
 	  echo "kvmgate check: details in $(B)/report.txt, JUnit XML in $(B)/junit.xml"; \
+	  sh conformance/coverage-report.sh $(B) || rc=1; \
+	  echo "kvmgate check: coverage reports in $(B)/coverage/"; \
 	  exit $$rc
 
 # The main job: the gate on the default inputs (bindings/gate.sh says what it checks).

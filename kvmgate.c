@@ -5,6 +5,7 @@
  *   kvmgate gen --arch ARCH [--headers DIR] [--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR
  *   kvmgate dump [--from FMT] [--arch ARCH] [--btf-base FILE] [--types MANIFEST] [SOURCE]
  *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] A B
+ *   kvmgate abi [--arch ARCH] [--from FMT] [--ioctls REF] SOURCE [-o FILE]
  *
  * Exit status: 0 success (diff: nothing incompatible), 1 diff found something incompatible,
  * 2 bad input or failure (one line on stderr: "kvmgate: FILE:LINE: what was expected", or
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "abi.h"
 #include "arch.h"
 #include "cmodel.h"
 #include "dwarf.h"
@@ -166,7 +168,7 @@ static int cmd_gen(int argc, char **argv)
 	static const char usage[] = "kvmgate gen --arch x86_64|arm64|riscv64 [--headers DIR] "
 		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
-	struct outfile of[5] = { 0 };
+	struct outfile of[6] = { 0 };
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
@@ -227,6 +229,12 @@ static int cmd_gen(int argc, char **argv)
 	    outfile__open(&of[nof++], outdir, "layout.h") ||
 	    c__write_layout(&m, of[nof - 1].f)) {
 		fail("%s: cannot write %s", outdir, of[nof - 1].name);
+		outfiles__abort(of, nof);
+		goto out;
+	}
+	if (outfile__open(&of[nof++], outdir, "kvm_abi.h") ||
+	    abi__write(&m, of[nof - 1].f, err, sizeof(err))) {
+		fail("%s: cannot write kvm_abi.h%s%s", outdir, *err ? ": " : "", err);
 		outfiles__abort(of, nof);
 		goto out;
 	}
@@ -403,14 +411,102 @@ out_allow:
 	return ret;
 }
 
+/* ---- abi ---- */
+
+static int cmd_abi(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "arch", required_argument, NULL, 'a' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "ioctls", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char usage[] = "kvmgate abi [--arch ARCH] [--from FMT] [--ioctls REF] SOURCE "
+		"[-o FILE]";
+	const char *arch = NULL, *from = NULL, *ref = NULL, *outpath = NULL;
+	struct source_opts o = { 0 };
+	struct manifest m, r;
+	struct outfile of = { 0 };
+	char err[ERRBUF_SIZE] = "", dir[PATH_MAX];
+	unsigned added = 0;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "a:f:i:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: %s\n\nRenders the C ABI header kvm_abi.h of SOURCE (a manifest, "
+			       "a bindings.rs, a headers tree,\nanything dump reads) to FILE or stdout. "
+			       "--ioctls REF adds the ioctls of REF that SOURCE\nlacks (a bindgen "
+			       "bindings.rs has none); their numbers keep the sizes REF encodes.\n",
+			       usage);
+			return 0;
+		case 'a': arch = optarg; break;
+		case 'f': from = optarg; break;
+		case 'i': ref = optarg; break;
+		case 'o': outpath = optarg; break;
+		default:
+			return fail("usage: %s", usage);
+		}
+	}
+	if (argc - optind != 1)
+		return fail("usage: %s", usage);
+	if (arch && !arch__valid(arch))
+		return fail("abi: unknown arch '%s' (expected %s)", arch, arch__expected());
+	o.arch = arch;
+	manifest__init(&r);
+	if (ref) {
+		if ((ret = load(&r, ref, NULL, &o, NULL)))
+			return ret;
+		if (!o.arch)
+			o.arch = manifest__meta(&r, "arch");
+	}
+	ret = load(&m, argv[optind], from, &o, NULL);
+	if (ret)
+		goto out_ref;
+	if (ref && abi__take_ioctls(&m, &r, &added)) {
+		ret = fail("out of memory");
+		goto out;
+	}
+	if (!outpath) {
+		ret = abi__write(&m, stdout, err, sizeof(err));
+		if (ret)
+			ret = fail("%s", *err ? err : "stdout: write error");
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s", outpath);
+	if (strrchr(dir, '/'))
+		*strrchr(dir, '/') = '\0';
+	else
+		snprintf(dir, sizeof(dir), ".");
+	if ((ret = outfile__open(&of, dir, strrchr(outpath, '/') ? strrchr(outpath, '/') + 1 :
+				 outpath)))
+		goto out;
+	if (abi__write(&m, of.f, err, sizeof(err))) {
+		ret = fail("%s", *err ? err : "write error");
+		outfiles__abort(&of, 1);
+		goto out;
+	}
+	ret = outfiles__commit(&of, 1);
+	if (!ret && ref)
+		fprintf(stderr, "kvmgate: %u ioctls from %s\n", added, ref);
+out:
+	manifest__fini(&m);
+out_ref:
+	manifest__fini(&r);
+	return ret;
+}
+
 static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *help;
 } cmds[] = {
-	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,layout.dwarf} from UAPI headers" },
+	{ "gen", cmd_gen, "generate OUTDIR/{layout,bindings.rs,layout.h,kvm_abi.h,layout.dwarf} from UAPI headers" },
 	{ "dump", cmd_dump, "print the layout manifest of a source on stdout" },
 	{ "diff", cmd_diff, "compare two sources; exit 1 when something is incompatible" },
+	{ "abi", cmd_abi, "render the C ABI header kvm_abi.h of a source (conformance/ builds on it)" },
 };
 
 static int usage(FILE *f, int ret)

@@ -19,12 +19,12 @@ gen_deterministic_head() {
 gen_deterministic_body() {
 	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o a
 	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --no-dwarf -o b
-	for f in layout bindings.rs layout.h; do
+	for f in layout bindings.rs layout.h kvm_abi.h; do
 		[ -s a/$f ] || atf_fail "a/$f missing or empty"
 		atf_check -s exit:0 cmp a/$f b/$f
 	done
 	# nothing but the outputs: no temporary files left behind
-	atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.h\n' ls a
+	atf_check -s exit:0 -o inline:'bindings.rs\nkvm_abi.h\nlayout\nlayout.h\n' ls a
 }
 
 atf_test_case prescan_equivalent
@@ -35,7 +35,7 @@ prescan_equivalent_body() {
 	for a in x86_64 arm64 riscv64; do
 		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o one-$a
 		atf_check -s exit:0 -e ignore env KVMGATE_NO_PRESCAN=1 "$(kg)" gen --arch $a --no-dwarf -o two-$a
-		for f in layout bindings.rs layout.h; do
+		for f in layout bindings.rs layout.h kvm_abi.h; do
 			atf_check -s exit:0 cmp one-$a/$f two-$a/$f
 		done
 	done
@@ -49,7 +49,7 @@ keep_probe_head() {
 keep_probe_body() {
 	for a in arm64 riscv64; do
 		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --keep-probe -o $a
-		atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.dwarf\nlayout.h\nprobe.o\n' ls -A $a
+		atf_check -s exit:0 -o inline:'bindings.rs\nkvm_abi.h\nlayout\nlayout.dwarf\nlayout.h\nprobe.o\n' ls -A $a
 		# the object's ELF machine names its arch
 		atf_check -s exit:0 -o save:d "$(kg)" dump $a/probe.o
 		atf_check -s exit:0 -o ignore grep "^meta	arch	$a\$" d

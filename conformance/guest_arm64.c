@@ -1,42 +1,42 @@
-/* conformance/guest_arm64.c - arm64 part of the guest programs: A64 code at EL1 with the MMU off,
- * an MMIO store outside guest memory as the ucall, PSCI SYSTEM_OFF (hvc) as the stop. */
+/* conformance/guest_arm64.c - arm64 part of the guest programs: blobs of the arm64 guest library
+ * (conformance/guest/arm64/: C and assembly at EL1, identity-mapped MMU, vectors), whose ucall is
+ * an 8-byte MMIO store of its record's address outside guest memory and whose stop is PSCI
+ * SYSTEM_OFF (hvc). */
 #if defined(__aarch64__)
 #include <atf-c.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "guest.h"
+#include "ucall_abi.h"
+#include "basic_exit_syms.h"
+#include "basic_add_syms.h"
 
-const uint64_t guest_mem_gpa = 0x40000000;
+const uint64_t guest_mem_gpa = GA_MEM_GPA;
 const uint64_t guest_mem_size = 0x10000;
-const uint64_t guest_code_gpa = 0x40001000;
-const uint64_t guest_ucall_addr = 0x10000000;
-const uint64_t guest_ucall_value = 0x42;
-const unsigned int guest_ucall_size = 4;
+const uint64_t guest_code_gpa = GA_CODE_GPA;
+const uint64_t guest_ucall_addr = GA_UCALL_MMIO;
+const uint64_t guest_ucall_value = basic_exit_SYM_ucall_buf;	/* vCPU 0's record */
+const unsigned int guest_ucall_size = 8;
 
-/* The movz/movk pair below loads this function id (from <linux/psci.h>, through <linux/kvm.h>). */
-_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == 0x84000008u, "PSCI SYSTEM_OFF function id");
+_Static_assert(basic_exit_SYM__start == GA_CODE_GPA && basic_add_SYM__start == GA_CODE_GPA,
+	       "the blobs start with _start at GA_CODE_GPA");
+_Static_assert(basic_exit_SYM___image_end <= GA_MEM_GPA + 0x10000 &&
+	       basic_add_SYM___image_end <= GA_MEM_GPA + 0x10000, "the blobs fit in guest memory");
+/* start.S's guest_system_off loads PSCI_FN_SYSTEM_OFF (ucall_abi.h: the PSCI specification's
+ * 0x84000008); <linux/psci.h>'s PSCI_0_2_FN_SYSTEM_OFF is not part of the KVM bindings. */
+#ifdef PSCI_0_2_FN_SYSTEM_OFF
+_Static_assert(PSCI_0_2_FN_SYSTEM_OFF == PSCI_FN_SYSTEM_OFF, "PSCI SYSTEM_OFF function id");
+#endif
 
-static const uint32_t exit_code[] = {
-	0xd2800841,	/* movz x1, #0x42 */
-	0xd2a20002,	/* movz x2, #0x1000, lsl #16   (x2 = 0x10000000) */
-	0xb9000041,	/* str  w1, [x2] */
-	0xd2800100,	/* movz x0, #0x0008 */
-	0xf2b08000,	/* movk x0, #0x8400, lsl #16   (PSCI SYSTEM_OFF) */
-	0xd4000002,	/* hvc  #0 */
-	0x14000000,	/* b    . */
+const struct guest_prog guest_prog_exit = {
+	"exit", basic_exit_blob, basic_exit_SYM___blob_end - basic_exit_SYM__start,
+	basic_exit_SYM_guest_done_pc - basic_exit_SYM__start,
 };
-const struct guest_prog guest_prog_exit = { "exit", exit_code, sizeof(exit_code), 24 };
-
-static const uint32_t add_code[] = {
-	0x8b0600a5,	/* add  x5, x5, x6 */
-	0x8b0800e7,	/* add  x7, x7, x8 */
-	0xd2800100,	/* movz x0, #0x0008 */
-	0xf2b08000,	/* movk x0, #0x8400, lsl #16 */
-	0xd4000002,	/* hvc  #0 */
-	0x14000000,	/* b    . */
+const struct guest_prog guest_prog_add = {
+	"add", basic_add_blob, basic_add_SYM___blob_end - basic_add_SYM__start,
+	basic_add_SYM_guest_done_pc - basic_add_SYM__start,
 };
-const struct guest_prog guest_prog_add = { "add", add_code, sizeof(add_code), 20 };
 
 static uint64_t core_reg_id(size_t offset)
 {

@@ -1,46 +1,37 @@
-/* conformance/guest_x86_64.c - x86 part of the guest programs: 16-bit real-mode code with a flat
- * CS at 0, port I/O as the ucall, HLT as the stop. */
+/* conformance/guest_x86_64.c - x86 part of the guest programs (guest.h), on the x86_64 guest
+ * library (guest/x86_64/, host side x86_vm.c): the programs are its basic.S, run in its long
+ * mode; port I/O is the ucall, HLT the stop. */
 #if defined(__x86_64__)
 #include <atf-c.h>
 #include <string.h>
 
 #include "guest.h"
+#include "x86_vm.h"
 
 const uint64_t guest_mem_gpa = 0;
-const uint64_t guest_mem_size = 0x10000;
+const uint64_t guest_mem_size = X86G_MEM_SIZE;
 const uint64_t guest_code_gpa = 0x1000;
-const uint64_t guest_ucall_addr = 0x3f8;
-const uint64_t guest_ucall_value = 0x42;
+const uint64_t guest_ucall_addr = X86G_BASIC_PORT;
+const uint64_t guest_ucall_value = X86G_BASIC_VALUE;
 const unsigned int guest_ucall_size = 1;
 
-static const uint8_t exit_code[] = {
-	0xba, 0xf8, 0x03,	/* mov dx, 0x3f8 */
-	0xb0, 0x42,		/* mov al, 0x42 */
-	0xee,			/* out dx, al */
-	0xf4,			/* hlt */
-};
-const struct guest_prog guest_prog_exit = { "exit", exit_code, sizeof(exit_code), 7 };
+_Static_assert(0x1000 + 0x100 <= X86G_BASE, "the programs' copies stay below the library");
 
-/* In real mode, a 0x66 prefix makes the adds 32-bit: the addends stay below 2^31. */
-static const uint8_t add_code[] = {
-	0x66, 0x01, 0xd8,	/* add eax, ebx */
-	0x66, 0x01, 0xd1,	/* add ecx, edx */
-	0xf4,			/* hlt */
-};
-const struct guest_prog guest_prog_add = { "add", add_code, sizeof(add_code), 7 };
+#define BASIC_PROG(name, sym) { name, x86g_blob + (X86G_SYM_##sym - X86G_BASE), \
+	X86G_SYM_##sym##_end - X86G_SYM_##sym, X86G_SYM_##sym##_done - X86G_SYM_##sym }
+const struct guest_prog guest_prog_exit = BASIC_PROG("exit", basic_exit);
+const struct guest_prog guest_prog_add = BASIC_PROG("add", basic_add);
 
 void vcpu_arch_init(struct kvm_vcpu *vcpu, uint64_t pc)
 {
-	struct kvm_sregs sregs;
 	struct kvm_regs regs;
 
-	kvm_ioctl(vcpu->fd, KVM_GET_SREGS, &sregs);
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	kvm_ioctl(vcpu->fd, KVM_SET_SREGS, &sregs);
+	x86_vm_load_lib(vcpu->vm);
+	x86_vcpu_long_mode(vcpu);
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;	/* bit 1 is always set */
 	regs.rip = pc;
+	regs.rsp = x86_stack_top(vcpu->id);
 	kvm_ioctl(vcpu->fd, KVM_SET_REGS, &regs);
 }
 

@@ -2,8 +2,10 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kvm_util.h"
@@ -12,6 +14,15 @@ void kvm__check_ioctl(int ret, const char *name, const char *file, int line)
 {
 	if (ret < 0)
 		atf_tc_fail("%s failed: %s (%s:%d)", name, strerror(errno), file, line);
+}
+
+void kvm__check_arg_size(size_t arg_size, unsigned int encoded, const char *name, const char *file,
+			 int line)
+{
+	if (arg_size < encoded)
+		atf_tc_fail("%s: the binding's argument is %zu bytes, its ioctl number encodes %u: "
+			    "not issued, the kernel would write past it (%s:%d)", name, arg_size,
+			    encoded, file, line);
 }
 
 int __kvm_open(void)
@@ -109,14 +120,41 @@ void vm_vcpu_add(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int id)
 	ATF_REQUIRE_MSG(vcpu->run != MAP_FAILED, "mmap kvm_run: %s", strerror(errno));
 }
 
+/* A guest that runs away (a binding that sets the wrong register, e.g. not the PC) would keep
+ * KVM_RUN from returning: a watchdog signal interrupts it, and the case fails. */
+#define VCPU_RUN_TIMEOUT_S 10
+static volatile sig_atomic_t vcpu_run_expired;
+
+static void vcpu_run_alarm(int sig)
+{
+	(void)sig;
+	vcpu_run_expired = 1;
+}
+
 void vcpu_run(struct kvm_vcpu *vcpu)
 {
-	int r;
+	vcpu_run_timeout(vcpu, VCPU_RUN_TIMEOUT_S);
+}
 
+void vcpu_run_timeout(struct kvm_vcpu *vcpu, int seconds)
+{
+	struct sigaction sa = { .sa_handler = vcpu_run_alarm }, old;
+	struct itimerval it = { .it_value = { .tv_sec = seconds } }, off = { 0 };
+	int r, e;
+
+	sigemptyset(&sa.sa_mask);	/* no SA_RESTART: KVM_RUN returns EINTR */
+	ATF_REQUIRE_MSG(sigaction(SIGALRM, &sa, &old) == 0, "sigaction: %s", strerror(errno));
+	vcpu_run_expired = 0;
+	ATF_REQUIRE_MSG(setitimer(ITIMER_REAL, &it, NULL) == 0, "setitimer: %s", strerror(errno));
 	do
 		r = ioctl(vcpu->fd, KVM_RUN, 0UL);
-	while (r < 0 && errno == EINTR);
-	ATF_REQUIRE_MSG(r == 0, "KVM_RUN: %s", strerror(errno));
+	while (r < 0 && errno == EINTR && !vcpu_run_expired);
+	e = errno;
+	ATF_REQUIRE_MSG(setitimer(ITIMER_REAL, &off, NULL) == 0, "setitimer: %s", strerror(errno));
+	ATF_REQUIRE_MSG(sigaction(SIGALRM, &old, NULL) == 0, "sigaction: %s", strerror(errno));
+	ATF_REQUIRE_MSG(!vcpu_run_expired, "KVM_RUN did not return within %d s: the guest ran away",
+			seconds);
+	ATF_REQUIRE_MSG(r == 0, "KVM_RUN: %s", strerror(e));
 }
 
 void vcpu_free(struct kvm_vcpu *vcpu)

@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include <linux/kvm.h>
+/* the bindings under test (conformance/abi.mk renders it), never <linux/kvm.h> */
+#include "kvm_abi.h"
 
 #define KVM_DEV_PATH "/dev/kvm"
 
@@ -27,10 +28,13 @@ struct kvm_vcpu {
 	struct kvm_run *run;
 };
 
-/* __kvm_ioctl(fd, cmd, ptr): the raw ioctl, with the argument's size checked at compile time
- * against the size encoded in the ioctl number. */
+/* __kvm_ioctl(fd, cmd, ptr): the raw ioctl. The argument's type and the ioctl number both come
+ * from the bindings under test, and a binding whose sizes disagree must fail live, not at build
+ * time: the number goes to the kernel as it is (one it does not know is ENOTTY/EINVAL), except
+ * that an argument smaller than the size the number encodes fails the case first (the kernel
+ * would write past it). */
 #define __kvm_ioctl(fd, cmd, arg) ({ \
-	_Static_assert(sizeof(*(arg)) == _IOC_SIZE(cmd), "argument size of " #cmd); \
+	kvm__check_arg_size(sizeof(*(arg)), _IOC_SIZE(cmd), #cmd, __FILE__, __LINE__); \
 	ioctl((fd), (cmd), (arg)); })
 
 /* kvm_ioctl(fd, cmd, ptr): the same, failing the test case with the ioctl's name on error. */
@@ -40,6 +44,8 @@ struct kvm_vcpu {
 	__r; })
 
 void kvm__check_ioctl(int ret, const char *name, const char *file, int line);
+void kvm__check_arg_size(size_t arg_size, unsigned int encoded, const char *name, const char *file,
+			 int line);
 
 int __kvm_open(void);
 int kvm_open(void);
@@ -53,6 +59,8 @@ void vm_free(struct kvm_vm *vm);
 
 void vm_vcpu_add(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int id);
 void vcpu_run(struct kvm_vcpu *vcpu);
+/* vcpu_run with the watchdog's time in seconds (vcpu_run: 10 s) */
+void vcpu_run_timeout(struct kvm_vcpu *vcpu, int seconds);
 void vcpu_free(struct kvm_vcpu *vcpu);
 
 /* Exits of the guest programs, decoded from kvm_run by the arch part (guest.h). */

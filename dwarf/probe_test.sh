@@ -22,7 +22,7 @@ same_views() {
 	grep -q '^type	struct kvm_run	' dwarf.txt || atf_fail "no struct kvm_run in the DWARF view"
 	atf_check -s exit:0 -o empty diff -u clang.txt dwarf.txt
 	# the probe is built in a temporary directory that is removed
-	atf_check -s exit:0 -o inline:'bindings.rs\nlayout\nlayout.dwarf\nlayout.h\n' ls out
+	atf_check -s exit:0 -o inline:'bindings.rs\nkvm_abi.h\nlayout\nlayout.dwarf\nlayout.h\n' ls out
 }
 
 atf_test_case default_x86_64

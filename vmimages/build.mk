@@ -35,7 +35,8 @@ $(B)/vmimages/$(1)/image.env: $(GUEST_PROGS_$(1)) $(B)/guest/$(1)/kvmcheck $(VM_
 
 vmimages/guest_$(1)_test: vmimages/guest_test.sh FORCE
 	$$(Q)sed -e 's|@ARCH@|$(1)|g' -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' \
-		-e 's|@CACHE@|$(VM_CACHE)|g' -e 's|@PROGS@|$(CONFORMANCE_PROGS)|g' $$< > $$@.tmp
+		-e 's|@CACHE@|$(VM_CACHE)|g' -e 's|@PROGS@|$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_$(1))|g' \
+		-e 's|@GUEST_PROGS@|$(GUEST_ONLY_PROGS_$(1))|g' $$< > $$@.tmp
 	$$(Q)chmod +x $$@.tmp && if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
 endef
 $(foreach a,$(VM_ARCHES),$(eval $(call vmimages_rules,$(a))))

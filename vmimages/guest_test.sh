@@ -1,8 +1,9 @@
 #! /usr/bin/env atf-sh
 # vmimages/guest_test.sh - template of vmimages/guest_<arch>_test (build.mk fills in @ARCH@, @TOP@,
-# @B@, @CACHE@ and @PROGS@): the conformance suite as run inside the @ARCH@ guest, one host test case per
-# guest test case, named <program>__<case>. The case list is the conformance programs' own (listed
-# natively, which needs no /dev/kvm). The guest boots once: `make check` boots it before kyua runs
+# @B@, @CACHE@, @PROGS@ and @GUEST_PROGS@): the conformance suite as run inside the @ARCH@ guest, one host
+# test case per guest test case, named <program>__<case>. The case list is the conformance programs' own
+# (listed natively, which needs no /dev/kvm); the programs built for this arch only (@GUEST_PROGS@)
+# are not built natively, and their cases are the ATF_TP_ADD_TC lines of their sources. The guest boots once: `make check` boots it before kyua runs
 # (make vmimages-run); otherwise the first case boots it, under a lock, and the others read its
 # results. A guest that did not run the suite (boot failure, panic, timeout, no /dev/kvm) fails
 # every case, with the console's last lines on stderr.
@@ -10,6 +11,7 @@ ARCH=@ARCH@
 TOP=@TOP@
 B=@B@
 PROGS="@PROGS@"
+GUEST_PROGS="@GUEST_PROGS@"
 # kyua gives each test case its own HOME: the cache is the one the build used.
 export KVMGATE_CACHE=${KVMGATE_CACHE:-@CACHE@}
 IMG=$B/vmimages/$ARCH
@@ -50,7 +52,8 @@ case_report()
 
 guest_head()
 {
-	descr=$("$TOP/conformance/$1" -l 2>/dev/null | awk -v c="$2" '
+	descr=
+	[ -x "$TOP/conformance/$1" ] && descr=$("$TOP/conformance/$1" -l 2>/dev/null | awk -v c="$2" '
 		$1 == "ident:" { cur = $2 }
 		cur == c && $1 == "descr:" { sub(/^descr: /, ""); print; exit }')
 	atf_set descr "$ARCH guest: ${descr:-conformance/$1:$2}"
@@ -91,6 +94,19 @@ atf_init_test_cases()
 {
 	for p in $PROGS; do
 		cases=$("$TOP/conformance/$p" -l 2>/dev/null | sed -n 's/^ident: //p')
+		if [ -z "$cases" ]; then
+			atf_add_test_case list_failed
+			continue
+		fi
+		for c in $cases; do
+			eval "${p}__${c}_head() { guest_head $p $c; }"
+			eval "${p}__${c}_body() { guest_body $p $c; }"
+			atf_add_test_case "${p}__${c}"
+		done
+	done
+	for p in $GUEST_PROGS; do
+		cases=$(sed -n 's/^[[:space:]]*ATF_TP_ADD_TC(tp, *\([A-Za-z0-9_]*\));.*/\1/p' \
+			"$TOP/conformance/$p.c" 2>/dev/null)
 		if [ -z "$cases" ]; then
 			atf_add_test_case list_failed
 			continue

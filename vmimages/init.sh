@@ -2,7 +2,8 @@
 # vmimages/init.sh - /init of the guest images (busybox sh): mount the pseudo file systems, load the
 # KVM (x86) and virtio-blk modules, check that /dev/kvm works, run `kyua test` on the conformance
 # suite as a user on a KVM host would, and hand everything back on the results disk (a tar written
-# raw to /dev/vda): kyua's reports, its results database, the kernel's BTF. Then power off.
+# raw to /dev/vda): kyua's reports, its results database, the coverage records of the conformance
+# programs, the kernel's BTF. Then power off.
 # Console lines "kvmgate-guest: ..." mark the steps for the host. kvmgate.fault=exit|hang|nokvm on
 # the kernel command line injects a failure (for vmimages/ tests of the failure paths).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8
@@ -51,7 +52,9 @@ cat /out/kvmcheck
 
 log "kyua test starting"
 cd /usr/tests/kvmgate
-kyua test --results-file=/tmp/results.db
+# The conformance programs' coverage records (conformance/coverage.h) go back in /out/coverage.
+mkdir -p /out/coverage
+KVMGATE_COVERAGE_DIR=/out/coverage kyua test --results-file=/tmp/results.db
 echo $? > /out/kyua-exit
 all=passed,skipped,xfail,broken,failed
 kyua report --results-file=/tmp/results.db --results-filter=$all > /out/cases.txt 2>&1
