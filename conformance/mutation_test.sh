@@ -10,6 +10,8 @@
 # pass with the unmutated bindings and to fail with the mutated ones.
 
 TOP=$(cd "$(atf_get_srcdir)/.." && pwd)
+# the guests boot the first kernel series of vmimages/kernels.txt (6.1): guest <arch>_<series>
+SERIES=$(sed -n '/^[0-9]/{s/\t.*//p;q}' "$TOP/vmimages/kernels.txt")
 
 # tree ARCH DIR: the installed UAPI headers of ARCH as a headers_install tree
 tree() {
@@ -66,7 +68,7 @@ build() {
 	for p in $progs; do
 		targets="$targets $bdir/guest/$arch/conformance/$p"
 	done
-	[ "${4:-}" = image ] && targets="$targets $bdir/vmimages/$arch/image.env"
+	[ "${4:-}" = image ] && targets="$targets $bdir/vmimages/${arch}_$SERIES/image.env"
 	(unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$TOP" -j2 B="$bdir" KVMGATE_BIN="$TOP/kvmgate" \
 		BINDINGS_$arch="$t" $targets) > "$bdir.build.log" 2>&1 ||
 		atf_fail "build against $t failed: $(grep -v '^make' "$bdir.build.log" | tail -n 3)"
@@ -87,7 +89,7 @@ host_result() {
 # guest_result ARCH BDIR PROG CASE: the same, from a boot of the ARCH guest of BDIR's image
 guest_result() {
 	res=$2/results
-	[ -d "$res" ] || bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/$1" "$res" 2> "$2.boot.log"
+	[ -d "$res" ] || bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/${1}_$SERIES" "$res" 2> "$2.boot.log"
 	[ "$(cat "$res/host-status" 2>/dev/null)" = ok ] ||
 		atf_fail "$1 guest of $2 did not run the suite: $(cat "$res/host-status" 2>/dev/null) $(tail -n 5 "$res/console.log" 2>/dev/null)"
 	grep -F "conformance/$3:$4  ->  " "$res/cases.txt" | head -n 1

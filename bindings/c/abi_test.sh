@@ -7,17 +7,10 @@
 # rendered from a manifest with one offset or one value edited fails both checks; `kvmgate abi`
 # renders a bindings.rs with the candidate's sizes and the reference's ioctl numbers.
 
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
-}
-
-cc_of() {
-	case $1 in
-	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;
-	arm64) echo "${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc}" ;;
-	riscv64) echo "${KVMGATE_CC_riscv64:-riscv64-linux-gnu-gcc}" ;;
-	esac
-}
+# kg (the command under test), arch_cc, and the header cache of the real home (KVMGATE_CACHE:
+# kyua gives each test a HOME of its own, where kernel-headers.sh would unpack again each time)
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
+cc_of() { arch_cc "$1"; }
 
 headers_of() {
 	[ "$1" = default ] && return 0
