@@ -128,8 +128,8 @@ trap - EXIT
 ncases=$(grep -c -- '  ->  ' "$resdir/cases.txt" 2>/dev/null)
 summary=$(grep -E '^[0-9]+/[0-9]+ passed' "$resdir/console.log" | tail -n 1)
 if [ -z "$why" ]; then
-	echo "$prog: $arch guest: ran ${ncases:-0} cases${summary:+ ($summary)}, first test at ${first} s, total ${total} s" >&2
+	echo "$prog: $arch guest ($KVER): ran ${ncases:-0} cases${summary:+ ($summary)}, first test at ${first} s, total ${total} s" >&2
 	exit 0
 fi
-echo "$prog: $arch guest FAILED: $why (total ${total} s; console: $resdir/console.log)" >&2
+echo "$prog: $arch guest ($KVER) FAILED: $why (total ${total} s; console: $resdir/console.log)" >&2
 exit 1
