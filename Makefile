@@ -7,7 +7,8 @@
 #   make SANITIZE=1 check   the same under ASan+UBSan
 #   make check BINDINGS_x86_64=FILE BINDINGS_arm64=FILE   conformance on given bindings (a manifest,
 #                        a headers tree or a bindings.rs; conformance/abi.mk)
-#   make gate            the main job: bindings/gate.sh on the default inputs
+#   make gate            the main job: kvmgate gate on the default inputs (report in $(B)/gate/)
+#   make gate-bench      the gate's wall time and each stage's share, both guests (figures)
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
 #   make vmimages        the guest images; vmimages-run boots them; vmimages-bench times them
 #   make kernel-headers  headers_install trees of linux-source 6.1 and 6.12; dwarf-bench
@@ -85,9 +86,14 @@ check: all
 	  echo "kvmgate check: coverage reports in $(B)/coverage/"; \
 	  exit $$rc
 
-# The main job: the gate on the default inputs (bindings/gate.sh says what it checks).
+# The main job: `kvmgate gate` on the default inputs (bindings/gate/README.md says what it checks).
 gate: all
-	$(Q)bindings/gate.sh $(CURDIR)/$(B)/gate
+	$(Q)./kvmgate gate -o $(CURDIR)/$(B)/gate
+
+# Figures, not a test: the gate's wall time and each stage's share (bindings/gate/bench.sh).
+.PHONY: gate-bench
+gate-bench: all
+	$(Q)sh bindings/gate/bench.sh $(CURDIR)/$(B)/gate-bench 2
 
 install: all
 	install -d $(DESTDIR)$(BINDIR)

@@ -6,6 +6,7 @@
  *   kvmgate dump [--from FMT] [--arch ARCH] [--btf-base FILE] [--types MANIFEST] [SOURCE]
  *   kvmgate diff [--allow FILE] [--arch ARCH] [--btf-base FILE] A B
  *   kvmgate abi [--arch ARCH] [--from FMT] [--ioctls REF] SOURCE [-o FILE]
+ *   kvmgate gate [--arch ARCH,...] [--headers DIR] [--bindings ARCH=FILE]... [-o DIR]  (bindings/gate/)
  *
  * Exit status: 0 success (diff: nothing incompatible), 1 diff found something incompatible,
  * 2 bad input or failure (one line on stderr: "kvmgate: FILE:LINE: what was expected", or
@@ -24,6 +25,7 @@
 #include "arch.h"
 #include "cmodel.h"
 #include "dwarf.h"
+#include "gate.h"
 #include "diff.h"
 #include "layout_write.h"
 #include "manifest_text.h"
@@ -507,6 +509,7 @@ static const struct cmd {
 	{ "dump", cmd_dump, "print the layout manifest of a source on stdout" },
 	{ "diff", cmd_diff, "compare two sources; exit 1 when something is incompatible" },
 	{ "abi", cmd_abi, "render the C ABI header kvm_abi.h of a source (conformance/ builds on it)" },
+	{ "gate", gate__main, "every proof of the bindings (compiler, DWARF, kernel BTF, candidate, conformance, rust), one summary, JUnit and HTML" },
 };
 
 static int usage(FILE *f, int ret)

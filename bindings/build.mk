@@ -7,11 +7,12 @@ include bindings/model/build.mk
 include bindings/clang/build.mk
 include bindings/rust/build.mk
 include bindings/c/build.mk
-BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS)
+include bindings/gate/build.mk
+BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS) $(GATE_OBJS)
 # what the front end may include: every folder of the library
-BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c
+BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c -Ibindings/gate
 
-BINDINGS_SH_TESTS := bindings/cli_test bindings/gate_test
+BINDINGS_SH_TESTS := bindings/cli_test
 TEST_PROGS += $(BINDINGS_SH_TESTS)
 ALL_TARGETS += $(BINDINGS_SH_TESTS)
 

@@ -243,6 +243,7 @@ static const struct { const char *name; unsigned int op0, op1, crn, crm, op2; in
 };
 
 #define MMU_ID(m) SR(mmu[m].op0, mmu[m].op1, mmu[m].crn, mmu[m].crm, mmu[m].op2)
+#define TIMER_CNT_IN 0x0000123400000000ULL	/* the virtual count the host sets */
 
 /* run_sysregs: set every register of sysreg_list.h (and, unless impdef, the MMU's), run the
  * guest's two stages, and check what it saw and left for the registers whose IMPDEF flag is
@@ -280,8 +281,22 @@ static int run_sysregs(int impdef)
 		vcpu_set_reg(vcpu, MMU_ID(m), mmu_in[m]);
 		CHECK_REG(mmu[m].name, vcpu_get_reg(vcpu, MMU_ID(m)), mmu_in[m]);
 	}
+	/* The virtual counter through the binding's KVM_REG_ARM_TIMER_CNT (whose encoding is not
+	 * CNTVCT_EL0's): the guest reads it on from the value set. */
+	vcpu_set_reg(vcpu, KVM_REG_ARM_TIMER_CNT, TIMER_CNT_IN);
 
 	ga_run_expect(&g, vcpu, UCALL_SYNC, 1, &uc);
+	if (!impdef) {
+		uint64_t cnt = *(uint64_t *)ga_mem(&g, sysregs_SYM_sysreg_cntvct, 8);
+
+		ATF_CHECK_MSG(cnt >= TIMER_CNT_IN && cnt - TIMER_CNT_IN < 1ULL << 36, "guest's "
+			      "CNTVCT_EL0 0x%llx, the host set KVM_REG_ARM_TIMER_CNT to 0x%llx",
+			      (unsigned long long)cnt, (unsigned long long)TIMER_CNT_IN);
+		v = vcpu_get_reg(vcpu, KVM_REG_ARM_TIMER_CNT);
+		ATF_CHECK_MSG(v >= cnt && v - cnt < 1ULL << 36, "KVM_REG_ARM_TIMER_CNT 0x%llx after the "
+			      "guest read CNTVCT_EL0 0x%llx", (unsigned long long)v,
+			      (unsigned long long)cnt);
+	}
 	for (int i = 0; i < SYSREG_N; i++) {
 		out[i] = srval(2, i, t[i].mask);
 		if (t[i].impdef != impdef)
@@ -330,7 +345,8 @@ ATF_TC_HEAD(sysregs, tc)
 	atf_tc_set_md_var(tc, "descr", "EL0/EL1 system registers (TPIDR_EL0/EL1, TPIDRRO_EL0, "
 			  "CONTEXTIDR, PAR, CNTKCTL, CNTV_CTL/CVAL, FAR, ESR, TTBR0/1, MAIR, TCR, SCTLR, "
 			  "VBAR, CPACR) set through KVM_SET_ONE_REG are what mrs reads in the guest, and "
-			  "what the guest writes with msr KVM_GET_ONE_REG reads");
+			  "what the guest writes with msr KVM_GET_ONE_REG reads; the virtual count set "
+			  "through KVM_REG_ARM_TIMER_CNT is what CNTVCT_EL0 counts on from");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
 ATF_TC_BODY(sysregs, tc)
@@ -475,7 +491,8 @@ static int walk(struct kvm_vcpu *vcpu, const struct reg_rule *rules, int nrules,
 		const struct reg_rule *rule = rule_of(rules, nrules, id);
 		int r;
 
-		ATF_CHECK_MSG((id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32, "listed id 0x%llx is not a KVM_REG_ARM64 id",
+		ATF_CHECK_MSG((id & ~KVM_REG_SIZE_MASK) >> 32 == KVM_REG_ARM64 >> 32,
+			      "listed id 0x%llx is not a KVM_REG_ARM64 id",
 			      (unsigned long long)id);
 		if (size > sizeof(v1)) {
 			ATF_CHECK_MSG(0, "register 0x%llx: %zu bytes", (unsigned long long)id, size);

@@ -4,8 +4,9 @@
  * interface registers read back against what the guest reads and writes), an SPI raised by
  * KVM_IRQ_LINE and by an irqfd that the guest's handler acknowledges with the right INTID, the
  * ITS device and MSIs through it (KVM_SIGNAL_MSI, an MSI route of KVM_SET_GSI_ROUTING) taken as
- * the LPI the guest mapped, the legacy KVM_ARM_SET_DEVICE_ADDR, and the timer and PMU vCPU attributes (the
- * virtual timer's INTID as the guest takes it, the PMU event filter as the guest's PMCEID0). */
+ * the LPI the guest mapped, the legacy KVM_ARM_SET_DEVICE_ADDR, and the timer and PMU vCPU
+ * attributes (the virtual timer's and the PMU overflow's INTIDs as the guest takes them, the PMU
+ * event filter as the guest's PMCEID0). */
 #include <atf-c.h>
 #include <errno.h>
 #include <string.h>
@@ -145,7 +146,6 @@ ATF_TC_BODY(vgic_v3_attrs, tc)
 			 "affinity is not the vCPU's MPIDR 0x%llx", (unsigned long long)mpidr);
 	close(fd);
 	ga_vm_free(&g);
-	(void)bad;
 	cov_ioctl("KVM_CREATE_DEVICE", COV_EXERCISED, "number,semantic: vGIC-v3 (TEST flag, EEXIST)");
 	cov_ioctl("KVM_HAS_DEVICE_ATTR", COV_EXERCISED, "number,semantic: vGIC groups, ENXIO");
 	cov_ioctl("KVM_GET_DEVICE_ATTR", COV_EXERCISED, "number,roundtrip: vGIC addresses, NR_IRQS; "
@@ -211,7 +211,8 @@ ATF_TC_HEAD(irq_line_spi, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "A level-triggered SPI raised with KVM_IRQ_LINE (the "
 			  "binding's KVM_ARM_IRQ_TYPE_SPI encoding) is taken by the guest's IRQ handler "
-			  "with its INTID, twice, its level read through GRP_LEVEL_INFO; the guest's GIC registers match the device attributes "
+			  "with its INTID, twice, its level read through GRP_LEVEL_INFO; the guest's GIC "
+			  "registers match the device attributes "
 			  "and its ICC_PMR_EL1 reads back through KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 	atf_tc_set_md_var(tc, "timeout", "60");
@@ -360,7 +361,8 @@ ATF_TC_HEAD(pmu_attrs, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "KVM_ARM_VCPU_PMU_V3_CTRL: the overflow IRQ (a PPI) reads "
 			  "back, is refused once set (EBUSY) and is the INTID the guest takes when its "
-			  "software-increment counter wraps (PMOVSSET_EL0 then read through ONE_REG); an event filter allowing only "
+			  "software-increment counter wraps (PMOVSSET_EL0 then read through ONE_REG); an "
+			  "event filter allowing only "
 			  "CPU_CYCLES is what the guest's PMCEID0_EL0 shows; PMU_V3_INIT before the vGIC "
 			  "is initialised is refused (ENODEV), after it accepted");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);

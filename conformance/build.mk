@@ -10,17 +10,20 @@ CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqc
 	irqchip_arm64.c irqchip_its_arm64.c
 CONFORMANCE_PROGS += vm_memslot_test vm_dirtylog_test vm_exit_test vm_eventfd_test vm_stats_test \
 	vm_fd_test
-# Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it.
+# Per-arch additions: x86_64's guest library (guest/x86_64/build.mk) and the programs on it;
+# arm64's host side of its guest library (guest/arm64/build.mk: the blobs) and its programs.
 CONFORMANCE_LIB_x86_64 := x86_vm.c x86g_blob.c
 CONFORMANCE_PROGS_x86_64 := x86_lib_test x86_regs_test x86_fpu_test x86_msr_test x86_cpuid_test \
 	x86_debug_test x86_lapic_test x86_irqchip_test x86_clock_test x86_events_test \
 	x86_nested_test
+CONFORMANCE_LIB_arm64 := arm64_guest.c
+CONFORMANCE_PROGS_arm64 := arm64_regs_test arm64_vcpu_test arm64_vgic_test arm64_debug_test
 HOST_MACHINE := $(shell uname -m)
 NATIVE_ARCH := $(if $(filter x86_64,$(HOST_MACHINE)),x86_64,$(if $(filter aarch64,$(HOST_MACHINE)),arm64))
 CONFORMANCE_TESTS := $(addprefix conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_$(NATIVE_ARCH)))
 CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(patsubst %.c,%.o,$(CONFORMANCE_LIB) \
 	$(CONFORMANCE_LIB_$(NATIVE_ARCH))))
-CONFORMANCE_HDRS := $(wildcard conformance/*.h conformance/guest/*/abi.h)
+CONFORMANCE_HDRS := $(wildcard conformance/*.h conformance/guest/*/abi.h conformance/guest/arm64/*.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
 # host-only shell tests (not built for the guests; their Kyuafile lines say "host only")
 CONFORMANCE_SH_TESTS := conformance/coverage_report_test
@@ -62,7 +65,7 @@ $(addprefix $(B)/guest/$(1)/conformance/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROG
 # (without the programs marked "-- host only": they build and boot guests themselves)
 $(B)/guest/$(1)/conformance/Kyuafile: conformance/Kyuafile
 	@mkdir -p $$(dir $$@)
-	$$(Q)grep -v -e '-- host only' $$< > $$@
+	$$(Q)grep -v -- '-- host only' $$< > $$@
 
 # the arch's ioctl catalog, read at run time next to the programs (atf's srcdir)
 $(B)/guest/$(1)/conformance/catalog/$(1).txt: conformance/catalog/$(1).txt
@@ -83,5 +86,10 @@ conformance-bench: all
 	$(Q)$(MAKE) --no-print-directory vmimages
 	$(Q)bash conformance/bench.sh $(B) $(CONFORMANCE_BENCH_RUNS) $(GUEST_ARCHES)
 
-# The arm64 guest library, its blobs and the arm64-only programs.
+# The arm64 guest library and its blobs, linked into the arm64 programs.
 include conformance/guest/arm64/build.mk
+
+# One arch's guest build of the programs alone (`kvmgate gate` makes it in a build dir of its own,
+# B=..., against the bindings under test, and runs it on /dev/kvm or puts it in the guest image).
+$(foreach a,$(GUEST_ARCHES),$(eval .PHONY: conformance-progs-$(a)))
+$(foreach a,$(GUEST_ARCHES),$(eval conformance-progs-$(a): $(GUEST_PROGS_$(a))))

@@ -57,6 +57,12 @@ extern const struct vmprog vmprog_x86_io;
 extern const struct vmprog vmprog_x86_triple_fault;
 /* x86 only: rdmsr of MSR count (ecx), then wrmsr of what it read back to the same MSR, hlt. */
 extern const struct vmprog vmprog_x86_msr;
+/* x86 only: vmmcall with rax = value (the hypercall), rbx = gpa, rcx = count, rdx = stride (its
+ * arguments); the result is rax after it; hlt. */
+extern const struct vmprog vmprog_x86_hypercall;
+/* KVM's paravirtual hypercall numbers (include/uapi/linux/kvm_para.h, not part of the bindings). */
+#define KVM_HC_MAP_GPA_RANGE_NR 12
+#define KVM_ENOSYS_NR 1000		/* a hypercall KVM does not take returns -KVM_ENOSYS */
 /* arm64 only: a post-indexed store of value to gpa (str w8, [x5], #4: no valid syndrome for an
  * MMIO abort), then the stop. */
 extern const struct vmprog vmprog_arm64_store_nisv;

@@ -66,6 +66,7 @@ const struct vmprog vmprog_arm64_psci = { "arm64_psci", psci_code, sizeof(psci_c
 const struct vmprog vmprog_x86_io = { "x86_io", NULL, 0, true };
 const struct vmprog vmprog_x86_triple_fault = { "x86_triple_fault", NULL, 0, false };
 const struct vmprog vmprog_x86_msr = { "x86_msr", NULL, 0, true };
+const struct vmprog vmprog_x86_hypercall = { "x86_hypercall", NULL, 0, true };
 
 const char *const vmprog_stop_name = "KVM_EXIT_SYSTEM_EVENT (shutdown)";
 

@@ -60,6 +60,13 @@ static const uint8_t msr_code[] = {
 };
 const struct vmprog vmprog_x86_msr = { "x86_msr", msr_code, sizeof(msr_code), true };
 
+static const uint8_t hypercall_code[] = {
+	0x0f, 0x01, 0xd9,		/* vmmcall */
+	0xf4,				/* hlt */
+};
+const struct vmprog vmprog_x86_hypercall = { "x86_hypercall", hypercall_code,
+					     sizeof(hypercall_code), true };
+
 /* Run in 32-bit protected mode (vmprog_start sets it up, with an empty IDT): real mode would
  * find the vector in the real-mode IVT whatever the IDT limit. ud2, not int3: KVM delivers the #UD
  * it intercepts, while an int3 here ended as an emulation failure (KVM_EXIT_INTERNAL_ERROR). */
@@ -154,6 +161,11 @@ void vmprog_start(struct kvm_vcpu *vcpu, const struct vmprog *prog, const struct
 		regs.rax = a->value;
 	} else if (prog == &vmprog_x86_msr) {
 		regs.rcx = a->count;
+	} else if (prog == &vmprog_x86_hypercall) {
+		regs.rax = a->value;
+		regs.rbx = a->gpa;
+		regs.rcx = a->count;
+		regs.rdx = a->stride;
 	} else {
 		ATF_REQUIRE_MSG(a->gpa % 16 == 0 && a->gpa + 16 < 0x100000 && a->stride % 16 == 0,
 				"x86 guest address 0x%llx / stride 0x%llx not reachable in real mode",
@@ -171,7 +183,7 @@ uint64_t vmprog_result(struct kvm_vcpu *vcpu, const struct vmprog *prog)
 	struct kvm_regs regs;
 
 	kvm_ioctl(vcpu->fd, KVM_GET_REGS, &regs);
-	return prog == &vmprog_x86_io ? regs.rax : regs.rcx;
+	return prog == &vmprog_x86_io || prog == &vmprog_x86_hypercall ? regs.rax : regs.rcx;
 }
 
 bool vmprog_stopped(const struct kvm_vcpu *vcpu)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "coverage.h"
@@ -244,6 +245,11 @@ static void struct_not(const struct cat_entry *e)
 	cov_struct(e->type->name, false, why);
 }
 
+static double ms(struct timespec a, struct timespec b)
+{
+	return (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
 /* is_gone: e answers the errno of a kernel that removed it (gone=). */
 static bool is_gone(struct ictx *c, const struct cat_entry *e)
 {
@@ -267,10 +273,16 @@ static void run_family(const atf_tc_t *tc, bool (*pick)(const struct cat_entry *
 		const struct cat_entry *e = &cat.e[i], *p;
 		struct ictx c;
 
+		struct timespec t0, t1, t2;
+		bool up;
+
 		if (!pick(e))
 			continue;
 		p = e->partner != NULL ? catalog_find(&cat, e->partner) : NULL;
-		if (!ictx_setup(&c, &cat, e)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		up = ictx_setup(&c, &cat, e);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (!up) {
 			cov_ioctl(e->name, COV_SKIPPED, c.skip);
 			if (p != NULL)
 				cov_ioctl(p->name, COV_SKIPPED, c.skip);
@@ -295,6 +307,9 @@ static void run_family(const atf_tc_t *tc, bool (*pick)(const struct cat_entry *
 			ran++;
 		}
 		ictx_teardown(&c);
+		clock_gettime(CLOCK_MONOTONIC, &t2);
+		printf("%s: set-up %.1f ms, checks and tear-down %.1f ms\n", e->name, ms(t0, t1),
+		       ms(t1, t2));
 	}
 	catalog_free(&cat);
 	if (ran == 0 && skipped > 0)

@@ -196,3 +196,8 @@ const char *__lsan_default_options(void)
 {
 	return "print_suppressions=0";
 }
+
+bool kvm_is_pvm(void)
+{
+	return access("/sys/module/kvm_pvm", F_OK) == 0;
+}

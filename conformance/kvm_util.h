@@ -4,6 +4,7 @@
 #ifndef KVMGATE_KVM_UTIL_H
 #define KVMGATE_KVM_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
@@ -79,5 +80,9 @@ struct guest_exit {
 };
 
 const char *kvm_exit_name(uint32_t reason);
+
+/* kvm_is_pvm: the KVM here is kvm-pvm (/sys/module/kvm_pvm: KVM without hardware virtualization,
+ * its own emulator), which lacks some of what hardware KVM does; the skips that depend on it say so. */
+bool kvm_is_pvm(void);
 
 #endif

@@ -3,11 +3,12 @@
 # installed UAPI headers of an arch into a headers tree, mutates one fact in the copy (two
 # kvm_regs fields swapped; kvm_regs grown, so KVM_GET_REGS/KVM_SET_REGS encode another size; an
 # exit reason's value; two kvm_segment fields, two kvm_sregs control registers swapped; arm64:
-# user_pt_regs.pc and .pstate swapped, .sp and .pc swapped, a changed KVM_REG_ARM_CORE), builds the conformance
-# programs against the bindings of the copy and of the unmutated copy (make BINDINGS_<arch>=TREE
-# in a scratch build dir, the guest build of the programs), runs both through kyua on the host's
-# /dev/kvm or in a guest booted from a scratch image (vmimages/), and requires the named case to
-# pass with the unmutated bindings and to fail with the mutated ones.
+# user_pt_regs.pc and .pstate swapped, .sp and .pc swapped, .sp moved before .regs[], a changed
+# KVM_REG_ARM_CORE), builds the conformance programs against the bindings of the copy and of the
+# unmutated copy (make BINDINGS_<arch>=TREE in a scratch build dir, the guest build of the
+# programs), runs both through kyua on the host's /dev/kvm or in a guest booted from a scratch
+# image (vmimages/), and requires the named case to pass with the unmutated bindings and to fail
+# with the mutated ones.
 
 TOP=$(cd "$(atf_get_srcdir)/.." && pwd)
 # the guests boot the first kernel series of vmimages/kernels.txt (6.1): guest <arch>_<series>
@@ -43,6 +44,8 @@ mutate() {
 		f=asm/ptrace.h e='s/^\t__u64\t\tsp;$/\t__u64\t\tSP_TMP;/; s/^\t__u64\t\tpc;$/\t__u64\t\tsp;/; s/SP_TMP/pc/' ;;
 	reg_arm_core)	# arm64 KVM_REG_ARM_CORE 0x0010 -> 0x0011 (KVM_REG_ARM_DEMUX's coprocessor)
 		f=asm/kvm.h e='s/^\(#define KVM_REG_ARM_CORE[[:space:]]*(\)0x0010\( << KVM_REG_ARM_COPROC_SHIFT)\)$/\10x0011\2/' ;;
+	regs_sp)	# arm64 user_pt_regs: sp moves before regs[31], so x<n> is x<n+1>
+		f=asm/ptrace.h e='s/^\t__u64\t\tregs\[31\];$/\t__u64\t\tSP_TMP;/; s/^\t__u64\t\tsp;$/\t__u64\t\tregs[31];/; s/SP_TMP/sp/' ;;
 	exit_mmio)	# KVM_EXIT_MMIO 6 -> 126
 		f=linux/kvm.h e='s/^\(#define KVM_EXIT_MMIO  *\)6$/\1126/' ;;
 	*) atf_fail "unknown mutation $1" ;;
@@ -86,12 +89,19 @@ host_result() {
 	grep -F "$2:$3  ->  " "$1/guest/x86_64/conformance/report.txt" | head -n 1
 }
 
-# guest_result ARCH BDIR PROG CASE: the same, from a boot of the ARCH guest of BDIR's image
+# guest_result ARCH BDIR PROG CASE: the same, from a boot of the ARCH guest of BDIR's image that
+# runs PROG alone (kvmgate.only: a mutated guest's cases may each run to KVM_RUN's watchdog, and
+# the whole suite would not finish); one boot per program. A guest that did not run it answers
+# its host-status (the caller's "no result" then says why).
 guest_result() {
-	res=$2/results
-	[ -d "$res" ] || bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/${1}_$SERIES" "$res" 2> "$2.boot.log"
-	[ "$(cat "$res/host-status" 2>/dev/null)" = ok ] ||
-		atf_fail "$1 guest of $2 did not run the suite: $(cat "$res/host-status" 2>/dev/null) $(tail -n 5 "$res/console.log" 2>/dev/null)"
+	res=$2/results-$3
+	[ -d "$res" ] || KVMGATE_GUEST_APPEND="kvmgate.only=conformance/$3" \
+		KVMGATE_BOOT_TIMEOUT=${KVMGATE_BOOT_TIMEOUT:-600} \
+		bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/${1}_$SERIES" "$res" 2> "$2.boot.log"
+	if [ "$(cat "$res/host-status" 2>/dev/null)" != ok ]; then
+		echo "$1 guest of $2 did not run conformance/$3: $(cat "$res/host-status" 2>/dev/null)"
+		return
+	fi
 	grep -F "conformance/$3:$4  ->  " "$res/cases.txt" | head -n 1
 }
 
@@ -113,7 +123,7 @@ expect() {
 		on && /^===> / { exit }
 		on && /^\*\*\* / { print "  mutated: " $0 }' \
 		"$([ "$where" = host ] && echo "$bad/guest/x86_64/conformance/verbose.txt" ||
-		   echo "$bad/results/report.txt")" | head -n 8
+		   echo "$bad/results-$prog/report.txt")" | head -n 8
 	case $g in
 	*"  ->  passed"*) ;;
 	*) atf_fail "$prog:$case does not pass with the unmutated bindings: ${g:-no result}" ;;
@@ -228,6 +238,10 @@ atf_test_case guest_arm64_pc_pstate
 guest_arm64_pc_pstate_head() { guest_head qemu-system-aarch64 'arm64 guest: user_pt_regs with pc/pstate swapped fails kvm_basic_test:run_exit_decode and regs_guest_add'; }
 guest_arm64_pc_pstate_body() { guest_case arm64 pc_pstate run_exit_decode regs_guest_add; }
 
+atf_test_case guest_arm64_regs_sp
+guest_arm64_regs_sp_head() { guest_head qemu-system-aarch64 'arm64 guest: user_pt_regs with sp before regs[] (every x<n> id off by one) fails kvm_basic_test:regs_guest_add'; }
+guest_arm64_regs_sp_body() { guest_case arm64 regs_sp regs_guest_add; }
+
 atf_test_case guest_arm64_exit_mmio
 guest_arm64_exit_mmio_head() { guest_head qemu-system-aarch64 'arm64 guest: KVM_EXIT_MMIO changed from 6 to 126 fails kvm_basic_test:run_exit_decode'; }
 guest_arm64_exit_mmio_body() { guest_case arm64 exit_mmio run_exit_decode; }
@@ -252,6 +266,7 @@ atf_init_test_cases() {
 	atf_add_test_case guest_x86_64_regs_swap
 	atf_add_test_case guest_x86_64_sregs_swaps
 	atf_add_test_case guest_arm64_pc_pstate
+	atf_add_test_case guest_arm64_regs_sp
 	atf_add_test_case guest_arm64_exit_mmio
 	atf_add_test_case guest_arm64_sp_pc
 	atf_add_test_case guest_arm64_reg_arm_core

@@ -1,7 +1,8 @@
 /* conformance/vm_exit_test.c - KVM_RUN exits decoded through the binding's kvm_run: port I/O
  * (direction, size, port, count, data_offset, data both ways), HLT and a triple fault's SHUTDOWN
  * on x86; MMIO reads and writes; PSCI's SYSTEM_EVENT (reset, shutdown; ndata and data[0]) on
- * arm64; exits a VM capability asks for (x86 user-space MSRs, arm64 stores without syndrome);
+ * arm64; exits a VM capability asks for (x86 user-space MSRs and hypercalls, arm64 stores
+ * without syndrome);
  * immediate_exit and a signal's KVM_EXIT_INTR; the coalesced MMIO ring in the kvm_run mapping
  * (KVM_REGISTER/UNREGISTER_COALESCED_MMIO). */
 #include <atf-c.h>
@@ -212,6 +213,71 @@ ATF_TC_BODY(x86_msr_exits, tc)
 	cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: KVM_CAP_X86_USER_SPACE_MSR gives MSR "
 		  "exits");
 	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: X86_RDMSR/X86_WRMSR exits, data both ways");
+	vcpu_free(&vcpu);
+	vm_free(&vm);
+}
+
+ATF_TC(x86_hypercall_exit);
+ATF_TC_HEAD(x86_hypercall_exit, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "KVM_HC_MAP_GPA_RANGE from the guest returns -KVM_ENOSYS "
+			  "until KVM_ENABLE_CAP KVM_CAP_EXIT_HYPERCALL (unknown bits refused) enables it; "
+			  "then it exits KVM_EXIT_HYPERCALL with nr and args, and hypercall.ret is the "
+			  "guest's rax after it");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+	atf_tc_set_md_var(tc, "require.machine", "x86_64");
+}
+ATF_TC_BODY(x86_hypercall_exit, tc)
+{
+	const struct vmprog_args a = { .value = KVM_HC_MAP_GPA_RANGE_NR,
+				       .gpa = vmprog_layout.free_gpa, .count = 3, .stride = 0x10 };
+	struct kvm_enable_cap cap;
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct kvm_run *run;
+	int mask;
+
+	vmprog_vm_create(&vm);
+	mask = vm_require_cap(&vm, KVM_CAP_EXIT_HYPERCALL, NULL);
+	if (!(mask & 1 << KVM_HC_MAP_GPA_RANGE_NR))
+		atf_tc_skip("KVM_CAP_EXIT_HYPERCALL 0x%x: no KVM_HC_MAP_GPA_RANGE", mask);
+	vm_vcpu_add(&vm, &vcpu, 0);
+	run = vcpu.run;
+	vmprog_start(&vcpu, &vmprog_x86_hypercall, &a);
+	run_exit(&vcpu, KVM_EXIT_HLT, "KVM_HC_MAP_GPA_RANGE before the capability");
+	if ((vmprog_result(&vcpu, &vmprog_x86_hypercall) & 0xffffffff) != (uint32_t)-KVM_ENOSYS_NR &&
+	    kvm_is_pvm())
+		atf_tc_skip("kvm-pvm does not take the guest's vmmcall as a KVM hypercall (rax 0x%llx "
+			    "after it)", (unsigned long long)vmprog_result(&vcpu, &vmprog_x86_hypercall));
+	ATF_CHECK_EQ_MSG(vmprog_result(&vcpu, &vmprog_x86_hypercall) & 0xffffffff,
+			 (uint32_t)-KVM_ENOSYS_NR, "the hypercall returned 0x%llx, not -KVM_ENOSYS",
+			 (unsigned long long)vmprog_result(&vcpu, &vmprog_x86_hypercall));
+
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_EXIT_HYPERCALL;
+	cap.args[0] = (uint64_t)mask << 1 | 1ull << 63;
+	ATF_CHECK_MSG(__kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap) < 0 && errno == EINVAL,
+		      "KVM_ENABLE_CAP KVM_CAP_EXIT_HYPERCALL with unknown bits not refused EINVAL");
+	cap.args[0] = 1u << KVM_HC_MAP_GPA_RANGE_NR;
+	kvm_ioctl(vm.fd, KVM_ENABLE_CAP, &cap);
+	vmprog_start(&vcpu, &vmprog_x86_hypercall, &a);
+	run_exit(&vcpu, KVM_EXIT_HYPERCALL, "KVM_HC_MAP_GPA_RANGE");
+	ATF_CHECK_MSG(run->hypercall.nr == KVM_HC_MAP_GPA_RANGE_NR && run->hypercall.args[0] == a.gpa &&
+		      run->hypercall.args[1] == a.count && run->hypercall.args[2] == a.stride,
+		      "hypercall nr %llu args 0x%llx %llu 0x%llx, expected %d 0x%llx %llu 0x%llx",
+		      (unsigned long long)run->hypercall.nr, (unsigned long long)run->hypercall.args[0],
+		      (unsigned long long)run->hypercall.args[1],
+		      (unsigned long long)run->hypercall.args[2], KVM_HC_MAP_GPA_RANGE_NR,
+		      (unsigned long long)a.gpa, (unsigned long long)a.count,
+		      (unsigned long long)a.stride);
+	run->hypercall.ret = 0x2468;
+	run_exit(&vcpu, KVM_EXIT_HLT, "hlt after the hypercall");
+	ATF_CHECK_EQ_MSG(vmprog_result(&vcpu, &vmprog_x86_hypercall) & 0xffffffff, 0x2468,
+			 "the guest's rax is 0x%llx after the hypercall, hypercall.ret was 0x2468",
+			 (unsigned long long)vmprog_result(&vcpu, &vmprog_x86_hypercall));
+	cov_ioctl("KVM_ENABLE_CAP", COV_EXERCISED, "semantic: KVM_CAP_EXIT_HYPERCALL turns ENOSYS into "
+		  "KVM_EXIT_HYPERCALL; unknown bits EINVAL");
+	cov_ioctl("KVM_RUN", COV_EXERCISED, "semantic: HYPERCALL exit decoded, ret to the guest");
 	vcpu_free(&vcpu);
 	vm_free(&vm);
 }
@@ -453,6 +519,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, x86_io_hlt_shutdown);
 	ATF_TP_ADD_TC(tp, arm64_psci_system_event);
 	ATF_TP_ADD_TC(tp, x86_msr_exits);
+	ATF_TP_ADD_TC(tp, x86_hypercall_exit);
 	ATF_TP_ADD_TC(tp, arm64_nisv);
 	ATF_TP_ADD_TC(tp, mmio_read_write);
 	ATF_TP_ADD_TC(tp, immediate_exit_intr);

@@ -180,7 +180,8 @@ ATF_TC(refused);
 ATF_TC_HEAD(refused, tc)
 {
 	atf_tc_set_md_var(tc, "descr", "KVM_SET_USER_MEMORY_REGION refuses unaligned address, size "
-			  "and host address, a slot id from KVM_CAP_NR_MEMSLOTS on, an unknown flag, "
+			  "and host address, a slot id from KVM_CAP_NR_MEMSLOTS on (the one before is "
+			  "taken), an unknown flag, "
 			  "a resize and an overlap (EINVAL, EEXIST)");
 	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
 }
@@ -213,6 +214,11 @@ ATF_TC_BODY(refused, tc)
 	bad.host = ms.host;
 	bad.slot = nr;
 	expect_refused(&bad, EINVAL, "slot id KVM_CAP_NR_MEMSLOTS");
+	bad.slot = nr - 1;
+	ATF_CHECK_EQ_MSG(__memslot_set(&bad), 0, "the last slot id, %d, was refused", nr - 1);
+	bad.size = 0;
+	ATF_CHECK_EQ(__memslot_set(&bad), 0);
+	bad.size = page;
 	bad.slot = 3;
 	bad.flags = 1u << 30;
 	expect_refused(&bad, EINVAL, "unknown flag");

@@ -207,7 +207,7 @@ ATF_TC_BODY(tsc_guest_view, tc)
 	ATF_REQUIRE_EQ(__kvm_ioctl(vcpu.fd, KVM_SET_MSRS, &m.h), 1);
 	x86_vcpu_call(&vcpu, X86G_SYM_tsc_probe, guest_tsc);
 	x86_run_sync(&vcpu, 1, &uc);
-	if (!(uc.args[1] >= host_tsc && uc.args[1] - host_tsc < bound) && x86_kvm_is_pvm()) {
+	if (!(uc.args[1] >= host_tsc && uc.args[1] - host_tsc < bound) && kvm_is_pvm()) {
 		vcpu_free(&vcpu);
 		vm_free(&vm);
 		atf_tc_skip("kvm-pvm runs the guest on the host's TSC (no TSC offset): rdtsc 0x%llx "

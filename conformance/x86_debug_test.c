@@ -22,15 +22,8 @@
 #define DR7_HOST	(DR7_FIXED | 0x1 | 0x8 | 0x1ull << 16 | 0x2ull << 18 | 0x3ull << 20 | 0x1ull << 22)
 #define DR7_GUEST	(DR7_FIXED | 0x3ull << 24 | 0x3ull << 28)	/* no breakpoint enabled */
 
-ATF_TC(debugregs_guest_view);
-ATF_TC_HEAD(debugregs_guest_view, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "kvm_debugregs: db[0..3], dr6, dr7 set by KVM_SET_DEBUGREGS are "
-			  "what the guest reads from DR0-3, DR6, DR7; what it writes there is what "
-			  "KVM_GET_DEBUGREGS returns (flags 0)");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(debugregs_guest_view, tc)
+/* debugregs_guest_view: a part of debugregs_and_single_step. */
+static void debugregs_guest_view(void)
 {
 	static const uint64_t host_db[4] = { 0x00007f0000001000, 0x00007f0000002000,
 		0x00007f0000003008, 0x00007f0000004010 };
@@ -185,7 +178,7 @@ ATF_TC_BODY(guest_debug_hw_breakpoint, tc)
 	set_guest_debug(&vcpu, 0, 0, 0);
 	skip_int3(&vcpu);
 	x86_run_done(&vcpu);
-	if (a.dr7 == 0 && x86_kvm_is_pvm()) {
+	if (a.dr7 == 0 && kvm_is_pvm()) {
 		debug_teardown(&vm, &vcpu);
 		atf_tc_skip("kvm-pvm reports debug.arch.dr7 as 0 (exception, pc, dr6 checked)");
 	}
@@ -195,15 +188,8 @@ ATF_TC_BODY(guest_debug_hw_breakpoint, tc)
 	debug_teardown(&vm, &vcpu);
 }
 
-ATF_TC(guest_debug_single_step);
-ATF_TC_HEAD(guest_debug_single_step, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "KVM_SET_GUEST_DEBUG with SINGLESTEP: each KVM_RUN stops after "
-			  "one instruction in KVM_EXIT_DEBUG, kvm_debug_exit_arch exception #DB, pc at "
-			  "the next instruction, dr6 BS");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(guest_debug_single_step, tc)
+/* guest_debug_single_step: a part of debugregs_and_single_step. */
+static void guest_debug_single_step(void)
 {
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
@@ -240,7 +226,7 @@ ATF_TC_BODY(guest_debug_sw_breakpoint, tc)
 	struct kvm_regs r;
 
 	debug_setup(&vm, &vcpu);
-	if (x86_kvm_is_pvm()) {
+	if (kvm_is_pvm()) {
 		debug_teardown(&vm, &vcpu);
 		atf_tc_skip("kvm-pvm cannot run a guest's int3 (KVM_EXIT_INTERNAL_ERROR, emulation)");
 	}
@@ -275,11 +261,25 @@ ATF_TC_BODY(guest_debug_sw_breakpoint, tc)
 	debug_teardown(&vm, &vcpu);
 }
 
+ATF_TC(debugregs_and_single_step);
+ATF_TC_HEAD(debugregs_and_single_step, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_debugregs: db[0..3], dr6, dr7 set by KVM_SET_DEBUGREGS are what the guest reads from DR0-3, DR6, DR7, what it writes there is what KVM_GET_DEBUGREGS returns (flags 0); KVM_SET_GUEST_DEBUG SINGLESTEP stops after each instruction in KVM_EXIT_DEBUG with kvm_debug_exit_arch exception #DB, pc at the next instruction, dr6 BS");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(debugregs_and_single_step, tc)
+{
+	(void)tc;
+	X86_REQUIRE_CAP(KVM_CAP_DEBUGREGS);
+	X86_REQUIRE_CAP(KVM_CAP_SET_GUEST_DEBUG);
+	debugregs_guest_view();
+	guest_debug_single_step();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, debugregs_guest_view);
+	ATF_TP_ADD_TC(tp, debugregs_and_single_step);
 	ATF_TP_ADD_TC(tp, guest_debug_hw_breakpoint);
-	ATF_TP_ADD_TC(tp, guest_debug_single_step);
 	ATF_TP_ADD_TC(tp, guest_debug_sw_breakpoint);
 	return atf_no_error();
 }

@@ -91,7 +91,7 @@ ATF_TC_BODY(vcpu_events_guest_view, tc)
 	ev.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
 	kvm_ioctl(vcpu.fd, KVM_SET_VCPU_EVENTS, &ev);
 	x86_run(&vcpu, &uc);		/* 3: from inside the NMI handler, after the iret */
-	if (uc.cmd == UCALL_SYNC && uc.args[0] == 4 && uc.args[2] == 0 && x86_kvm_is_pvm()) {
+	if (uc.cmd == UCALL_SYNC && uc.args[0] == 4 && uc.args[2] == 0 && kvm_is_pvm()) {
 		teardown(&vm, &vcpu);
 		atf_tc_skip("kvm-pvm does not deliver the pending NMI when the guest's iret ends "
 			    "nmi.masked (exception injection checked)");
@@ -212,7 +212,7 @@ ATF_TC_BODY(sipi_mp_state, tc)
 		struct x86_ucall uc;
 
 		ATF_REQUIRE(!__x86_run(&ap, &uc));
-		if (ap.run->exit_reason == KVM_EXIT_SHUTDOWN && x86_kvm_is_pvm()) {
+		if (ap.run->exit_reason == KVM_EXIT_SHUTDOWN && kvm_is_pvm()) {
 			vcpu_free(&ap);
 			teardown(&vm, &bsp);
 			atf_tc_skip("kvm-pvm cannot run a vCPU in real mode (KVM_EXIT_SHUTDOWN after "

@@ -44,15 +44,8 @@ static const struct {
 	{ 0x3e0, "timer divide", 0x0000000b, 0x00000003 },
 };
 
-ATF_TC(lapic_guest_view);
-ATF_TC_HEAD(lapic_guest_view, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "kvm_lapic_state: TPR, LDR, DFR, SPIV, LVTs, timer divide set "
-			  "by KVM_SET_LAPIC (and ID, version) are what the guest reads from the APIC "
-			  "page; what it writes there is what KVM_GET_LAPIC returns");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(lapic_guest_view, tc)
+/* lapic_guest_view: a part of lapic_and_injection. */
+static void lapic_guest_view(void)
 {
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
@@ -121,15 +114,8 @@ static void sync_expect(struct kvm_vcpu *vcpu, uint64_t stage, uint64_t count, u
 				 (unsigned long long)vector);
 }
 
-ATF_TC(interrupt_injection);
-ATF_TC_HEAD(interrupt_injection, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "Events the host injects reach the guest's handler with their "
-			  "vector: KVM_INTERRUPT (kvm_interrupt.irq, once interrupts are enabled), "
-			  "KVM_SET_VCPU_EVENTS interrupt.injected/nr and exception.injected/nr, KVM_NMI");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(interrupt_injection, tc)
+/* interrupt_injection: a part of lapic_and_injection. */
+static void interrupt_injection(void)
 {
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
@@ -174,9 +160,22 @@ ATF_TC_BODY(interrupt_injection, tc)
 	vm_free(&vm);
 }
 
+ATF_TC(lapic_and_injection);
+ATF_TC_HEAD(lapic_and_injection, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_lapic_state: TPR, LDR, DFR, SPIV, LVTs, timer divide set by KVM_SET_LAPIC (and ID, version) are what the guest reads from the APIC page, what it writes there is what KVM_GET_LAPIC returns; events the host injects reach the guest's handler with their vector: KVM_INTERRUPT, KVM_SET_VCPU_EVENTS interrupt and exception, KVM_NMI");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(lapic_and_injection, tc)
+{
+	(void)tc;
+	X86_REQUIRE_CAP(KVM_CAP_IRQCHIP);
+	lapic_guest_view();
+	interrupt_injection();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, lapic_guest_view);
-	ATF_TP_ADD_TC(tp, interrupt_injection);
+	ATF_TP_ADD_TC(tp, lapic_and_injection);
 	return atf_no_error();
 }

@@ -41,14 +41,8 @@ static const struct {
 };
 #define NPROBE (sizeof(probe_msrs) / sizeof(probe_msrs[0]))
 
-ATF_TC(msrs_guest_view);
-ATF_TC_HEAD(msrs_guest_view, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "kvm_msrs: MSRs set by KVM_SET_MSRS (index, data) are what the "
-			  "guest's rdmsr reads; what its wrmsr writes is what KVM_GET_MSRS returns");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(msrs_guest_view, tc)
+/* msrs_guest_view: a part of msrs_and_index_lists. */
+static void msrs_guest_view(void)
 {
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
@@ -157,15 +151,8 @@ static int msr_volatile(uint32_t index)
 		|| index == 0x40000020;	/* HV_X64_MSR_TIME_REF_COUNT: Hyper-V's reference clock */
 }
 
-ATF_TC(msr_index_lists_walked);
-ATF_TC_HEAD(msr_index_lists_walked, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "KVM_GET_MSR_INDEX_LIST and KVM_GET_MSR_FEATURE_INDEX_LIST "
-			  "walked in full: every listed MSR GET -> SET -> GET on a vCPU (feature MSRs "
-			  "read from /dev/kvm)");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-}
-ATF_TC_BODY(msr_index_lists_walked, tc)
+/* msr_index_lists_walked: a part of msrs_and_index_lists. */
+static void msr_index_lists_walked(void)
 {
 	struct kvm_vm vm;
 	struct kvm_vcpu vcpu;
@@ -239,9 +226,22 @@ ATF_TC_BODY(msr_index_lists_walked, tc)
 	vm_free(&vm);
 }
 
+ATF_TC(msrs_and_index_lists);
+ATF_TC_HEAD(msrs_and_index_lists, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_msrs: MSRs set by KVM_SET_MSRS (index, data) are what the guest's rdmsr reads, what its wrmsr writes is what KVM_GET_MSRS returns; KVM_GET_MSR_INDEX_LIST and KVM_GET_MSR_FEATURE_INDEX_LIST walked in full: every listed MSR GET -> SET -> GET on a vCPU (feature MSRs read from /dev/kvm)");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(msrs_and_index_lists, tc)
+{
+	(void)tc;
+	X86_REQUIRE_CAP(KVM_CAP_GET_MSR_FEATURES);
+	msrs_guest_view();
+	msr_index_lists_walked();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
-	ATF_TP_ADD_TC(tp, msrs_guest_view);
-	ATF_TP_ADD_TC(tp, msr_index_lists_walked);
+	ATF_TP_ADD_TC(tp, msrs_and_index_lists);
 	return atf_no_error();
 }

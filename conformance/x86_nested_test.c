@@ -51,7 +51,7 @@ ATF_TC_BODY(nested_state_svm, tc)
 		vm_free(&vm);
 		cov_ioctl("KVM_GET_NESTED_STATE", COV_SKIPPED, "KVM_CAP_NESTED_STATE absent");
 		atf_tc_skip("KVM_CAP_NESTED_STATE absent: no nested virtualization in this KVM%s",
-			    x86_kvm_is_pvm() ? " (kvm-pvm)" : "");
+			    kvm_is_pvm() ? " (kvm-pvm)" : "");
 	}
 	ATF_REQUIRE_MSG((size_t)max <= sizeof(b), "KVM_CAP_NESTED_STATE %d > %zu", max, sizeof(b));
 	if (!x86_has(&vm, 0x80000001, 0, 'c', 2)) {

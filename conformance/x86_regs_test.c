@@ -318,10 +318,149 @@ ATF_TC_BODY(sregs2_guest_view, tc)
 	teardown(&vm, &vcpu);
 }
 
+ATF_TC(sregs2_pdptrs);
+ATF_TC_HEAD(sregs2_pdptrs, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_sregs2 pdptrs: with the guest in 32-bit PAE paging, "
+			  "KVM_GET_SREGS2 says PDPTRS_VALID and gives the four PDPTEs of the page CR3 "
+			  "points at");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(sregs2_pdptrs, tc)
+{
+	const uint64_t code = 0x3000, pdpt = 0x4000, pd = 0x5000;
+	const uint64_t pdpte[4] = { pd | 1, 0x51000 | 1, 0x52000 | 0x9, 0x53000 | 0x11 };
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct kvm_sregs2 s;
+	struct x86_ucall uc;
+	uint64_t *t;
+
+	setup(&vm, &vcpu);
+	if (kvm_check_cap(vm.kvm_fd, KVM_CAP_SREGS2) <= 0) {
+		teardown(&vm, &vcpu);
+		atf_tc_skip("KVM_CAP_SREGS2 absent");
+	}
+	vm_load(&vm, code, x86g_blob + (X86G_SYM_pae_stub - X86G_BASE),
+		X86G_SYM_pae_stub_end - X86G_SYM_pae_stub);
+	t = x86_gpa(&vm, pdpt, 32);
+	for (int i = 0; i < 4; i++)
+		t[i] = pdpte[i];
+	t = x86_gpa(&vm, pd, 4096);
+	for (int i = 0; i < 512; i++)
+		t[i] = (uint64_t)i << 21 | 0x83;	/* 2 MiB pages: the first GiB identity */
+
+	kvm_ioctl(vcpu.fd, KVM_GET_SREGS2, &s);
+	memset(&s.cs, 0, sizeof(s.cs));
+	s.cs.limit = 0xffffffff;
+	s.cs.selector = X86G_SEL_CODE32;
+	s.cs.type = 0xb;
+	s.cs.s = 1;
+	s.cs.present = 1;
+	s.cs.db = 1;
+	s.cs.g = 1;
+	s.cr0 = 0x80000011;		/* PG ET PE */
+	s.cr3 = pdpt;
+	s.cr4 = 0x20;			/* PAE */
+	s.efer = 0;
+	s.flags = 0;
+	kvm_ioctl(vcpu.fd, KVM_SET_SREGS2, &s);
+	{
+		struct kvm_regs r;
+
+		memset(&r, 0, sizeof(r));
+		r.rip = code;
+		r.rflags = 2;
+		kvm_ioctl(vcpu.fd, KVM_SET_REGS, &r);
+	}
+	if (__x86_run(&vcpu, &uc) || vcpu.run->exit_reason != KVM_EXIT_IO ||
+	    vcpu.run->io.port != X86G_PAE_PORT) {
+		uint32_t why = vcpu.run->exit_reason;
+
+		if (kvm_is_pvm()) {
+			teardown(&vm, &vcpu);
+			atf_tc_skip("kvm-pvm does not run 32-bit PAE paging (exit %u)", why);
+		}
+		atf_tc_fail("the PAE stub did not reach its port write: exit %u (%s)", why,
+			    kvm_exit_name(why));
+	}
+	memset(&s, 0, sizeof(s));
+	kvm_ioctl(vcpu.fd, KVM_GET_SREGS2, &s);
+	ATF_CHECK_MSG(s.flags & KVM_SREGS2_FLAGS_PDPTRS_VALID, "KVM_GET_SREGS2 flags 0x%llx without "
+		      "PDPTRS_VALID in PAE paging", (unsigned long long)s.flags);
+	for (int i = 0; i < 4; i++)
+		ATF_CHECK_EQ_MSG(s.pdptrs[i], pdpte[i], "KVM_GET_SREGS2 pdptrs[%d] 0x%llx, the page at "
+				 "CR3 has 0x%llx", i, (unsigned long long)s.pdptrs[i],
+				 (unsigned long long)pdpte[i]);
+	teardown(&vm, &vcpu);
+}
+
+ATF_TC(segments_compat_mode);
+ATF_TC_HEAD(segments_compat_mode, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "kvm_segment base, limit and type as KVM_SET_SREGS sets them "
+			  "are in force for the guest in compatibility mode: DS:0 and DS:limit-3 read the "
+			  "host's markers at base, DS:limit+1 (limit) and a write to DS:0 (read-only "
+			  "type) raise #GP");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(segments_compat_mode, tc)
+{
+	struct kvm_vm vm;
+	struct kvm_vcpu vcpu;
+	struct kvm_sregs s;
+	struct x86_ucall uc;
+	const uint64_t *seen;
+
+	setup(&vm, &vcpu);
+	*(uint32_t *)x86_gpa(&vm, X86G_COMPAT_DS_BASE, 4) = X86G_COMPAT_MARK0;
+	*(uint32_t *)x86_gpa(&vm, X86G_COMPAT_DS_BASE + X86G_COMPAT_DS_LIMIT - 3, 4) = X86G_COMPAT_MARK1;
+	kvm_ioctl(vcpu.fd, KVM_GET_SREGS, &s);
+	memset(&s.ds, 0, sizeof(s.ds));
+	s.ds.base = X86G_COMPAT_DS_BASE;
+	s.ds.limit = X86G_COMPAT_DS_LIMIT;
+	s.ds.selector = X86G_SEL_DATA_A;
+	s.ds.type = 1;		/* read-only, accessed */
+	s.ds.s = 1;
+	s.ds.present = 1;
+	s.ds.db = 1;
+	s.ds.g = 0;
+	kvm_ioctl(vcpu.fd, KVM_SET_SREGS, &s);
+	x86_vcpu_call(&vcpu, X86G_SYM_sregs_compat, 0);
+	if (!__x86_run(&vcpu, &uc)) {
+		uint32_t why = vcpu.run->exit_reason;
+
+		if (kvm_is_pvm()) {
+			teardown(&vm, &vcpu);
+			atf_tc_skip("kvm-pvm does not run compatibility mode (exit %u)", why);
+		}
+		atf_tc_fail("the compatibility-mode probe ended in exit %u (%s)", why,
+			    kvm_exit_name(why));
+	}
+	ATF_REQUIRE_MSG(uc.cmd == UCALL_DONE, "the compatibility-mode probe ended in ucall %llu "
+			"(vector %llu at 0x%llx)", (unsigned long long)uc.cmd,
+			(unsigned long long)uc.args[0], (unsigned long long)uc.args[2]);
+	seen = x86_gpa(&vm, X86G_SYM_compat_seen, 4 * 8);
+	ATF_REQUIRE_EQ_MSG(seen[0], X86G_COMPAT_MARK0, "ds.base: DS:0 in compatibility mode reads "
+			   "0x%llx", (unsigned long long)seen[0]);
+	ATF_REQUIRE_EQ_MSG(seen[1], X86G_COMPAT_MARK1, "ds.base+limit: DS:limit-3 in compatibility "
+			   "mode reads 0x%llx", (unsigned long long)seen[1]);
+	if (seen[2] == 0 && x86_host_is_tcg()) {
+		teardown(&vm, &vcpu);
+		atf_tc_skip("QEMU TCG does not enforce segment limits and types on data accesses (ds.base "
+			    "checked)");
+	}
+	CHECK_EQ("#GPs from DS:limit+1 and a write to read-only DS", seen[2], 2);
+	CHECK_EQ("ds.limit (#GP at DS:limit+1) and ds.type (#GP writing DS:0)", seen[3], 3);
+	teardown(&vm, &vcpu);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, regs_guest_view);
 	ATF_TP_ADD_TC(tp, sregs_guest_view);
 	ATF_TP_ADD_TC(tp, sregs2_guest_view);
+	ATF_TP_ADD_TC(tp, sregs2_pdptrs);
+	ATF_TP_ADD_TC(tp, segments_compat_mode);
 	return atf_no_error();
 }

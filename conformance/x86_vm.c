@@ -9,7 +9,7 @@
 #include "x86_vm.h"
 
 _Static_assert(X86G_SYM_x86g_image_start == X86G_BASE, "guest.ld links the image at X86G_BASE");
-_Static_assert(X86G_SYM_x86g_bss_end <= X86G_MEM_SIZE, "the image and its bss fit in memory");
+_Static_assert(X86G_SYM_x86g_bss_end <= X86G_S1_FS_BASE, "the image and its bss fit below the sregs markers");
 _Static_assert(X86G_SYM_x86g_image_end - X86G_BASE == X86G_BIN_SIZE, "flat image size");
 
 void x86_vm_load_lib(struct kvm_vm *vm)
@@ -211,9 +211,14 @@ bool x86_host_is_tcg(void)
 	return memcmp(sig, "TCGTCGTCGTCG", 12) == 0;
 }
 
-bool x86_kvm_is_pvm(void)
+void x86_require_cap(long cap, const char *name)
 {
-	return access("/sys/module/kvm_pvm", F_OK) == 0;
+	int fd = kvm_open();
+	int r = kvm_check_cap(fd, cap);
+
+	close(fd);
+	if (r <= 0)
+		atf_tc_skip("%s absent", name);
 }
 
 bool __x86_run(struct kvm_vcpu *vcpu, struct x86_ucall *uc)

@@ -83,11 +83,13 @@ void x86_run_done(struct kvm_vcpu *vcpu);
 
 const char *x86_vector_name(unsigned int vector);
 
+/* X86_REQUIRE_CAP: skip the case, naming the capability, unless /dev/kvm has it. A case made of
+ * several parts checks them all first, so that no skip ends it after checks have run. */
+#define X86_REQUIRE_CAP(cap) x86_require_cap((cap), #cap)
+void x86_require_cap(long cap, const char *name);
+
 /* x86_host_is_tcg: this machine is a QEMU TCG guest (CPUID 0x40000000 says "TCGTCGTCGTCG"), for
  * skips that name what TCG's emulation lacks. */
 bool x86_host_is_tcg(void);
-/* x86_kvm_is_pvm: KVM here is kvm-pvm (/sys/module/kvm_pvm: KVM without hardware virtualization,
- * its own emulator), for skips that name what it lacks. */
-bool x86_kvm_is_pvm(void);
 
 #endif

@@ -24,3 +24,12 @@ kernel-headers:
 
 dwarf-bench: kvmgate
 	$(Q)dwarf/bench.sh ./kvmgate
+
+# The unit test of the pahole output parser links the parser and the model alone.
+DWARF_C_TESTS := dwarf/pahole_parse_test
+TEST_PROGS += $(DWARF_C_TESTS)
+ALL_TARGETS += $(DWARF_C_TESTS)
+dwarf/pahole_parse_test: $(B)/dwarf/pahole_parse_test.o $(B)/dwarf/pahole_parse.o $(MODEL_OBJS) \
+		$(UTIL_OBJS)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -latf-c

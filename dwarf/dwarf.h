@@ -25,8 +25,6 @@ int dwarf__register_sources(void);
 
 #define PROBE_SECTION ".kvmgate_probe"
 
-/* True when path is an ELF object carrying PROBE_SECTION. */
-bool dwarf__is_probe(const char *path);
 
 /* Build a probe object at out_path: a C file that instantiates every struct, union and enum of
  * layout's type records, compiled with arch__cc(arch) -g and headers__include_dirs(arch, headers).

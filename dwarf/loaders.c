@@ -40,7 +40,7 @@ static char *marker__get(const char *marker, const char *key)
 	return NULL;
 }
 
-bool dwarf__is_probe(const char *path)
+bool probe_source__probe(const char *path)
 {
 	struct elf_info e;
 	char err[ERRBUF_SIZE];
@@ -316,7 +316,7 @@ static int dwarf_source__load(struct manifest *m, const char *path, const struct
 			      char *err, size_t errlen)
 {
 	/* --from dwarf on a probe object reads it as a probe (its marker gives the types) */
-	struct load_ctx c = { .fmt = "dwarf", .probe = dwarf__is_probe(path) };
+	struct load_ctx c = { .fmt = "dwarf", .probe = probe_source__probe(path) };
 
 	return debuginfo__load(m, path, o, &c, err, errlen);
 }
@@ -332,7 +332,7 @@ static int btf_source__load(struct manifest *m, const char *path, const struct s
 static const struct source_ops probe_source_ops = {
 	.name = "probe",
 	.is_debuginfo = false,
-	.probe = dwarf__is_probe,
+	.probe = probe_source__probe,
 	.load = probe_source__load,
 };
 

@@ -13,7 +13,9 @@
 #include "source.h"
 
 /* ---- loaders.c ---- */
-/* The probe format's load (dwarf__probe_view reads the probe it built through it). */
+/* The probe format: an ELF object carrying PROBE_SECTION; its load (dwarf__probe_view reads
+ * the probe it built through it). */
+bool probe_source__probe(const char *path);
 int probe_source__load(struct manifest *m, const char *path, const struct source_opts *o,
 		       char *err, size_t errlen);
 

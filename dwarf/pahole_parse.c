@@ -29,7 +29,7 @@ struct pnode {
 	size_t nkids, cap;
 	/* top-level types only: alignment computed, and a guard against cycles */
 	uint64_t align;
-	int align_state;	/* 0 not yet, 1 in progress, 2 done */
+	enum { ALIGN_TODO, ALIGN_COMPUTING, ALIGN_DONE } align_state;
 };
 
 struct parser {
@@ -100,8 +100,7 @@ static struct pnode *pnode__add_kid(struct pnode *n)
 
 static int parser__error(struct parser *p, const char *what, const char *text)
 {
-	snprintf(p->err, p->errlen, "pahole output:%u: %s: '%s'", p->line, what, text);
-	return -EINVAL;
+	return errbuf__fail_at(p->err, p->errlen, "pahole output", p->line, "%s: '%s'", what, text);
 }
 
 static char *trim(char *s)
@@ -623,10 +622,10 @@ static uint64_t type__align(struct parser *p, const char *name)
 			return p->m->recs[i].align;
 	t = parser__type(p, name);
 	if (t) {
-		if (t->align_state == 1)
+		if (t->align_state == ALIGN_COMPUTING)
 			return 0;
-		if (t->align_state == 0) {
-			t->align_state = 1;
+		if (t->align_state == ALIGN_TODO) {
+			t->align_state = ALIGN_COMPUTING;
 			t->align = t->is_enum ? t->size : node__align(p, t);
 			if (!t->have_size) {
 				/* pahole prints no summary for unions: the largest member, padded */
@@ -638,7 +637,7 @@ static uint64_t type__align(struct parser *p, const char *name)
 			}
 			while (t->size && t->align > 1 && t->size % t->align)
 				t->align /= 2;	/* a packed layout pahole did not mark */
-			t->align_state = 2;
+			t->align_state = ALIGN_DONE;
 		}
 		return t->align;
 	}

@@ -48,7 +48,7 @@ vmimages/guest_$(1)_$(2)_test: vmimages/guest_test.sh FORCE
 	$$(Q)sed -e 's|@ARCH@|$(1)|g' -e 's|@KERNEL@|$(2)|g' -e 's|@TOP@|$(CURDIR)|g' \
 		-e 's|@B@|$(abspath $(B))|g' -e 's|@CACHE@|$(VM_CACHE)|g' \
 		-e 's|@PROGS@|$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_$(1))|g' \
-		-e 's|@GUEST_PROGS@|$(GUEST_ONLY_PROGS_$(1))|g' -e 's|@KERNELS@|$(KVMGATE_GUEST_KERNELS)|g' \
+		-e 's|@KERNELS@|$(KVMGATE_GUEST_KERNELS)|g' \
 		$$< > $$@.tmp
 	$$(Q)chmod +x $$@.tmp && if cmp -s $$@.tmp $$@; then rm $$@.tmp; else mv $$@.tmp $$@; fi
 endef

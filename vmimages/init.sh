@@ -5,7 +5,8 @@
 # raw to /dev/vda): kyua's reports, its results database, the coverage records of the conformance
 # programs, the kernel's BTF. Then power off.
 # Console lines "kvmgate-guest: ..." mark the steps for the host. kvmgate.fault=exit|hang|nokvm on
-# the kernel command line injects a failure (for vmimages/ tests of the failure paths).
+# the kernel command line injects a failure (for vmimages/ tests of the failure paths);
+# kvmgate.only=PROG[,PROG...] runs those programs of the suite alone (conformance/mutation_test).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root TMPDIR=/tmp LANG=C.UTF-8
 
 /bin/busybox --install -s
@@ -17,6 +18,7 @@ mkdir -p /out /root
 
 log() { echo "kvmgate-guest: [$(cut -d' ' -f1 /proc/uptime)] $*"; }
 fault=$(sed -n 's/.*kvmgate\.fault=\([a-z]*\).*/\1/p' /proc/cmdline)
+only=$(sed -n 's/.*kvmgate\.only=\([A-Za-z0-9_/,]*\).*/\1/p' /proc/cmdline | tr , ' ')
 [ "$fault" = exit ] && { log "fault injected: init exits early"; exit 1; }
 
 # Modules, in dependency order, with their parameters (written by build-image.sh).
@@ -54,7 +56,7 @@ log "kyua test starting"
 cd /usr/tests/kvmgate
 # The conformance programs' coverage records (conformance/coverage.h) go back in /out/coverage.
 mkdir -p /out/coverage
-KVMGATE_COVERAGE_DIR=/out/coverage kyua test --results-file=/tmp/results.db
+KVMGATE_COVERAGE_DIR=/out/coverage kyua test --results-file=/tmp/results.db $only
 echo $? > /out/kyua-exit
 all=passed,skipped,xfail,broken,failed
 kyua report --results-file=/tmp/results.db --results-filter=$all > /out/cases.txt 2>&1

@@ -1,11 +1,13 @@
 /* clang_load.c - UAPI headers -> declaration tree (cmodel) through libclang: every struct,
  * union, enum and typedef of the translation unit of linux/kvm.h for the target arch, with
- * libclang's sizes, alignments and offsets, anonymous types named as bindgen names them. */
+ * libclang's sizes, alignments and offsets; anonymous types keep their parent and their number
+ * in it, from which rust/ names them as bindgen does. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
+#include "array.h"
 #include "clang_internal.h"
 #include "hset.h"
 #include "source.h"
@@ -24,15 +26,8 @@ static struct ctype *ld__new(struct clang_loader *ld, enum ctype_kind kind)
 	struct cmodel *cm = ld->cm;
 	struct ctype *t;
 
-	if (cm->nall == cm->capall) {
-		size_t cap = cm->capall ? cm->capall * 2 : 512;
-		struct ctype **n = realloc(cm->all, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		cm->all = n;
-		cm->capall = cap;
-	}
+	if (ARRAY_GROW(cm->all, cm->nall, cm->capall, 512))
+		return NULL;
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
@@ -241,32 +236,30 @@ static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype 
 	t->in_kvm_header = clang__in_kvm_header(c);
 	t->doc = ld__doc(c);
 	if (k != CXCursor_TypedefDecl && clang_Cursor_isAnonymous(c)) {
+		/* numbered in declaration order: inside their parent, or at file scope (enums) */
 		if (parent && anon_n) {
 			t->parent = parent;
-			if (asprintf(&t->rust_name, "%s__bindgen_ty_%u", parent->rust_name, ++*anon_n) < 0)
-				t->rust_name = NULL;
+			t->anon_index = ++*anon_n;
 		} else if (k == CXCursor_EnumDecl) {
-			if (asprintf(&t->rust_name, "_bindgen_ty_%u", ++ld->anon_top) < 0)
-				t->rust_name = NULL;
+			t->anon_index = ++ld->anon_top;
 		}
 		/* else: typedef struct { } name; names it below */
 	} else {
 		t->name = clang__strdup(clang_getCursorSpelling(c));
-		t->rust_name = t->name ? strdup(t->name) : NULL;
-		if (t->name && k != CXCursor_TypedefDecl) {
+		if (!t->name) {
+			ld->error = -ENOMEM;
+			return NULL;
+		}
+		if (k != CXCursor_TypedefDecl) {
 			/* libclang spells `typedef struct { } x_t;` as x_t: it has no tag */
 			char *ts = clang__strdup(clang_getTypeSpelling(clang_getCursorType(c)));
 
 			if (ts && strncmp(ts, "struct ", 7) && strncmp(ts, "union ", 6) &&
 			    strncmp(ts, "enum ", 5)) {
-				free(t->name);
+				t->typedef_name = t->name;
 				t->name = NULL;
 			}
 			free(ts);
-		}
-		if (!t->rust_name) {
-			ld->error = -ENOMEM;
-			return NULL;
 		}
 	}
 	ld__layout(t, clang_getCursorType(c));
@@ -274,10 +267,11 @@ static struct ctype *ld__decl(struct clang_loader *ld, CXCursor c, struct ctype 
 	case CXCursor_TypedefDecl:
 		t->complete = true;
 		t->target = ld__type(ld, clang_getTypedefDeclUnderlyingType(c), NULL, NULL);
-		if (t->target && !t->target->rust_name && !t->target->parent &&
+		if (t->target && !t->target->name && !t->target->typedef_name &&
+		    !t->target->anon_index && !t->target->parent &&
 		    (t->target->kind == CT_STRUCT || t->target->kind == CT_UNION ||
-		     t->target->kind == CT_ENUM))
-			t->target->rust_name = strdup(t->name);
+		     t->target->kind == CT_ENUM) && !(t->target->typedef_name = strdup(t->name)))
+			ld->error = -ENOMEM;
 		break;
 	case CXCursor_EnumDecl:
 		t->complete = clang_isCursorDefinition(c);
@@ -343,8 +337,7 @@ static struct ctype *ld__builtin(struct clang_loader *ld, CXType ty)
 			goto nomem;
 		slot->value = t;
 		t->name = strdup(builtins[i].name);
-		t->rust_name = strdup(builtins[i].name);
-		if (!t->name || !t->rust_name)
+		if (!t->name)
 			goto nomem;
 		t->is_signed = builtins[i].is_signed;
 		t->complete = true;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "clang_internal.h"
+#include "literal.h"
 #include "timing.h"
 
 #define EVAL_PREFIX "kvmgate__v"
@@ -260,52 +261,6 @@ static char *macro__ioctl_arg(const struct macro_defs *defs, const struct mdef *
 	return arg;
 }
 
-/* A macro whose body is one integer literal gets its value and C type (C11 6.4.4.1: the first
- * of int, unsigned int, long, unsigned long, long long, unsigned long long that fits, unsigned
- * ones only for hex/octal or a U suffix) without the compiler; the static assertions of the
- * compiler test check every such value against gcc. Returns false for anything else. */
-static bool literal__eval(const struct mdef *d, int64_t *value, bool *is_unsigned)
-{
-	const char *t = d->ntoks == 1 ? d->toks[0] :
-			d->ntoks == 3 && !strcmp(d->toks[0], "(") && !strcmp(d->toks[2], ")") ?
-			d->toks[1] : NULL;
-	unsigned long long v;
-	bool dec, u = false;
-	int l = 0;
-	char *end;
-
-	if (!t || t[0] < '0' || t[0] > '9')
-		return false;
-	dec = t[0] != '0' || !t[1] || (t[1] != 'x' && t[1] != 'X' && (t[1] < '0' || t[1] > '7'));
-	errno = 0;
-	v = strtoull(t, &end, 0);
-	if (errno)
-		return false;
-	for (; *end; end++) {
-		if ((*end == 'u' || *end == 'U') && !u)
-			u = true;
-		else if ((*end == 'l' || *end == 'L') && l < 2)
-			l++;
-		else
-			return false;	/* a float, a binary literal, a bad suffix: the compiler's job */
-	}
-	if (t[0] == '0' && t[1] && !dec && end == t + 1)
-		return false;
-	/* LP64 (x86_64, arm64 and riscv64): int 32 bits, long and long long 64 */
-	if (l == 0 && !u && v <= 0x7fffffffull)
-		*is_unsigned = false;
-	else if (l == 0 && (u || !dec) && v <= 0xffffffffull)
-		*is_unsigned = true;
-	else if (!u && v <= 0x7fffffffffffffffull)
-		*is_unsigned = false;
-	else if (u || !dec)
-		*is_unsigned = true;
-	else
-		return false;	/* a decimal literal too large for long long: let the compiler say */
-	*value = (int64_t)v;
-	return true;
-}
-
 /* Evaluation declarations of one parse: line i + 2 of its main file, named <prefix><i>,
  * evaluates cm->macros[map[i]] (map[i] < 0: not a macro of this translation unit). */
 struct eval_ctx {
@@ -487,7 +442,8 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		m->in_kvm_header = defs.d[i].in_kvm;
 		m->kind = CM_INT;
 		cm->nmacros++;
-		if (literal__eval(&defs.d[i], &m->value, &m->is_unsigned))
+		if (literal__eval((const char *const *)defs.d[i].toks, defs.d[i].ntoks, &m->value,
+				  &m->is_unsigned))
 			continue;	/* a literal is no ioctl */
 		m->arg = macro__ioctl_arg(&defs, &defs.d[i]);
 		if (m->arg)

@@ -19,7 +19,7 @@ void cmodel__fini(struct cmodel *cm)
 		free(t->members);
 		free(t->enumerators);
 		free(t->name);
-		free(t->rust_name);
+		free(t->typedef_name);
 		free(t);
 	}
 	for (size_t i = 0; i < cm->nmacros; i++) {
@@ -34,6 +34,13 @@ void cmodel__fini(struct cmodel *cm)
 	free(cm->kernel);
 	free(cm->source);
 	memset(cm, 0, sizeof(*cm));
+}
+
+const struct ctype *ctype__strip(const struct ctype *t)
+{
+	while (t && t->kind == CT_TYPEDEF)
+		t = t->target;
+	return t;
 }
 
 const char *ctype__doc(const struct ctype *t)
@@ -71,8 +78,8 @@ char *ctype__spell(const struct ctype *t)
 	case CT_ENUM:
 		if (t->name)
 			r = asprintf(&s, "%s %s", tag_of(t->kind), t->name);
-		else if (t->rust_name && !t->parent)	/* typedef struct { } name_t; */
-			r = asprintf(&s, "%s", t->rust_name);
+		else if (t->typedef_name && !t->parent)	/* typedef struct { } name_t; */
+			r = asprintf(&s, "%s", t->typedef_name);
 		else
 			r = asprintf(&s, "%s <anonymous>", tag_of(t->kind));
 		return r < 0 ? NULL : s;

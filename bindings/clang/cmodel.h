@@ -1,8 +1,9 @@
 /* cmodel.h - the C declarations of a header set as a tree, as libclang sees them.
  *
  * clang_load.c fills it from the UAPI headers; cmodel_flatten.c turns it into a layout manifest
- * (anonymous members transparent, absolute offsets) and rust_write.c renders bindgen-compatible
- * Rust from it. Items keep the translation unit's declaration order.
+ * (anonymous members transparent, absolute offsets) and rust/rust_write.c renders
+ * bindgen-compatible Rust from it (bindgen's names: rust/rust_names.c). Items keep the
+ * translation unit's declaration order. C facts only: nothing here is Rust's.
  */
 #ifndef KVMGATE_CMODEL_H
 #define KVMGATE_CMODEL_H
@@ -44,7 +45,11 @@ struct cenumerator {
 struct ctype {
 	enum ctype_kind kind;
 	char *name;		/* C spelling for builtins, typedef name, tag name; NULL if anonymous */
-	char *rust_name;	/* bindgen's name: kvm_regs, kvm_run__bindgen_ty_1, __u64 */
+	char *typedef_name;	/* an untagged aggregate or enum named by a typedef (typedef struct
+				 * { } x_t;), else NULL */
+	unsigned anon_index;	/* anonymous, not typedef'd: its number (from 1) among the anonymous
+				 * types of parent, or of the file scope (enums), in declaration
+				 * order; 0 otherwise (rust/ names the type from it) */
 	uint64_t size;		/* bytes (0 for incomplete / void / flexible) */
 	uint64_t align;		/* bytes */
 	bool is_signed;		/* CT_INT */
@@ -92,6 +97,8 @@ struct cmodel {
 };
 
 void cmodel__fini(struct cmodel *cm);
+/* t without its typedefs (NULL stays NULL). */
+const struct ctype *ctype__strip(const struct ctype *t);
 /* The doc comments the loader kept (rust_write.c renders them as bindgen's #[doc] lines). */
 const char *ctype__doc(const struct ctype *t);
 const char *cmember__doc(const struct ctype *owner, size_t i);

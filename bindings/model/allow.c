@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "allow.h"
+#include "errbuf.h"
 
 static const char *const allow_kinds[] = { "type", "field", "const", "ioctl", "uneval" };
 
@@ -89,22 +90,19 @@ int allowlist__read(struct allowlist *a, const char *path, char *err, size_t err
 		}
 		if (ncol < 3 || ncol > 4 || strncmp(cols[ncol - 1], "reason=", 7) ||
 		    !cols[ncol - 1][7]) {
-			snprintf(err, errlen, "%s:%u: expected KIND<TAB>KEY[<TAB>MEMBER]<TAB>reason=TEXT",
-				 path, lineno);
-			ret = -EINVAL;
+			ret = errbuf__fail_at(err, errlen, path, lineno,
+					      "expected KIND<TAB>KEY[<TAB>MEMBER]<TAB>reason=TEXT");
 			break;
 		}
 		if (!allow__kind_ok(cols[0])) {
-			snprintf(err, errlen, "%s:%u: unknown kind '%s' (expected type, field, const, "
-				 "ioctl or uneval)", path, lineno, cols[0]);
-			ret = -EINVAL;
+			ret = errbuf__fail_at(err, errlen, path, lineno, "unknown kind '%s' (expected "
+					      "type, field, const, ioctl or uneval)", cols[0]);
 			break;
 		}
 		if ((ncol == 4) != !strcmp(cols[0], "field")) {
-			snprintf(err, errlen, "%s:%u: %s", path, lineno, ncol == 4 ?
-				 "only a field entry takes a MEMBER column" :
-				 "a field entry needs a MEMBER column (a path or *)");
-			ret = -EINVAL;
+			ret = errbuf__fail_at(err, errlen, path, lineno, "%s", ncol == 4 ?
+					      "only a field entry takes a MEMBER column" :
+					      "a field entry needs a MEMBER column (a path or *)");
 			break;
 		}
 		ret = allow__add(a, cols, ncol, lineno);

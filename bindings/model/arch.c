@@ -162,3 +162,8 @@ int headers__include_dirs(const char *arch, const char *headers, char ***dirs, s
 	}
 	return ret;
 }
+
+const struct arch_info *arch__nth(size_t i)
+{
+	return i < NR_ARCHES ? &arches[i] : NULL;
+}

@@ -21,6 +21,8 @@ struct arch_info {
 
 /* The arch named name, or NULL (also for a NULL name). */
 const struct arch_info *arch__find(const char *name);
+/* The i-th arch of the table (0, 1, ...), NULL past its end: every arch, in table order. */
+const struct arch_info *arch__nth(size_t i);
 /* "x86_64, arm64 or riscv64": the names the table knows, for messages. */
 const char *arch__expected(void);
 /* The target triple clang and gcc use for an arch ("x86_64-linux-gnu", "aarch64-linux-gnu"),

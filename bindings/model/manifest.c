@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "manifest.h"
 #include "version.h"
 
@@ -28,15 +29,8 @@ static struct mrec *manifest__new_rec(struct manifest *m, enum mrec_kind kind, c
 {
 	struct mrec *r;
 
-	if (m->nrecs == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 256;
-		struct mrec *n = realloc(m->recs, cap * sizeof(*n));
-
-		if (!n)
-			return NULL;
-		m->recs = n;
-		m->cap = cap;
-	}
+	if (ARRAY_GROW(m->recs, m->nrecs, m->cap, 256))
+		return NULL;
 	r = &m->recs[m->nrecs];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;

@@ -353,7 +353,8 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 	return ret;
 }
 
-bool manifest__is_file(const char *path)
+/* The manifest format: the file starts with MANIFEST_MAGIC. */
+static bool manifest_source__probe(const char *path)
 {
 	char buf[sizeof(MANIFEST_MAGIC)];
 	FILE *f = fopen(path, "r");
@@ -376,6 +377,6 @@ static int manifest_source__load(struct manifest *m, const char *path, const str
 
 const struct source_ops manifest_source_ops = {
 	.name = "manifest",
-	.probe = manifest__is_file,
+	.probe = manifest_source__probe,
 	.load = manifest_source__load,
 };

@@ -17,7 +17,5 @@ int manifest__write(struct manifest *m, FILE *out);
 int manifest__write_file(struct manifest *m, const char *path, char *err, size_t errlen);
 /* Read a manifest file; on error fills err with "PATH:LINE: ..." and returns -EINVAL/-errno. */
 int manifest__read(struct manifest *m, const char *path, char *err, size_t errlen);
-/* True when the file at path starts with MANIFEST_MAGIC. */
-bool manifest__is_file(const char *path);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "cmodel.h"
+#include "hset.h"
 
 /* What the first line of a bindings.rs says of its maker, whichever kvmgate version wrote it
  * (the reader's test), and the whole first line that this version writes; ": ARCH, kernel
@@ -64,6 +65,28 @@ struct rust_builtin {
 const struct rust_builtin *rust_builtin__by_rust(const char *name);
 /* How the writer spells the C builtin cname ("unsigned int"), or NULL. */
 const char *rust_builtin__of_c(const char *cname);
+
+/* rust_derive.c: bindgen's derives of a type (DV_* bits); a union it renders as a struct of
+ * __BindgenUnionField members because a member is not Copy. */
+enum {
+	DV_DEBUG = 1,
+	DV_DEFAULT = 2,
+	DV_COPY = 4,		/* Copy and Clone */
+	DV_PARTIALEQ = 8,
+	DV_ALL = 15,
+};
+unsigned rust__type_derives(const struct ctype *t);
+unsigned rust__agg_derives(const struct ctype *t);
+bool rust__union_is_bindgen(const struct ctype *t);
+
+/* rust_names.c: bindgen's name of a type (kvm_regs, kvm_run__bindgen_ty_1, _bindgen_ty_3, __u64);
+ * valid until rust_names__fini. An allocation failure sets error (the name is then a stand-in). */
+struct rust_names {
+	struct hset by_type;	/* anonymous ctype -> its composed name (malloc'd) */
+	int error;
+};
+const char *rust_names__of(struct rust_names *n, const struct ctype *t);
+void rust_names__fini(struct rust_names *n);
 
 /* Rust keyword-safe spelling of a C identifier as bindgen makes it (`type` -> `type_`). */
 const char *rust__ident(const char *name, char *buf, size_t len);

@@ -28,13 +28,6 @@ static unsigned bits__pow2_bytes(unsigned bits)
 	return p;
 }
 
-static const struct ctype *ctype__strip(const struct ctype *t)
-{
-	while (t && t->kind == CT_TYPEDEF)
-		t = t->target;
-	return t;
-}
-
 int rust__bitfield_units(const struct cmember *members, size_t nmembers, size_t first,
 			 size_t *end, struct rust_bfunit **units, size_t *nunits)
 {

@@ -10,20 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
+#include "errbuf.h"
 #include "rust_lex.h"
 
 static int rlex__push(struct rlex *lx, enum rtok_kind kind, const char *s, size_t len,
 		      unsigned line)
 {
-	if (lx->n == lx->cap) {
-		size_t cap = lx->cap ? lx->cap * 2 : 4096;
-		struct rtok *t = realloc(lx->t, cap * sizeof(*t));
-
-		if (!t)
-			return -ENOMEM;
-		lx->t = t;
-		lx->cap = cap;
-	}
+	if (ARRAY_GROW(lx->t, lx->n, lx->cap, 4096))
+		return -ENOMEM;
 	lx->t[lx->n++] = (struct rtok){ .kind = kind, .s = s, .len = (unsigned)len, .line = line };
 	return 0;
 }
@@ -86,8 +81,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				}
 			}
 			if (depth) {
-				snprintf(err, errlen, "%s:%u: unterminated block comment", path, l0);
-				return -EINVAL;
+				return errbuf__fail_at(err, errlen, path, l0,
+						       "unterminated block comment");
 			}
 			continue;
 		}
@@ -111,10 +106,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 					q++;
 					for (;;) {
 						if (q >= end) {
-							snprintf(err, errlen,
-								 "%s:%u: unterminated raw string", path,
-								 l0);
-							return -EINVAL;
+							return errbuf__fail_at(err, errlen, path, l0,
+									       "unterminated raw string");
 						}
 						if (*q == '"') {
 							unsigned h = 0;
@@ -162,8 +155,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				p++;
 			}
 			if (p >= end) {
-				snprintf(err, errlen, "%s:%u: unterminated string literal", path, l0);
-				return -EINVAL;
+				return errbuf__fail_at(err, errlen, path, l0,
+						       "unterminated string literal");
 			}
 			p++;
 			ret = rlex__push(lx, RT_STR, s, (size_t)(p - s), l0);
@@ -179,9 +172,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 				while (q < end && *q != '\'' && *q != '\n')
 					q++;
 				if (q >= end || *q != '\'') {
-					snprintf(err, errlen, "%s:%u: unterminated character literal",
-						 path, l0);
-					return -EINVAL;
+					return errbuf__fail_at(err, errlen, path, l0,
+							       "unterminated character literal");
 				}
 				p = q + 1;
 				ret = rlex__push(lx, RT_CHAR, s, (size_t)(p - s), l0);
@@ -236,9 +228,8 @@ int rlex__run(struct rlex *lx, const char *path, const char *buf, size_t len, ch
 			continue;
 		}
 bad_char:
-		snprintf(err, errlen, "%s:%u: unexpected byte 0x%02x (not Rust source)", path, line,
-			 (unsigned char)*p);
-		return -EINVAL;
+		return errbuf__fail_at(err, errlen, path, line,
+				       "unexpected byte 0x%02x (not Rust source)", (unsigned char)*p);
 	}
 	return rlex__push(lx, RT_EOF, end, 0, line);
 }

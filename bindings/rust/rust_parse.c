@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "rust.h"
 #include "rust_model.h"
 
@@ -39,20 +40,7 @@ struct rust_parser {
 	size_t nfacts, capfacts;
 };
 
-#define GROW(arr, n, cap)                                                              \
-	((n) < (cap) ? 0 : rp__grow((void **)&(arr), &(cap), sizeof(*(arr))))
-
-static int rp__grow(void **arr, size_t *cap, size_t elem)
-{
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *p = realloc(*arr, ncap * elem);
-
-	if (!p)
-		return -ENOMEM;
-	*arr = p;
-	*cap = ncap;
-	return 0;
-}
+#define GROW(arr, n, cap) ARRAY_GROW(arr, n, cap, 16)
 
 static const struct rtok *rp__cur(const struct rust_parser *p)
 {

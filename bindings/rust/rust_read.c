@@ -303,6 +303,24 @@ static struct rs_agg *rr__anon_agg(struct rust_reader *r, const struct rty *t)
 	return a && name__is_anon(a->name) ? a : NULL;
 }
 
+/* A member's path ("PREFIX.NAME", its C name) and UAPI type spelling into path and ty. */
+static int rr__member(struct rust_reader *r, const char *prefix, const char *rname,
+		      const struct rty *type, struct sbuf *path, struct sbuf *ty)
+{
+	char cbuf[128];
+	int ret;
+
+	sbuf__reset(path);
+	sbuf__reset(ty);
+	if (prefix)
+		sbuf__addf(path, "%s.", prefix);
+	sbuf__add(path, field__cname(rname, cbuf, sizeof(cbuf)));
+	ret = rr__spell(r, type, ty, 0);
+	if (!ret && (path->oom || ty->oom))
+		ret = -ENOMEM;
+	return ret;
+}
+
 static int rr__members(struct rust_reader *r, const char *owner, struct rs_agg *a, uint64_t base,
 		       const char *prefix, int depth)
 {
@@ -322,8 +340,6 @@ static int rr__members(struct rust_reader *r, const char *owner, struct rs_agg *
 		const struct rs_field *f = &a->f[i];
 		uint64_t off = base + offs[i], csize;
 		struct rs_agg *sub;
-		char cbuf[128];
-		const char *cname;
 
 		r->line = f->line;
 		if (name__has_prefix(f->name, "_bitfield_align_") ||
@@ -338,15 +354,7 @@ static int rr__members(struct rust_reader *r, const char *owner, struct rs_agg *
 
 				if (bf->unit != unit)
 					continue;
-				cname = field__cname(bf->name, cbuf, sizeof(cbuf));
-				sbuf__reset(&path);
-				sbuf__reset(&ty);
-				if (prefix)
-					sbuf__addf(&path, "%s.", prefix);
-				sbuf__add(&path, cname);
-				ret = rr__spell(r, bf->type, &ty, 0);
-				if (!ret && (path.oom || ty.oom))
-					ret = -ENOMEM;
+				ret = rr__member(r, prefix, bf->name, bf->type, &path, &ty);
 				if (!ret)
 					ret = manifest__add_bitfield(r->man, owner, sbuf__str(&path),
 								     sbuf__str(&ty),
@@ -364,17 +372,9 @@ static int rr__members(struct rust_reader *r, const char *owner, struct rs_agg *
 			ret = rr__members(r, owner, sub, off, prefix, depth + 1);
 			continue;
 		}
-		cname = field__cname(f->name, cbuf, sizeof(cbuf));
-		sbuf__reset(&path);
-		sbuf__reset(&ty);
-		if (prefix)
-			sbuf__addf(&path, "%s.", prefix);
-		sbuf__add(&path, cname);
-		ret = rr__spell(r, f->type, &ty, 0);
+		ret = rr__member(r, prefix, f->name, f->type, &path, &ty);
 		if (!ret)
 			ret = rr__csize(r, f->type, &csize);
-		if (!ret && (path.oom || ty.oom))
-			ret = -ENOMEM;
 		if (ret)
 			break;
 		{
@@ -547,14 +547,12 @@ static int rust_source__load(struct manifest *out, const char *path, const struc
 					      RUST_BANNER_MAKER, sizeof(RUST_BANNER_MAKER) - 1);
 	ret = rs_model__parse(&model, &lx, path, err, errlen);
 	if (!ret && model.by_kvmgate && !model.saw_end) {
-		snprintf(err, errlen, "%s:%u: truncated: expected the closing line `%s`", path,
-			 model.last_line, RUST_END_MARK);
-		ret = -EINVAL;
+		ret = errbuf__fail_at(err, errlen, path, model.last_line,
+				      "truncated: expected the closing line `%s`", RUST_END_MARK);
 	}
 	if (!ret && model.nagg == 0 && model.ncst == 0) {
-		snprintf(err, errlen, "%s:%u: no struct, union or constant: not a bindings file",
-			 path, model.last_line);
-		ret = -EINVAL;
+		ret = errbuf__fail_at(err, errlen, path, model.last_line,
+				      "no struct, union or constant: not a bindings file");
 	}
 	if (!ret) {
 		banner__meta(buf, len, barch, sizeof(barch), bkernel, sizeof(bkernel));

@@ -12,19 +12,9 @@
 #include <string.h>
 
 #include "rust.h"
+#include "array.h"
 #include "hset.h"
 #include "rust_fmt.h"
-
-enum {
-	DV_DEBUG = 1,
-	DV_DEFAULT = 2,
-	DV_COPY = 4,		/* Copy and Clone */
-	DV_PARTIALEQ = 8,
-	DV_ALL = 15,
-};
-
-/* Arrays longer than this cannot derive Default (std implements it up to 32 elements). */
-#define RUST_DEFAULT_ARRAY_LIMIT 32
 
 struct rust_writer {
 	FILE *out;
@@ -32,18 +22,12 @@ struct rust_writer {
 	struct hset emitted;		/* types already written */
 	struct hset listed;		/* types of cm->types */
 	struct hset late_seen;
+	struct rust_names names;	/* bindgen's names of the types */
 	const struct ctype **late;	/* builtin typedefs used but never declared (__uint128_t) */
 	size_t nlate, caplate;
 	bool need_bfunit, need_incomplete, need_unionfield;
 	int error;	/* first failure (-errno): the rest is skipped */
 };
-
-static const struct ctype *ctype__strip(const struct ctype *t)
-{
-	while (t && t->kind == CT_TYPEDEF)
-		t = t->target;
-	return t;
-}
 
 /* Unnamed members (anonymous aggregates, padding bitfields) may come with an empty name. */
 static bool member__named(const struct cmember *m)
@@ -119,11 +103,9 @@ static const char *rust__prim(const struct ctype *t)
 	}
 }
 
-static const char *rust__name(const struct ctype *t)
+static const char *rust__name(struct rust_writer *w, const struct ctype *t)
 {
-	if (t->rust_name)
-		return t->rust_name;
-	return t->name ? t->name : "_bindgen_ty_unnamed";
+	return rust_names__of(&w->names, t);
 }
 
 /* Append the Rust spelling of t to sb. in_struct: a zero-length or flexible array is bindgen's
@@ -143,16 +125,9 @@ static void rw__note_late(struct rust_writer *w, const struct ctype *t)
 	}
 	if (r == 0)
 		return;
-	if (w->nlate == w->caplate) {
-		size_t cap = w->caplate ? w->caplate * 2 : 8;
-		const struct ctype **v = realloc(w->late, cap * sizeof(*v));
-
-		if (!v) {
-			w->error = -ENOMEM;
-			return;
-		}
-		w->late = v;
-		w->caplate = cap;
+	if (ARRAY_GROW(w->late, w->nlate, w->caplate, 8)) {
+		w->error = -ENOMEM;
+		return;
 	}
 	w->late[w->nlate++] = t;
 }
@@ -189,12 +164,12 @@ static void rw__spell(struct rust_writer *w, struct sbuf *sb, const struct ctype
 	case CT_TYPEDEF:
 		if (t->target && ctype__strip(t->target) && ctype__strip(t->target)->kind <= CT_FLOAT)
 			rw__note_late(w, t);
-		sbuf__add(sb, rust__name(t));
+		sbuf__add(sb, rust__name(w, t));
 		return;
 	case CT_STRUCT:
 	case CT_UNION:
 	case CT_ENUM:
-		sbuf__add(sb, rust__name(t));
+		sbuf__add(sb, rust__name(w, t));
 		return;
 	case CT_ARRAY:
 		if (t->nelems <= 0 && in_struct) {
@@ -220,58 +195,6 @@ static void rw__spell(struct rust_writer *w, struct sbuf *sb, const struct ctype
 		rw__spell_fn(w, sb, t);
 		return;
 	}
-}
-
-/* ---- what bindgen derives ---- */
-
-static unsigned agg__derives(const struct ctype *t);
-
-static unsigned type__derives(const struct ctype *t)
-{
-	unsigned d;
-
-	t = ctype__strip(t);
-	if (!t)
-		return DV_ALL;
-	switch (t->kind) {
-	case CT_POINTER:
-		if (t->target && t->target->kind == CT_FUNCTION)
-			return DV_ALL;
-		return DV_ALL & ~DV_DEFAULT;
-	case CT_ARRAY:
-		d = type__derives(t->target);
-		if (t->nelems <= 0)
-			return d & (DV_DEBUG | DV_DEFAULT);
-		if (t->nelems > RUST_DEFAULT_ARRAY_LIMIT)
-			d &= ~DV_DEFAULT;
-		return d;
-	case CT_STRUCT:
-	case CT_UNION:
-		return agg__derives(t);
-	default:
-		return DV_ALL;
-	}
-}
-
-static unsigned agg__derives(const struct ctype *t)
-{
-	unsigned d = DV_ALL;
-
-	if (!t->complete)
-		return DV_DEBUG | DV_COPY;
-	for (size_t i = 0; i < t->nmembers; i++)
-		if (!t->members[i].is_bitfield)
-			d &= type__derives(t->members[i].type);
-	if (t->kind == CT_UNION)
-		d &= DV_COPY;
-	return d;
-}
-
-/* A union bindgen cannot render as a Rust union (a member is not Copy): a struct of
- * __BindgenUnionField<T> members plus a bindgen_union_field blob. */
-static bool union__is_bindgen(const struct ctype *t)
-{
-	return t->kind == CT_UNION && !(agg__derives(t) & DV_COPY);
 }
 
 /* ---- items ---- */
@@ -435,7 +358,7 @@ static bool agg__needs_repr_align(const struct ctype *t)
 static void rw__struct_body(struct rust_writer *w, const struct ctype *t, const struct rlayout *l,
 			    bool bindgen_union)
 {
-	const char *name = rust__name(t);
+	const char *name = rust__name(w, t);
 	struct sbuf sb = SBUF_INIT;
 	uint64_t end = 0;
 	size_t npad = 0;
@@ -491,7 +414,7 @@ static void rw__struct_body(struct rust_writer *w, const struct ctype *t, const 
 
 static void rw__layout_test(struct rust_writer *w, const struct ctype *t, const struct rlayout *l)
 {
-	const char *name = rust__name(t);
+	const char *name = rust__name(w, t);
 
 	fprintf(w->out, "#[test]\nfn bindgen_test_layout_%s() {\n", name);
 	fmt__assert_size(w->out, "size_of", "Size of: ", name, t->size);
@@ -517,7 +440,7 @@ static void rw__bitfield_impl(struct rust_writer *w, const struct ctype *t, cons
 		w->error = -ENOMEM;
 		return;
 	}
-	fprintf(w->out, "impl %s {\n", rust__name(t));
+	fprintf(w->out, "impl %s {\n", rust__name(w, t));
 	for (size_t i = 0; i < l->n; i++) {
 		const struct rfield *f = &l->f[i];
 		const struct rust_bfunit *u = f->unit;
@@ -592,7 +515,7 @@ static void rw__impl_default(struct rust_writer *w, const char *name)
 
 static void rw__impl_debug(struct rust_writer *w, const struct ctype *t, const struct rlayout *l)
 {
-	const char *name = rust__name(t);
+	const char *name = rust__name(w, t);
 	struct sbuf fmt = SBUF_INIT;
 	const char **args = NULL;
 	char (*argbuf)[136] = NULL;
@@ -663,7 +586,7 @@ static void rw__aggregate(struct rust_writer *w, const struct ctype *t)
 	}
 	if (!t->complete) {
 		fprintf(w->out, "#[repr(C)]\n#[derive(Debug, Copy, Clone)]\npub struct %s {\n"
-			"    _unused: [u8; 0],\n}\n", rust__name(t));
+			"    _unused: [u8; 0],\n}\n", rust__name(w, t));
 		return;
 	}
 	r = rlayout__build(t, &l);
@@ -672,8 +595,8 @@ static void rw__aggregate(struct rust_writer *w, const struct ctype *t)
 		rlayout__fini(&l);
 		return;
 	}
-	d = agg__derives(t);
-	bunion = union__is_bindgen(t);
+	d = rust__agg_derives(t);
+	bunion = rust__union_is_bindgen(t);
 	rw__doc(w, 0, ctype__doc(t));
 	fputs(t->packed ? "#[repr(C, packed)]\n" : "#[repr(C)]\n", w->out);
 	if (agg__needs_repr_align(t))
@@ -696,7 +619,7 @@ static void rw__aggregate(struct rust_writer *w, const struct ctype *t)
 	if (l.nunits)
 		rw__bitfield_impl(w, t, &l);
 	if (!(d & DV_DEFAULT))
-		rw__impl_default(w, rust__name(t));
+		rw__impl_default(w, rust__name(w, t));
 	if (!(d & DV_DEBUG))
 		rw__impl_debug(w, t, &l);
 	rlayout__fini(&l);
@@ -704,7 +627,7 @@ static void rw__aggregate(struct rust_writer *w, const struct ctype *t)
 
 static void rw__enum(struct rust_writer *w, const struct ctype *t)
 {
-	const char *name = rust__name(t);
+	const char *name = rust__name(w, t);
 	struct sbuf ty = SBUF_INIT, cname = SBUF_INIT;
 	bool anon = !t->name;
 	int r = hset__add(&w->emitted, t);
@@ -754,7 +677,7 @@ static void rw__typedef(struct rust_writer *w, const struct ctype *t)
 	}
 	/* typedef struct foo foo; is the same name in Rust */
 	if (target && (ctype__is_aggregate(target) || target->kind == CT_ENUM) &&
-	    !strcmp(rust__name(target), rust__name(t)))
+	    !strcmp(rust__name(w, target), rust__name(w, t)))
 		return;
 	r = hset__add(&w->emitted, t);
 	if (r <= 0) {
@@ -764,7 +687,7 @@ static void rw__typedef(struct rust_writer *w, const struct ctype *t)
 	}
 	rw__spell(w, &ty, target, false);
 	rw__doc(w, 0, ctype__doc(t));
-	fmt__type_alias(w->out, rust__name(t), sbuf__str(&ty));
+	fmt__type_alias(w->out, rust__name(w, t), sbuf__str(&ty));
 	sbuf__fini(&ty);
 }
 
@@ -870,7 +793,7 @@ static void rw__scan(struct rust_writer *w, const struct ctype *t, int depth)
 	if (!t || depth > 64)
 		return;
 	if (ctype__is_aggregate(t) && t->complete) {
-		if (union__is_bindgen(t))
+		if (rust__union_is_bindgen(t))
 			w->need_unionfield = true;
 		for (size_t i = 0; i < t->nmembers; i++) {
 			const struct cmember *m = &t->members[i];
@@ -946,7 +869,7 @@ int rust__write(const struct cmodel *cm, FILE *out)
 		struct sbuf ty = SBUF_INIT;
 
 		rw__spell(&w, &ty, w.late[i]->target, false);
-		fmt__type_alias(out, rust__name(w.late[i]), sbuf__str(&ty));
+		fmt__type_alias(out, rust__name(&w, w.late[i]), sbuf__str(&ty));
 		sbuf__fini(&ty);
 	}
 	rw__extras(&w);
@@ -955,6 +878,9 @@ out:
 	hset__fini(&w.emitted);
 	hset__fini(&w.listed);
 	hset__fini(&w.late_seen);
+	if (!w.error)
+		w.error = w.names.error;
+	rust_names__fini(&w.names);
 	free(w.late);
 	if (w.error)
 		return w.error;

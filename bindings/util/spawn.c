@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -57,4 +59,28 @@ int spawn__run(char *const argv[], const struct spawn_io *io, int *status)
 int spawn__ok(int status)
 {
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	unsigned long waited_ms = 0;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return -errno;
+		if (secs && waited_ms >= secs * 1000UL) {
+			kill(pid, SIGTERM);
+			nanosleep(&(struct timespec){ 1, 0 }, NULL);
+			kill(pid, SIGKILL);
+			spawn__wait(pid, status);
+			return -ETIMEDOUT;
+		}
+		nanosleep(&tick, NULL);
+		waited_ms += 20;
+	}
 }

@@ -24,6 +24,9 @@ int spawn__wait(pid_t pid, int *status);
 /* spawn__start, then spawn__wait. 0 (the child ran; see *status) or the positive errno of
  * posix_spawnp, or -errno of waitpid. */
 int spawn__run(char *const argv[], const struct spawn_io *io, int *status);
+/* spawn__wait, but a child still running after secs seconds (0: no limit) is sent SIGTERM,
+ * then SIGKILL a second later, and reaped: -ETIMEDOUT. 0 or -errno otherwise. */
+int spawn__wait_timeout(pid_t pid, int *status, unsigned secs);
 /* True when status (of spawn__wait) says the child exited with 0. */
 int spawn__ok(int status);
 

@@ -1,7 +1,8 @@
 # conformance/guest/arm64/build.mk - the arm64 guest library and the guest blobs made with it
-# (freestanding, linked at GA_CODE_GPA, objcopy'd flat), the header of each blob's symbols, the
-# blob as data of the arm64 test programs, and those programs (arm64 only: built under
-# $(B)/guest/arm64/, listed in the arm64 guest's Kyuafile only). Included by conformance/build.mk.
+# (freestanding, linked at GA_CODE_GPA, objcopy'd flat), the header of each blob's symbols, and the
+# blob as data of the programs that run it: kvm_basic_test's arm64 part (guest_arm64.c) and the
+# arm64 programs (conformance/build.mk's CONFORMANCE_PROGS_arm64, ARM64_BLOBS_<prog> below), in
+# the arm64 guest's build and, on an arm64 host, the native one. Included by conformance/build.mk.
 GA_SRC := conformance/guest/arm64
 GA_OUT := $(B)/guest/arm64/guestcode
 GA_TOOL = $(patsubst %gcc,%,$(GUEST_CC_arm64))
@@ -12,18 +13,13 @@ GA_LIB := start vectors lib
 GA_LIB_OBJS := $(addprefix $(GA_OUT)/,$(addsuffix .o,$(GA_LIB)))
 GA_HDRS := $(wildcard $(GA_SRC)/*.h)
 
-# One blob per guest program: <name>.c or <name>.S linked with the library.
+# One blob per guest program: <name>.c or <name>.S linked with the library; the blobs each arm64
+# program links.
 GA_BLOBS := basic_exit basic_add core sysregs vcpu gic debug
-
-# The arm64-only conformance programs: conformance/<prog>.c with arm64_guest.c and the blobs
-# ARM64_BLOBS_<prog>. They are listed in Kyuafile.progs (the arm64 guest's conformance/
-# Kyuafile.arm64), and the host's vmimages/guest_arm64_test takes their cases from their sources.
-ARM64_PROGS := arm64_regs_test arm64_vcpu_test arm64_vgic_test arm64_debug_test
 ARM64_BLOBS_arm64_regs_test := core sysregs
 ARM64_BLOBS_arm64_vcpu_test := vcpu
 ARM64_BLOBS_arm64_vgic_test := gic
 ARM64_BLOBS_arm64_debug_test := debug
-GUEST_ONLY_PROGS_arm64 := $(ARM64_PROGS)
 
 $(GA_OUT)/%.o: $(GA_SRC)/%.c $(GA_HDRS)
 	@mkdir -p $(dir $@)
@@ -41,8 +37,8 @@ $(GA_OUT)/guest.lds: $(GA_SRC)/guest.lds.S $(GA_HDRS)
 
 $(GA_OUT)/%.elf: $(GA_OUT)/%.o $(GA_LIB_OBJS) $(GA_OUT)/guest.lds
 	@$(if $(Q),echo '  LD      $@')
-	$(Q)$(GUEST_CC_arm64) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments -Wl,-T,$(GA_OUT)/guest.lds \
-		-o $@ $(filter %.o,$^) -lgcc
+	$(Q)$(GUEST_CC_arm64) -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,--no-warn-rwx-segments -Wl,-T,$(GA_OUT)/guest.lds -o $@ $(filter %.o,$^) -lgcc
 
 $(GA_OUT)/%.bin: $(GA_OUT)/%.elf
 	$(Q)$(GA_TOOL)objcopy -O binary $< $@
@@ -55,32 +51,34 @@ $(GA_OUT)/%_syms.h: $(GA_OUT)/%.elf
 	    awk '{ printf "#define $*_SYM_%s 0x%sULL\n", $$3, $$1 }'; } > $@.tmp && mv $@.tmp $@
 
 $(GA_OUT)/%_blob.o: $(GA_OUT)/%.bin
-	$(Q)printf '\t.section .rodata\n\t.balign 16\n\t.global %s_blob, %s_blob_end\n%s_blob:\n\t.incbin "%s"\n%s_blob_end:\n\t.section .note.GNU-stack, "", %%progbits\n' \
-	  $* $* $* $< $* | $(GUEST_CC_arm64) -c -x assembler -o $@ -
+	$(Q)printf '%s\n' '.section .rodata' '.balign 16' '.global $*_blob, $*_blob_end' '$*_blob:' \
+	  '.incbin "$<"' '$*_blob_end:' '.section .note.GNU-stack, "", %progbits' | \
+	  $(GUEST_CC_arm64) -c -x assembler -o $@ -
 
 .PRECIOUS: $(GA_OUT)/%.o $(GA_OUT)/%.elf $(GA_OUT)/%.bin
 
-# guest_arm64.c (kvm_basic_test's arm64 part) runs the basic blobs: every arm64 program links them.
+# ga_users DIR PROGDIR: the objects and programs of one build (the arm64 guest's, or the native
+# one on an arm64 host) get the blob headers and objects: every program links guest_arm64.o and so
+# the basic blobs, an arm64 program its own too.
 GA_BASIC := $(GA_OUT)/basic_exit_blob.o $(GA_OUT)/basic_add_blob.o
-$(B)/guest/arm64/conformance/guest_arm64.o: $(GA_OUT)/basic_exit_syms.h $(GA_OUT)/basic_add_syms.h
-$(B)/guest/arm64/conformance/%.o: GUEST_CFLAGS_arm64 += -I$(GA_OUT) -I$(GA_SRC)
-$(addprefix $(B)/guest/arm64/conformance/,$(CONFORMANCE_PROGS)): $(GA_BASIC)
-
-GA_CONF := $(B)/guest/arm64/conformance
-GA_HOST_OBJS := $(GA_CONF)/arm64_guest.o $(addprefix $(GA_CONF)/,$(CONFORMANCE_LIB:.c=.o)) $(GA_BASIC)
-define ga_prog_rules
-$(GA_CONF)/$(1).o: $(foreach b,$(ARM64_BLOBS_$(1)),$(GA_OUT)/$(b)_syms.h)
-$(GA_CONF)/$(1): $(GA_CONF)/$(1).o $(GA_HOST_OBJS) $(foreach b,$(ARM64_BLOBS_$(1)),$(GA_OUT)/$(b)_blob.o)
-	@$$(if $$(Q),echo '  LD      $$@')
-	$$(Q)$$(GUEST_CC_arm64) -o $$@ $$^ $$(GUEST_LDFLAGS_arm64) -latf-c
+define ga_prog
+$(1)/$(3).o: $(foreach b,$(ARM64_BLOBS_$(3)),$(GA_OUT)/$(b)_syms.h)
+$(2)/$(3): $(foreach b,$(ARM64_BLOBS_$(3)),$(GA_OUT)/$(b)_blob.o)
 endef
-$(foreach p,$(ARM64_PROGS),$(eval $(call ga_prog_rules,$(p))))
-GUEST_OBJS_arm64 += $(GA_CONF)/arm64_guest.o $(addprefix $(GA_CONF)/,$(ARM64_PROGS:=.o))
+define ga_users
+$(1)/guest_arm64.o: $(GA_OUT)/basic_exit_syms.h $(GA_OUT)/basic_add_syms.h
+$(addprefix $(2)/,$(CONFORMANCE_PROGS) $(CONFORMANCE_PROGS_arm64)): $(GA_BASIC)
+$(foreach p,$(CONFORMANCE_PROGS_arm64),$(eval $(call ga_prog,$(1),$(2),$(p))))
+endef
+$(eval $(call ga_users,$(B)/guest/arm64/conformance,$(B)/guest/arm64/conformance))
+$(B)/guest/arm64/conformance/%.o: GUEST_CFLAGS_arm64 += -I$(GA_OUT) -I$(GA_SRC)
+ifeq ($(NATIVE_ARCH),arm64)
+$(eval $(call ga_users,$(B)/conformance,conformance))
+EXTRA_CFLAGS_conformance/ += -I$(GA_OUT) -I$(GA_SRC)
+endif
 
-$(GA_CONF)/Kyuafile.arm64: $(GA_SRC)/Kyuafile.progs
+# KVM_GET_REG_LIST's rules (arm64_regs_test:reg_list), read next to the programs (atf's srcdir).
+$(B)/guest/arm64/conformance/arm64_reg_list.txt: conformance/arm64_reg_list.txt
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
-$(GA_CONF)/arm64_reg_list.txt: conformance/arm64_reg_list.txt
-	@mkdir -p $(dir $@)
-	$(Q)cp $< $@
-GUEST_PROGS_arm64 += $(addprefix $(GA_CONF)/,$(ARM64_PROGS) Kyuafile.arm64 arm64_reg_list.txt)
+GUEST_PROGS_arm64 += $(B)/guest/arm64/conformance/arm64_reg_list.txt

@@ -1,8 +1,8 @@
 /* conformance/guest/arm64/sysreg_list.h - the EL0/EL1 system registers that sysregs.c reads with
  * mrs and writes with msr, in the order of its records, shared with arm64_regs_test.c:
- * X(mnemonic, ONE_REG id, bits that hold a written value, IMPDEF: 1 where the architecture lets
- * an implementation make the register RAZ/WI, as QEMU's CPU models do). The ids are expressions for the host
- * (SR(op0, op1, CRn, CRm, op2) from the binding's KVM_REG_ARM64_SYSREG fields; the timer's through
+ * X(mnemonic, ONE_REG id, bits that hold a written value, IMPDEF: 1 where the architecture
+ * lets an implementation make the register RAZ/WI, as QEMU's CPU models do). The ids are
+ * expressions for the host (SR(op0, op1, CRn, CRm, op2) from the binding's KVM_REG_ARM64_SYSREG fields; the timer's through
  * the binding's KVM_REG_ARM_TIMER_* constants, whose CVAL encoding is not the architectural one);
  * guest code never expands them. */
 #ifndef KVMGATE_GUEST_ARM64_SYSREG_LIST_H

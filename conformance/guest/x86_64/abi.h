@@ -6,8 +6,8 @@
 
 /* Guest memory: one slot at 0; the library image is linked at X86G_BASE (guest.ld) and runs
  * identity-mapped (4 GiB in 2 MiB pages, the top GiB uncached for the APIC and MMIO). */
-#define X86G_MEM_SIZE		0x400000
-#define X86G_BASE		0x100000	/* above real mode: SMRAM at 0x30000, SIPI pages */
+#define X86G_MEM_SIZE		0x100000	/* 1 MiB: other slots go from there (conformance/) */
+#define X86G_BASE		0x40000		/* above the SIPI pages and SMRAM (0x30000) */
 #define X86G_STACK_SIZE		0x4000		/* per vCPU */
 #define X86G_MAX_VCPUS		4
 
@@ -42,6 +42,8 @@
 #define X86G_SIPI_PORT		0x1002
 /* nested.c's nested guest writes a byte here before its VMMCALL (L1 gets it as KVM_EXIT_IO). */
 #define X86G_NESTED_PORT	0x1003
+/* basic.S's 32-bit stub (PAE paging, the sregs2 pdptrs case) writes a byte here, then halts. */
+#define X86G_PAE_PORT		0x1004
 
 /* The regs test (regs.S): the values the guest leaves in the kvm_regs order (rax rbx rcx rdx rsi
  * rdi rsp rbp r8..r15 = 0..15), the RFLAGS it leaves (CF ZF OF and the fixed bit 1), and the
@@ -53,8 +55,8 @@
 
 /* The sregs test (sregs.c): stage 1 the host sets these through KVM_SET_SREGS(2) and the guest
  * reads them; stage 2 the guest sets the S2 values and the host reads them back. */
-#define X86G_S1_FS_BASE		0x300000	/* the host plants a marker at each base */
-#define X86G_S1_GS_BASE		0x310000
+#define X86G_S1_FS_BASE		0xf0000		/* the host plants a marker at each base */
+#define X86G_S1_GS_BASE		0xf8000
 #define X86G_S1_FS_MARK		0x5346534653465346
 #define X86G_S1_GS_MARK		0x5347534753475347
 #define X86G_S1_CR2		0x0000123456789000
@@ -66,6 +68,13 @@
 #define X86G_S2_CR8		12	/* higher than S1: lowering CR8 exits to a userspace APIC */
 #define X86G_S2_APIC_BASE	0xfed00800	/* enabled, not BSP */
 #define X86G_S2_IDT_LIMIT	0x7ff
+
+/* The compatibility-mode probe (compat.S): DS as the host sets it, read-only, at COMPAT_DS_BASE
+ * with a byte limit of COMPAT_DS_LIMIT; the host plants a marker at its first and last dword. */
+#define X86G_COMPAT_DS_BASE	0xe0000
+#define X86G_COMPAT_DS_LIMIT	0xfff
+#define X86G_COMPAT_MARK0	0x30534431	/* at the base */
+#define X86G_COMPAT_MARK1	0x31534431	/* at base + limit - 3 */
 
 /* The ucall: the guest writes the guest-physical address of a struct x86g_ucall (32 bits) to
  * this port with `out %eax, %dx`; the host reads the record from guest memory. */

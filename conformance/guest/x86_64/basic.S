@@ -38,6 +38,13 @@ sipi_stub:
 	out %al, %dx
 	hlt
 sipi_stub_end:
+	.code32
+	.globl pae_stub, pae_stub_end
+pae_stub:
+	mov $X86G_PAE_PORT, %dx
+	out %al, %dx
+	hlt
+pae_stub_end:
 	.code64
 
 	.section .note.GNU-stack, "", @progbits

@@ -44,7 +44,7 @@ void chip_probe(uint64_t vectors)
 }
 
 /* pit_probe(count): channel 2's counter latched and read, and its gate read from port 0x61
- * (GUEST_SYNC(1, value, gate)); then channel 2 programmed in mode 2, lo/hi, binary, with count
+ * (GUEST_SYNC(1, value, gate)); then channel 2 programmed in mode 3, lo/hi, binary, with count
  * and its gate lowered (the host reads them with KVM_GET_PIT2). */
 void pit_probe(uint64_t count);
 void pit_probe(uint64_t count)
@@ -57,7 +57,7 @@ void pit_probe(uint64_t count)
 	v |= (uint16_t)inb(0x42) << 8;
 	gate = inb(0x61) & 1;
 	GUEST_SYNC(1, v, gate);
-	outb(0x43, 0xb4);		/* channel 2, lo/hi, mode 2, binary */
+	outb(0x43, 0xb6);		/* channel 2, lo/hi, mode 3, binary */
 	outb(0x42, count & 0xff);
 	outb(0x42, count >> 8 & 0xff);
 	outb(0x61, inb(0x61) & ~1u);

@@ -79,3 +79,32 @@ void sregs_guest_set(void)
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) & ~(uint64_t)EFER_SCE);
 	wrmsr(MSR_APIC_BASE, X86G_S2_APIC_BASE);
 }
+
+extern uint64_t compat_seen[4];
+extern char compat_gp1[], compat_gp2[], compat_gp1_resume[], compat_gp2_resume[];
+void compat_probe(void);
+
+/* compat_gp: the #GPs compat.S expects, resumed after the faulting instruction. */
+static void compat_gp(struct x86g_frame *f)
+{
+	compat_seen[2]++;
+	if (f->rip == (uintptr_t)compat_gp1) {
+		compat_seen[3] |= 1;
+		f->rip = (uintptr_t)compat_gp1_resume;
+	} else if (f->rip == (uintptr_t)compat_gp2) {
+		compat_seen[3] |= 2;
+		f->rip = (uintptr_t)compat_gp2_resume;
+	} else {
+		ucall(UCALL_EXCEPTION, 4, (uint64_t[]){ f->vector, f->error, f->rip, 0 });
+		x86g_halt();
+	}
+}
+
+/* sregs_compat: compat_probe with compat_gp on #GP. */
+void sregs_compat(void);
+void sregs_compat(void)
+{
+	x86g_set_handler(13, compat_gp);
+	compat_probe();
+	x86g_set_handler(13, NULL);
+}

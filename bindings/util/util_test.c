@@ -1,0 +1,178 @@
+/* util_test.c - the utility layer: the hash set (pointers and strings, across growth), growable
+ * arrays, the growable string, error lines, temporary directories, whole files, and child processes. */
+#include <atf-c.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "array.h"
+#include "errbuf.h"
+#include "file.h"
+#include "hset.h"
+#include "sbuf.h"
+#include "spawn.h"
+#include "tmpdir.h"
+
+ATF_TC_WITHOUT_HEAD(hset_pointers);
+ATF_TC_BODY(hset_pointers, tc)
+{
+	static int objs[3000];
+	struct hset s = HSET_INIT_PTR;
+	struct hset_slot *slot;
+
+	for (size_t i = 0; i < 3000; i++) {
+		ATF_REQUIRE_EQ(hset__insert(&s, &objs[i], &slot), 1);
+		slot->value = &objs[(i + 1) % 3000];
+	}
+	ATF_CHECK_EQ(s.n, 3000);
+	for (size_t i = 0; i < 3000; i++) {
+		slot = hset__find(&s, &objs[i]);
+		ATF_REQUIRE(slot != NULL);
+		ATF_CHECK(slot->value == &objs[(i + 1) % 3000]);	/* values survive growth */
+		ATF_CHECK_EQ(hset__add(&s, &objs[i]), 0);		/* already there */
+	}
+	ATF_CHECK(!hset__has(&s, &s));
+	hset__fini(&s);
+	ATF_CHECK(!hset__has(&s, &objs[0]));
+}
+
+ATF_TC_WITHOUT_HEAD(hset_strings);
+ATF_TC_BODY(hset_strings, tc)
+{
+	struct hset s = HSET_INIT_STR;
+	char name[32];
+
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "KVM_CAP_%d", i);
+		ATF_REQUIRE_EQ(hset__add(&s, strdup(name)), 1);
+	}
+	/* the same text in another buffer is the same key */
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "KVM_CAP_%d", i);
+		ATF_CHECK_MSG(hset__has(&s, name), "%s not found", name);
+		ATF_CHECK_EQ(hset__add(&s, name), 0);
+	}
+	ATF_CHECK(!hset__has(&s, "KVM_CAP_1000"));
+	ATF_CHECK_EQ(s.n, 1000);
+	hset__free_keys(&s);
+	ATF_CHECK_EQ(s.n, 0);
+	ATF_CHECK(!hset__has(&s, "KVM_CAP_1"));
+	hset__fini(&s);
+}
+
+ATF_TC_WITHOUT_HEAD(array_grows);
+ATF_TC_BODY(array_grows, tc)
+{
+	unsigned *v = NULL;
+	size_t n = 0, cap = 0;
+
+	for (unsigned i = 0; i < 1000; i++) {
+		ATF_REQUIRE_EQ(ARRAY_GROW(v, n, cap, 4), 0);
+		ATF_REQUIRE(n < cap);
+		v[n++] = i * 7;
+	}
+	ATF_CHECK_EQ(cap, 1024);	/* 4, doubled */
+	for (unsigned i = 0; i < 1000; i++)
+		ATF_CHECK_EQ(v[i], i * 7);	/* kept across each reallocation */
+	ATF_CHECK(array__grow(v, 10, &cap, sizeof(*v), 4) == v);	/* room: the same array */
+	ATF_CHECK_EQ(cap, 1024);
+	free(v);
+}
+
+ATF_TC_WITHOUT_HEAD(sbuf_grows);
+ATF_TC_BODY(sbuf_grows, tc)
+{
+	struct sbuf sb = SBUF_INIT;
+	char big[1000];
+
+	ATF_CHECK_STREQ(sbuf__str(&sb), "");
+	sbuf__add(&sb, "pub ");
+	sbuf__addn(&sb, "struct xyz", 6);
+	sbuf__addf(&sb, " %s_%d", "kvm", 7);
+	ATF_CHECK_STREQ(sbuf__str(&sb), "pub struct kvm_7");
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	sbuf__addf(&sb, "%s", big);	/* longer than addf's stack buffer */
+	ATF_CHECK_EQ(sb.len, 16 + 999);
+	ATF_CHECK(!sb.oom);
+	sbuf__reset(&sb);
+	ATF_CHECK_STREQ(sbuf__str(&sb), "");
+	sbuf__fini(&sb);
+}
+
+ATF_TC_WITHOUT_HEAD(errbuf_lines);
+ATF_TC_BODY(errbuf_lines, tc)
+{
+	char err[32];
+
+	ATF_CHECK_EQ(errbuf__fail_at(err, sizeof(err), "a.rs", 12, "expected %s", "';'"), -EINVAL);
+	ATF_CHECK_STREQ(err, "a.rs:12: expected ';'");
+	ATF_CHECK_EQ(errbuf__fail(err, sizeof(err), "no file"), -EINVAL);
+	ATF_CHECK_STREQ(err, "no file");
+	errbuf__fail_at(err, 12, "long/path/name", 1, "truncated");
+	ATF_CHECK_EQ(strlen(err), 11);	/* cut to the buffer, NUL-terminated */
+}
+
+ATF_TC_WITHOUT_HEAD(tmpdir_and_files);
+ATF_TC_BODY(tmpdir_and_files, tc)
+{
+	char *dir, path[4096], err[ERRBUF_SIZE], *buf;
+	static const char data[] = "BTF\0blob";
+	struct stat st;
+	size_t len;
+
+	ATF_REQUIRE(setenv("TMPDIR", ".", 1) == 0);
+	ATF_REQUIRE_EQ(tmpdir__new("kvmgate-test", &dir), 0);
+	ATF_CHECK(strncmp(dir, "./kvmgate-test-", 15) == 0);
+	ATF_REQUIRE(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+	ATF_CHECK_EQ(st.st_mode & 077, 0);	/* private */
+	snprintf(path, sizeof(path), "%s/blob", dir);
+	ATF_REQUIRE_EQ(file__write(path, data, sizeof(data)), 0);
+	ATF_REQUIRE_EQ(file__read(path, &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK_EQ(len, sizeof(data));
+	ATF_CHECK(memcmp(buf, data, sizeof(data)) == 0);
+	free(buf);
+	tmpdir__remove(dir);
+	ATF_CHECK(stat(dir, &st) != 0 && errno == ENOENT);
+	ATF_CHECK_EQ(file__read(path, &buf, &len, err, sizeof(err)), -ENOENT);
+	ATF_CHECK_MSG(strstr(err, "/blob: No such file") != NULL, "err '%s'", err);
+	free(dir);
+}
+
+ATF_TC_WITHOUT_HEAD(spawn_children);
+ATF_TC_BODY(spawn_children, tc)
+{
+	char *const echo[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+	char *const missing[] = { "kvmgate-no-such-program", NULL };
+	struct spawn_io io = { .out = { .path = "out.txt" }, .err = { .path = "err.txt" } };
+	char err[ERRBUF_SIZE], *buf;
+	size_t len;
+	int status;
+
+	ATF_REQUIRE_EQ(spawn__run(echo, &io, &status), 0);
+	ATF_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	ATF_CHECK(!spawn__ok(status));
+	ATF_REQUIRE_EQ(file__read("out.txt", &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK(len == 4 && !memcmp(buf, "out\n", 4));
+	free(buf);
+	ATF_REQUIRE_EQ(file__read("err.txt", &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK(len == 4 && !memcmp(buf, "err\n", 4));
+	free(buf);
+	ATF_CHECK_EQ(spawn__run(missing, NULL, &status), ENOENT);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, hset_pointers);
+	ATF_TP_ADD_TC(tp, hset_strings);
+	ATF_TP_ADD_TC(tp, array_grows);
+	ATF_TP_ADD_TC(tp, sbuf_grows);
+	ATF_TP_ADD_TC(tp, errbuf_lines);
+	ATF_TP_ADD_TC(tp, tmpdir_and_files);
+	ATF_TP_ADD_TC(tp, spawn_children);
+	return atf_no_error();
+}
