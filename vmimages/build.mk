@@ -18,15 +18,14 @@ VM_BENCH_RUNS ?= 5
 VM_SCRIPTS := $(addprefix vmimages/,apt-arch.sh fetch-kernel.sh fetch-debs.sh extract-vmlinux.sh \
 	build-image.sh init.sh kernels.txt)
 
-# The arm64 cross build links against Debian's arm64 atf-c, unpacked into a sysroot in the cache.
+# The arm64 cross build links against Debian's arm64 atf-c, unpacked into a sysroot in the cache
+# (shared by every clone: sysroot.sh switches it in whole, under a lock).
 VM_SYSROOT_arm64 := $(VM_CACHE)/sysroot/arm64
 GUEST_CFLAGS_arm64 = -I$(VM_SYSROOT_arm64)/usr/include
 GUEST_LDFLAGS_arm64 = -L$(VM_SYSROOT_arm64)/usr/lib/aarch64-linux-gnu
 $(GUEST_OBJS_arm64) $(B)/guest/arm64/kvmcheck: $(VM_SYSROOT_arm64)/.unpacked
-$(VM_SYSROOT_arm64)/.unpacked: vmimages/fetch-debs.sh vmimages/apt-arch.sh
-	$(Q)rm -rf $(VM_SYSROOT_arm64)
-	$(Q)sh vmimages/fetch-debs.sh arm64 $(VM_SYSROOT_arm64) libatf-dev libatf-c-1
-	$(Q)touch $@
+$(VM_SYSROOT_arm64)/.unpacked: vmimages/sysroot.sh vmimages/apt-arch.sh
+	$(Q)sh vmimages/sysroot.sh arm64 $(VM_SYSROOT_arm64) libatf-dev libatf-c-1
 
 # Per arch: the guest's KVM check.
 define vmimages_rules

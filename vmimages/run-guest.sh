@@ -2,8 +2,8 @@
 # vmimages/run-guest.sh ARCH IMAGEDIR RESULTDIR - boot the ARCH guest of IMAGEDIR (build-image.sh)
 # once under QEMU's TCG with a hard timeout, keep its console, and collect what it hands back on its
 # results disk into RESULTDIR: status (the guest's: "ok" or "nokvm: ..."), cases.txt, report.txt,
-# junit.xml, results.db, coverage/ (the programs' coverage records), btf/, kernel-release, and the
-# host's view of the boot:
+# junit.xml, results.db, coverage/ (the programs' coverage records), btf/, kernel-release,
+# dmesg.txt (the guest kernel's log at every level), and the host's view of the boot:
 #   host-status  "ok", or "fail: <why>" (timeout, panic, init died, no results)
 #   console.log  the serial console;  timing  "first_test=<s> total=<s>" from QEMU's start
 #   image-id     the IMAGE_ID the results belong to.
