@@ -54,13 +54,18 @@ endef
 $(foreach a,$(VM_ARCHES),$(foreach k,$(VM_KERNELS_ALL),$(eval $(call vmimages_guest_rules,$(a),$(k)))))
 
 VM_IMAGES := $(foreach g,$(VM_GUESTS),$(B)/vmimages/$(g)/image.env)
-VM_TESTS := $(foreach g,$(VM_GUESTS_ALL),vmimages/guest_$(g)_test) vmimages/failure_test
+VM_TESTS := $(foreach g,$(VM_GUESTS_ALL),vmimages/guest_$(g)_test) vmimages/failure_test \
+	vmimages/sysroot_test
 TEST_PROGS += $(VM_TESTS)
 ALL_TARGETS += $(VM_TESTS)
 
 vmimages/failure_test: vmimages/failure_test.sh FORCE
 	$(Q)sed -e 's|@TOP@|$(CURDIR)|g' -e 's|@B@|$(abspath $(B))|g' -e 's|@CACHE@|$(VM_CACHE)|g' \
 		$< > $@.tmp
+	$(Q)chmod +x $@.tmp && if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+vmimages/sysroot_test: vmimages/sysroot_test.sh FORCE
+	$(Q)sed -e 's|@TOP@|$(CURDIR)|g' -e 's|@CACHE@|$(VM_CACHE)|g' $< > $@.tmp
 	$(Q)chmod +x $@.tmp && if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 .PHONY: vmimages vmimages-run vmimages-bench
