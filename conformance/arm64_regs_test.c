@@ -378,6 +378,7 @@ ATF_TC_BODY(sysregs_impdef, tc)
 struct reg_rule {
 	uint64_t id;
 	int is_volatile;
+	int clears;		/* a SET clears the bits written (or, on older kernels, stores them) */
 	int refused;		/* errno of a refused SET, 0 if accepted */
 	const char *name;
 	char reason[200];
@@ -403,6 +404,7 @@ static int reg_by_name(const char *s, uint64_t *id, const char **name)
 {
 	static const struct { const char *name; uint64_t id; } names[] = {
 		{ "KVM_REG_ARM_TIMER_CNT", KVM_REG_ARM_TIMER_CNT },
+		{ "KVM_REG_ARM_PTIMER_CNT", KVM_REG_ARM_PTIMER_CNT },
 		{ "KVM_REG_ARM_TIMER_CVAL", KVM_REG_ARM_TIMER_CVAL },
 		{ "KVM_REG_ARM_TIMER_CTL", KVM_REG_ARM_TIMER_CTL },
 		{ "KVM_REG_ARM64_SVE_VLS", KVM_REG_ARM64_SVE_VLS },
@@ -445,6 +447,9 @@ static int load_rules(const atf_tc_t *tc, struct reg_rule *rules)
 		if (ok && strcmp(rule, "volatile") == 0) {
 			r->is_volatile = 1;
 			ok = reg_by_name(a, &r->id, &r->name) == 0;
+		} else if (ok && strcmp(rule, "clears") == 0) {
+			r->clears = 1;
+			ok = reg_by_name(a, &r->id, &r->name) == 0;
 		} else if (ok && strcmp(rule, "refused") == 0) {
 			int off2 = 0;
 
@@ -459,8 +464,9 @@ static int load_rules(const atf_tc_t *tc, struct reg_rule *rules)
 			snprintf(r->reason, sizeof(r->reason), "%s", line + off);
 		if (!ok || r->reason[0] == '\0') {
 			fclose(f);
-			atf_tc_fail("kvmgate: %s:%d: expected 'volatile REGISTER REASON' or 'refused "
-				    "ERRNO REGISTER REASON' (REGISTER a known name or 0x id)", path, lineno);
+			atf_tc_fail("kvmgate: %s:%d: expected 'volatile REGISTER REASON', 'clears "
+				    "REGISTER REASON' or 'refused ERRNO REGISTER REASON' (REGISTER a known "
+				    "name or 0x id)", path, lineno);
 		}
 		n++;
 	}
@@ -535,6 +541,13 @@ static int walk(struct kvm_vcpu *vcpu, const struct reg_rule *rules, int nrules,
 				      "0x%llx over a SET of its own value", rule->name,
 				      (unsigned long long)id, (unsigned long long)a,
 				      (unsigned long long)b);
+		} else if (rule != NULL && rule->clears) {
+			static const uint8_t zero[sizeof(v2)];
+
+			ATF_CHECK_MSG(memcmp(v1, v2, size) == 0 || memcmp(v2, zero, size) == 0,
+				      "%s0x%llx: a SET of its own value neither cleared it nor kept it "
+				      "(arm64_reg_list.txt:%d: %s)", rule->name, (unsigned long long)id,
+				      rule->line, rule->reason);
 		} else if (memcmp(v1, v2, size) != 0) {
 			ATF_CHECK_MSG(0, "register 0x%llx reads other bytes after a SET of its own value",
 				      (unsigned long long)id);
@@ -568,6 +581,10 @@ ATF_TC_BODY(reg_list, tc)
 	offered = ga_offered_features(&g);
 	ok[0] = walk(ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2), rules, nrules, &refused[0],
 		     &listed[0]);
+	ga_vm_free(&g);
+	/* a VM of its own: the features are the VM's (6.12 refuses a vCPU whose features differ
+	 * from the first's; 6.1 did not) */
+	ga_vm_create(&g, GA_BLOB(core));
 	ok[1] = walk(ga_vcpu_add(&g, 1u << KVM_ARM_VCPU_PSCI_0_2 | offered), rules, nrules,
 		     &refused[1], &listed[1]);
 	ga_vm_free(&g);

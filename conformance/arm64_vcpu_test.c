@@ -29,6 +29,11 @@ struct guest_view {
 	uint64_t sve_vl;	/* bytes, 0 if no SVE */
 };
 
+/* The features of KVM_ARM_VCPU_INIT are the VM's (6.1 kept them per vCPU): a vCPU whose features
+ * differ from the first vCPU's is refused with EINVAL (6.12's arch/arm64/kvm/arm.c
+ * __kvm_vcpu_set_target, kvm_vcpu_init_changed), so a vCPU with a feature and one without each
+ * get their own VM. */
+
 /* view: a vCPU with features runs vcpu.c's VM_FEATURES; its ID registers and PSCI_VERSION. */
 static struct guest_view view(struct ga_vm *g, struct kvm_vcpu *vcpu)
 {
@@ -187,10 +192,13 @@ ATF_TC_BODY(feature_pmu, tc)
 	ga_vm_create(&g, GA_BLOB(vcpu));
 	require_cap(&g, KVM_CAP_ARM_PMU_V3, "KVM_CAP_ARM_PMU_V3");
 	plain = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
-	pmu = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2) | F(KVM_ARM_VCPU_PMU_V3));
 	v = view(&g, plain);
 	ATF_CHECK_EQ_MSG(FIELD(v.dfr0, DFR0_PMUVER), 0u, "guest without PMUv3 sees PMUVer %llu",
 			 (unsigned long long)FIELD(v.dfr0, DFR0_PMUVER));
+	ga_vm_free(&g);
+
+	ga_vm_create(&g, GA_BLOB(vcpu));
+	pmu = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2) | F(KVM_ARM_VCPU_PMU_V3));
 	vcpu_set_reg(pmu, ARM64_CORE_REG(regs.regs[0]), VM_FEATURES);
 	ATF_CHECK_MSG(ioctl(pmu->fd, KVM_RUN, 0UL) < 0 && errno == EINVAL, "KVM_RUN of a PMUv3 vCPU "
 		      "before KVM_ARM_VCPU_PMU_V3_INIT was not refused with EINVAL");
@@ -235,6 +243,9 @@ ATF_TC_BODY(feature_sve, tc)
 	plain = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
 	v = view(&g, plain);
 	ATF_CHECK_EQ_MSG(FIELD(v.pfr0, PFR0_SVE), 0u, "guest without the SVE feature sees SVE");
+	ga_vm_free(&g);
+
+	ga_vm_create(&g, GA_BLOB(vcpu));
 	sve = &g.vcpu[g.nr_vcpus];
 	vm_vcpu_add(&g.vm, sve, g.nr_vcpus);
 	g.nr_vcpus++;
@@ -296,12 +307,15 @@ ATF_TC_BODY(feature_ptrauth, tc)
 	require_cap(&g, KVM_CAP_ARM_PTRAUTH_ADDRESS, "KVM_CAP_ARM_PTRAUTH_ADDRESS");
 	require_cap(&g, KVM_CAP_ARM_PTRAUTH_GENERIC, "KVM_CAP_ARM_PTRAUTH_GENERIC");
 	plain = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2));
-	pa = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2) | both);
 	v = view(&g, plain);
 	ATF_CHECK_MSG(FIELD(v.isar1, ISAR1_APA) == 0 && FIELD(v.isar1, ISAR1_API) == 0 &&
 		      FIELD(v.isar1, ISAR1_GPA) == 0 && FIELD(v.isar1, ISAR1_GPI) == 0,
 		      "guest without pointer authentication sees ID_AA64ISAR1_EL1 0x%llx",
 		      (unsigned long long)v.isar1);
+	ga_vm_free(&g);
+
+	ga_vm_create(&g, GA_BLOB(vcpu));
+	pa = ga_vcpu_add(&g, F(KVM_ARM_VCPU_PSCI_0_2) | both);
 	v = view(&g, pa);
 	ATF_CHECK_MSG(FIELD(v.isar1, ISAR1_APA) + FIELD(v.isar1, ISAR1_API) != 0,
 		      "guest with address authentication sees ID_AA64ISAR1_EL1 0x%llx",
@@ -309,7 +323,12 @@ ATF_TC_BODY(feature_ptrauth, tc)
 	ATF_CHECK_MSG(FIELD(v.isar1, ISAR1_GPA) + FIELD(v.isar1, ISAR1_GPI) != 0,
 		      "guest with generic authentication sees ID_AA64ISAR1_EL1 0x%llx",
 		      (unsigned long long)v.isar1);
-	vm_vcpu_add(&g.vm, &half, g.nr_vcpus);
+	ga_vm_free(&g);
+
+	/* a VM of its own: refused for the half pair (kvm_vcpu_init_check_features), not for
+	 * features that differ from another vCPU's */
+	ga_vm_create(&g, GA_BLOB(vcpu));
+	vm_vcpu_add(&g.vm, &half, 0);
 	ATF_CHECK_MSG(__ga_vcpu_init(&g, &half, F(KVM_ARM_VCPU_PTRAUTH_ADDRESS)) == -EINVAL,
 		      "KVM_ARM_VCPU_INIT with address but not generic authentication not refused");
 	vcpu_free(&half);

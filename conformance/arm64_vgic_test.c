@@ -375,6 +375,7 @@ ATF_TC_BODY(pmu_attrs, tc)
 	struct ucall uc;
 	struct ga_vm g;
 	int fd, irq = 23, got = 0;
+	uint64_t pmuver, wrapped;
 
 	ga_vm_create(&g, GA_BLOB(gic));
 	if (kvm_check_cap(g.vm.kvm_fd, KVM_CAP_ARM_PMU_V3) <= 0) {
@@ -419,10 +420,17 @@ ATF_TC_BODY(pmu_attrs, tc)
 		      (unsigned long long)uc.args[2]);
 	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, arm64_sysreg_id(3, 3, 9, 12, 3)) & 1, 1u,
 			 "PMOVSSET_EL0 through ONE_REG lacks the guest's overflow");
-	ATF_CHECK_EQ_MSG(uc.args[3], 0u, "guest's PMEVCNTR0_EL0 0x%llx after the wrap",
-			 (unsigned long long)uc.args[3]);
-	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, arm64_sysreg_id(3, 3, 14, 8, 0)), 0u,
-			 "PMEVCNTR0_EL0 through ONE_REG is not the wrapped counter");
+	/* PMCR_EL0.LP 0: the overflow is that of bits [31:0]; with FEAT_PMUv3p5 (the guest's
+	 * ID_AA64DFR0_EL1.PMUVer 6 on, not 0xf) the event counter is 64 bits wide and carries
+	 * into bit 32 (6.12's pmu-emul.c kvm_pmc_is_64bit; 6.1 offered the guest no more than
+	 * PMUv3p4), else it wraps to 0 */
+	pmuver = vcpu_get_reg(vcpu, arm64_sysreg_id(3, 0, 0, 5, 0)) >> 8 & 0xf;
+	wrapped = pmuver >= 6 && pmuver != 0xf ? 1ULL << 32 : 0;
+	ATF_CHECK_EQ_MSG(uc.args[3], wrapped, "guest's PMEVCNTR0_EL0 0x%llx after the wrap, "
+			 "expected 0x%llx (PMUVer %llu)", (unsigned long long)uc.args[3],
+			 (unsigned long long)wrapped, (unsigned long long)pmuver);
+	ATF_CHECK_EQ_MSG(vcpu_get_reg(vcpu, arm64_sysreg_id(3, 3, 14, 8, 0)), uc.args[3],
+			 "PMEVCNTR0_EL0 through ONE_REG is not the guest's wrapped counter");
 	ga_run_expect(&g, vcpu, UCALL_DONE, 0, &uc);
 	close(fd);
 	ga_vm_free(&g);

@@ -39,7 +39,9 @@ if [ -c /dev/kvm ]; then
 fi
 for a in "$@"; do
 	for i in $(seq "$runs"); do
-		bash "$top/vmimages/run-guest.sh" "$a" "$b/vmimages/$a" "$tmp/$a" 2>/dev/null
+		# the guest of the first kernel series of vmimages/kernels.txt
+		s=$(sed -n '/^[0-9]/{s/\t.*//p;q}' "$top/vmimages/kernels.txt")
+		bash "$top/vmimages/run-guest.sh" "$a" "$b/vmimages/${a}_$s" "$tmp/$a" 2>/dev/null
 		. <(tr ' ' '\n' < "$tmp/$a/timing")
 		# the guest's own kyua run, from the uptime stamps of its console lines
 		suite=$(awk '/kvmgate-guest: .*kyua test starting/ { gsub(/[][]/, "", $2); s = $2 }

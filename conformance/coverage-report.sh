@@ -1,8 +1,9 @@
 #!/bin/sh
 # conformance/coverage-report.sh B - the coverage report of every place the conformance suite ran:
 # the host's /dev/kvm (records in B/coverage/host-<arch>/, the kyua run of `make check`) and each
-# guest (B/vmimages/<arch>/results/coverage/, handed back by the guest). For each, against the
-# manifest of the bindings the programs were built with (B/abi/<arch>/kvm_abi.h), writes
+# guest (B/vmimages/<arch>_<kernel series>/results/coverage/, handed back by the guest; place
+# guest-<series>). For each, against the manifest of the bindings the programs were built with
+# (B/abi/<arch>/kvm_abi.h), writes
 # B/coverage/<place>-<arch>.txt: every ioctl of the manifest as exercised (with the checks run),
 # skipped (what this kernel lacks) or rejected as expected (another arch's, removed), every struct
 # those ioctls carry as round-tripped or not (why), then the totals line, which is also printed:
@@ -102,9 +103,14 @@ case "$host" in aarch64) host=arm64 ;; esac
 if [ -d "$b/coverage/host-$host" ]; then
 	report host "$host" "$(uname -r)" "$b/abi/$host/kvm_abi.h" "$b/coverage/host-$host"
 fi
-for a in x86_64 arm64; do
-	res=$b/vmimages/$a/results
+# each guest, <arch>_<kernel series> (vmimages/build.mk; the arch from its image.env): place
+# guest-<series>
+for res in "$b"/vmimages/*/results; do
 	[ -d "$res" ] || continue
-	report "guest-$a" "$a" "$(cat "$res/kernel-release" 2>/dev/null || echo unknown)" \
+	d=${res%/results}
+	a=$(sed -n 's/^ARCH=//p' "$d/image.env" 2>/dev/null)
+	g=${d##*/} series=${g#"${a}_"}
+	[ -n "$a" ] && [ "$series" != "$g" ] || continue
+	report "guest-$series" "$a" "$(cat "$res/kernel-release" 2>/dev/null || echo unknown)" \
 		"$b/abi/$a/kvm_abi.h" "$res/coverage"
 done

@@ -9,7 +9,8 @@ script() { echo "$(atf_get_srcdir)/coverage-report.sh"; }
 
 # fake_b: a build tree B with an x86_64 manifest of five ioctls and a guest's records.
 fake_b() {
-	mkdir -p B/abi/x86_64 B/vmimages/x86_64/results/coverage
+	mkdir -p B/abi/x86_64 B/vmimages/x86_64_6.1/results/coverage
+	echo ARCH=x86_64 > B/vmimages/x86_64_6.1/image.env
 	cat > B/abi/x86_64/kvm_abi.h <<'EOT'
 const struct kvmgate_abi_ioctl kvmgate_abi_ioctls[] = {
 	{ "KVM_GET_REGS", 0x8090ae81UL, 'R', 0xae, 0x81, 144, "struct kvm_regs" },
@@ -20,7 +21,7 @@ const struct kvmgate_abi_ioctl kvmgate_abi_ioctls[] = {
 	{ "KVM_SET_REGS", 0x4090ae82UL, 'W', 0xae, 0x82, 144, "struct kvm_regs" },
 };
 EOT
-	echo 6.1.0-test > B/vmimages/x86_64/results/kernel-release
+	echo 6.1.0-test > B/vmimages/x86_64_6.1/results/kernel-release
 	printf '%s\t%s\t%s\t%s\n' \
 		ioctl KVM_GET_REGS exercised number,bounds \
 		ioctl KVM_GET_REGS exercised size,wrongfd \
@@ -32,9 +33,9 @@ EOT
 		ioctl KVM_SMI exercised size,wrongfd \
 		struct 'struct kvm_regs' roundtripped KVM_GET_REGS \
 		struct 'struct kvm_xsave' not 'KVM_CAP_XSAVE2 absent' \
-		> B/vmimages/x86_64/results/coverage/a.cov
+		> B/vmimages/x86_64_6.1/results/coverage/a.cov
 	printf '%s\t%s\t%s\t%s\n' ioctl KVM_NMI exercised number,action \
-		> B/vmimages/x86_64/results/coverage/b.cov
+		> B/vmimages/x86_64_6.1/results/coverage/b.cov
 }
 
 atf_test_case statuses_and_totals
@@ -43,9 +44,9 @@ statuses_and_totals_head() {
 }
 statuses_and_totals_body() {
 	fake_b
-	atf_check -o inline:"coverage guest-x86_64 x86_64 6.1.0-test: 6 ioctls: 3 exercised, 1 skipped, 1 rejected as expected; 1 of 2 structs round-tripped\n" \
+	atf_check -o inline:"coverage guest-6.1 x86_64 6.1.0-test: 6 ioctls: 3 exercised, 1 skipped, 1 rejected as expected; 1 of 2 structs round-tripped\n" \
 		sh "$(script)" B
-	r=B/coverage/guest-x86_64-x86_64.txt
+	r=B/coverage/guest-6.1-x86_64.txt
 	atf_check -o inline:"ioctl	KVM_GET_REGS	exercised	number,bounds,size,wrongfd,roundtrip,semantic: guest sees rip\n" grep '^ioctl.KVM_GET_REGS.' "$r"
 	atf_check -o inline:"ioctl	KVM_GET_XSAVE2	skipped	KVM_CAP_XSAVE2 absent\n" grep '^ioctl.KVM_GET_XSAVE2.' "$r"
 	atf_check -o inline:"ioctl	KVM_S390_IRQ	rejected	EINVAL: s390s\n" grep 'KVM_S390_IRQ' "$r"
@@ -53,7 +54,7 @@ statuses_and_totals_body() {
 	atf_check -o inline:"ioctl	KVM_NMI	exercised	number,action\n" grep 'KVM_NMI' "$r"
 	# structs of this arch's ioctls only; the rejected s390 one is not counted
 	atf_check -o inline:"struct	struct kvm_regs	roundtripped	by KVM_GET_REGS\nstruct	struct kvm_xsave	not	KVM_CAP_XSAVE2 absent\n" grep '^struct' "$r"
-	atf_check -o match:'^coverage guest-x86_64 ' tail -n 1 "$r"
+	atf_check -o match:'^coverage guest-6.1 ' tail -n 1 "$r"
 }
 
 atf_test_case no_records
@@ -62,10 +63,10 @@ no_records_head() {
 }
 no_records_body() {
 	fake_b
-	rm B/vmimages/x86_64/results/coverage/*.cov
-	atf_check -o match:'^coverage guest-x86_64 x86_64 6.1.0-test: no coverage records in ' \
+	rm B/vmimages/x86_64_6.1/results/coverage/*.cov
+	atf_check -o match:'^coverage guest-6.1 x86_64 6.1.0-test: no coverage records in ' \
 		sh "$(script)" B
-	atf_check test ! -e B/coverage/guest-x86_64-x86_64.txt
+	atf_check test ! -e B/coverage/guest-6.1-x86_64.txt
 }
 
 atf_test_case bad_input

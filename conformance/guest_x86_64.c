@@ -27,6 +27,10 @@ void vcpu_arch_init(struct kvm_vcpu *vcpu, uint64_t pc)
 	struct kvm_regs regs;
 
 	x86_vm_load_lib(vcpu->vm);
+	/* the vCPU's CPUID first, as the selftests' vm_arch_vcpu_add does: EFER.LME/LMA are
+	 * reserved without CPUID.80000001H:EDX.LM, and KVM_SET_SREGS checks EFER against the
+	 * vCPU's CPUID since 6.12 (kvm_is_valid_sregs -> kvm_valid_efer; 6.1 did not) */
+	x86_vcpu_set_cpuid(vcpu, x86_supported_cpuid(vcpu->vm));
 	x86_vcpu_long_mode(vcpu);
 	memset(&regs, 0, sizeof(regs));
 	regs.rflags = 0x2;	/* bit 1 is always set */

@@ -11,6 +11,8 @@
 # with the mutated ones.
 
 TOP=$(cd "$(atf_get_srcdir)/.." && pwd)
+# the guests boot the first kernel series of vmimages/kernels.txt (6.1): guest <arch>_<series>
+SERIES=$(sed -n '/^[0-9]/{s/\t.*//p;q}' "$TOP/vmimages/kernels.txt")
 
 # tree ARCH DIR: the installed UAPI headers of ARCH as a headers_install tree
 tree() {
@@ -69,7 +71,7 @@ build() {
 	for p in $progs; do
 		targets="$targets $bdir/guest/$arch/conformance/$p"
 	done
-	[ "${4:-}" = image ] && targets="$targets $bdir/vmimages/$arch/image.env"
+	[ "${4:-}" = image ] && targets="$targets $bdir/vmimages/${arch}_$SERIES/image.env"
 	(unset MAKEFLAGS MFLAGS MAKELEVEL; make -C "$TOP" -j2 B="$bdir" KVMGATE_BIN="$TOP/kvmgate" \
 		BINDINGS_$arch="$t" $targets) > "$bdir.build.log" 2>&1 ||
 		atf_fail "build against $t failed: $(grep -v '^make' "$bdir.build.log" | tail -n 3)"
@@ -95,7 +97,7 @@ guest_result() {
 	res=$2/results-$3
 	[ -d "$res" ] || KVMGATE_GUEST_APPEND="kvmgate.only=conformance/$3" \
 		KVMGATE_BOOT_TIMEOUT=${KVMGATE_BOOT_TIMEOUT:-600} \
-		bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/$1" "$res" 2> "$2.boot.log"
+		bash "$TOP/vmimages/run-guest.sh" "$1" "$2/vmimages/${1}_$SERIES" "$res" 2> "$2.boot.log"
 	if [ "$(cat "$res/host-status" 2>/dev/null)" != ok ]; then
 		echo "$1 guest of $2 did not run conformance/$3: $(cat "$res/host-status" 2>/dev/null)"
 		return

@@ -49,6 +49,8 @@ void x86_vcpu_add(struct kvm_vm *vm, struct kvm_vcpu *vcpu, int id);
 /* x86_sregs_long_mode: the segments, tables and control registers of the library's long mode
  * written into s (the rest of s as it is). */
 void x86_sregs_long_mode(struct kvm_sregs *s);
+/* x86_vcpu_long_mode: KVM_SET_SREGS of that long mode; the vCPU's CPUID must offer LM first
+ * (6.12 refuses EFER.LME without it: EINVAL). */
 void x86_vcpu_long_mode(struct kvm_vcpu *vcpu);
 uint64_t x86_stack_top(int vcpu_id);
 /* x86_vcpu_call: the vCPU's next KVM_RUN calls guest function fn(arg) through x86g_start. */

@@ -1,6 +1,7 @@
 #!/bin/sh
-# vmimages/build-image.sh ARCH OUT GUESTDIR - the boot image of the ARCH guest (x86_64 or arm64) in
-# OUT: the kernel QEMU boots (x86: the ELF vmlinux for PVH; arm64: the Image), and initrd.cpio =
+# vmimages/build-image.sh ARCH OUT GUESTDIR [SERIES] - the boot image of the ARCH guest (x86_64 or
+# arm64) with Debian's kernel of SERIES (kernels.txt; default its first) in OUT: the kernel QEMU
+# boots (x86: the ELF vmlinux for PVH; arm64: the Image), and initrd.cpio =
 #   base: Debian's kyua, atf-c, their libraries and busybox for ARCH, the kernel's KVM and virtio-blk
 #         modules, /init (init.sh) -- built once into the cache, keyed by its inputs;
 #   tests: GUESTDIR (the conformance programs and Kyuafiles built for ARCH, kvmcheck) as
@@ -12,8 +13,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${KVMGATE_CACHE:-$HOME/.cache/kvmgate}
 . "$here/apt-arch.sh"
 
-[ $# -eq 3 ] || die "usage: build-image.sh x86_64|arm64 OUT GUESTDIR"
-arch=$1 out=$2 guestdir=$3
+[ $# -eq 3 ] || [ $# -eq 4 ] || die "usage: build-image.sh x86_64|arm64 OUT GUESTDIR [SERIES]"
+arch=$1 out=$2 guestdir=$3 series=${4:-}
 apt_arch "$arch"
 [ -d "$guestdir/conformance" ] || die "no guest programs in $guestdir/conformance"
 command -v cpio >/dev/null || die "cpio not found (apt-get install cpio)"
@@ -26,7 +27,7 @@ x86_64) MODS="virtio_blk virtio_mmio virtio_pci kvm-amd:nested=1" ;;	# pc or mic
 arm64) MODS="virtio_blk virtio_mmio" ;;	# KVM is built into Debian's arm64 kernel
 esac
 
-kroot=$(sh "$here/fetch-kernel.sh" "$arch") || exit 2
+kroot=$(sh "$here/fetch-kernel.sh" "$arch" $series) || exit 2
 kver=$(ls "$kroot/lib/modules")
 [ -n "$kver" ] && [ -d "$kroot/lib/modules/$kver" ] || die "no lib/modules/<version> in $kroot"
 case "$arch" in
@@ -41,22 +42,40 @@ x86_64)
 arm64) kernel=$kroot/boot/vmlinuz-$kver ;;	# Debian's arm64 vmlinuz is an uncompressed Image
 esac
 
-# mod_path NAME: the .ko of module NAME ('-' and '_' are the same).
+# mod_path NAME: the .ko of module NAME ('-' and '_' are the same; 6.12's are .ko.xz).
 mod_path() {
 	pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
-	find "$kroot/lib/modules/$kver/kernel" -regex ".*/$pat\.ko" | head -n 1
+	find "$kroot/lib/modules/$kver/kernel" -regex ".*/$pat\.ko\(\.xz\|\.zst\|\.gz\)?" | head -n 1
+}
+
+# mod_builtin NAME: true when module NAME is built into the kernel (6.12 amd64: virtio_pci).
+mod_builtin() {
+	pat=$(echo "$1" | sed 's/[-_]/[-_]/g')
+	grep -q "/$pat\.ko\$" "$kroot/lib/modules/$kver/modules.builtin" 2>/dev/null
+}
+
+# ko_cat FILE: a module, decompressed (busybox insmod loads plain .ko files).
+ko_cat() {
+	case "$1" in
+	*.xz) xz -dc "$1" ;;
+	*.zst) zstd -dc "$1" ;;
+	*.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac
 }
 
 # mod_closure NAME PARAMS: print "path params" lines, dependencies first (from .modinfo depends=).
 mod_closure() {
 	local p deps d
+	mod_builtin "$1" && return 0
 	p=$(mod_path "$1")
 	[ -n "$p" ] || die "module $1 not found in $kroot/lib/modules/$kver"
-	deps=$(tr '\0' '\n' < "$p" | sed -n 's/^depends=//p' | head -n 1 | tr ',' ' ')
+	deps=$(ko_cat "$p" | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n 1 | tr ',' ' ')
 	for d in $deps; do
 		mod_closure "$d" ""
 	done
-	echo "/lib/modules/$kver/${p#"$kroot/lib/modules/$kver/"} $2"
+	p=${p#"$kroot"}
+	echo "${p%.ko*}.ko $2"
 }
 
 key=$(printf '%s\n' "$arch" "$kver" "$PKGS" "$MODS" | cat - "$here/init.sh" "$here/build-image.sh" |
@@ -87,7 +106,8 @@ if [ ! -e "$base" ]; then
 	rm "$stage/etc/kvmgate/modules.all"
 	while read -r m _; do
 		mkdir -p "$stage$(dirname "$m")"
-		cp "$kroot$m" "$stage$m"
+		src=$(ls "$kroot$m" "$kroot$m".xz "$kroot$m".zst "$kroot$m".gz 2>/dev/null | head -n 1)
+		ko_cat "$src" > "$stage$m" || die "cannot copy $src"
 	done < "$stage/etc/kvmgate/modules"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$stage/etc/passwd"
 	echo "root:x:0:" > "$stage/etc/group"

@@ -9,19 +9,19 @@ B=@B@
 # kyua gives each test case its own HOME: the cache is the one the build used.
 export KVMGATE_CACHE=${KVMGATE_CACHE:-@CACHE@}
 
-# boot_faulty ARCH FAULT [TIMEOUT]: boot the ARCH image with a fault injected into its init;
-# results in ./res. The boot must be reported as failed (exit 1).
+# boot_faulty GUEST FAULT [TIMEOUT]: boot the image of GUEST (<arch>_<kernel>) with a fault
+# injected into its init; results in ./res. The boot must be reported as failed (exit 1).
 boot_faulty()
 {
 	[ -r "$B/vmimages/$1/image.env" ] || atf_skip "no $1 guest image in $B/vmimages/$1 (make vmimages)"
 	KVMGATE_GUEST_FAULT=$2 KVMGATE_BOOT_TIMEOUT=${3:-120} \
-		bash "$TOP/vmimages/run-guest.sh" "$1" "$B/vmimages/$1" "$PWD/res" 2> run.err
+		bash "$TOP/vmimages/run-guest.sh" "${1%_*}" "$B/vmimages/$1" "$PWD/res" 2> run.err
 	rc=$?
 	cat run.err
 	[ "$rc" = 1 ] || atf_fail "run-guest.sh exited with $rc, expected 1"
 }
 
-# check_cases_fail ARCH PATTERN: every case of guest_ARCH_test fails with a reason matching
+# check_cases_fail GUEST PATTERN: every case of guest_GUEST_test fails with a reason matching
 # PATTERN, and prints the console excerpt.
 check_cases_fail()
 {
@@ -44,10 +44,10 @@ init_exits_early_head()
 }
 init_exits_early_body()
 {
-	boot_faulty x86_64 exit
+	boot_faulty x86_64_6.1 exit
 	atf_check -o match:'fail: guest kernel: Kernel panic.*init' cat res/host-status
 	atf_check -o match:'fault injected: init exits early' cat res/console.log
-	check_cases_fail x86_64 'Kernel panic'
+	check_cases_fail x86_64_6.1 'Kernel panic'
 }
 
 atf_test_case guest_hangs
@@ -59,10 +59,10 @@ guest_hangs_head()
 }
 guest_hangs_body()
 {
-	boot_faulty arm64 hang 8
-	atf_check -o inline:'fail: timed out after 8 s\n' cat res/host-status
+	boot_faulty arm64_6.1 hang 30	# long enough for init to start on a loaded host (8 s was not)
+	atf_check -o inline:'fail: timed out after 30 s\n' cat res/host-status
 	atf_check -o match:'fault injected: init hangs' cat res/console.log
-	check_cases_fail arm64 'timed out after 8 s'
+	check_cases_fail arm64_6.1 'timed out after 30 s'
 }
 
 atf_test_case guest_loses_kvm
@@ -74,23 +74,24 @@ guest_loses_kvm_head()
 }
 guest_loses_kvm_body()
 {
-	boot_faulty arm64 nokvm
+	boot_faulty arm64_6.1 nokvm
 	atf_check -o match:'fail: guest: nokvm: kvmcheck: open /dev/kvm' cat res/host-status
-	check_cases_fail arm64 'nokvm'
+	check_cases_fail arm64_6.1 'nokvm'
 }
 
 atf_test_case guest_case_results
 guest_case_results_head()
 {
-	atf_set descr "each guest case reports its own guest result: pass, fail with the guest's report, skip with its reason"
+	atf_set descr "each guest case reports its own guest result, labelled with arch, kernel and release: pass, fail with the guest's report, skip with its reason"
 }
 guest_case_results_body()
 {
 	# Results as a guest hands them back, one case failed and one skipped.
 	mkdir res
 	echo ok > res/host-status
-	sed -n 's/^IMAGE_ID=//p' "$B/vmimages/arm64/image.env" > res/image-id 2>/dev/null
-	[ -s res/image-id ] || atf_skip "no arm64 guest image in $B/vmimages/arm64 (make vmimages)"
+	sed -n 's/^IMAGE_ID=//p' "$B/vmimages/arm64_6.12/image.env" > res/image-id 2>/dev/null
+	[ -s res/image-id ] || atf_skip "no arm64 6.12 guest image in $B/vmimages/arm64_6.12 (make vmimages)"
+	echo 6.12.0-test-arm64 > res/kernel-release
 	cat > res/cases.txt <<EOT
 ===> Passed tests
 conformance/kvm_basic_test:api_version  ->  passed  [0.049s]
@@ -108,15 +109,15 @@ Standard error:
 ===> conformance/kvm_basic_test:run_exit_decode
 Result:     passed
 EOT
-	prog=$TOP/vmimages/guest_arm64_test
+	prog=$TOP/vmimages/guest_arm64_6.12_test
 	export KVMGATE_GUEST_RESULTS=$PWD/res
 	atf_check -s exit:0 -o ignore -e ignore "$prog" -r r1 kvm_basic_test__api_version
 	atf_check -o inline:'passed\n' cat r1
 	atf_check -s exit:0 -o ignore -e ignore "$prog" -r r2 kvm_basic_test__create_vm_vcpu
-	atf_check -o inline:'skipped: arm64 guest: no such capability\n' cat r2
+	atf_check -o inline:'skipped: arm64 guest, Linux 6.12 (6.12.0-test-arm64): no such capability\n' cat r2
 	atf_check -s exit:1 -o ignore -e match:"register 0 is 0x0 after the guest's adds" \
 		"$prog" -r r3 kvm_basic_test__regs_guest_add
-	atf_check -o match:'^failed: arm64 guest: failed: 3 checks failed' cat r3
+	atf_check -o match:'^failed: arm64 guest, Linux 6.12 \(6.12.0-test-arm64\): failed: 3 checks failed' cat r3
 }
 
 atf_test_case missing_kernel_package
@@ -134,11 +135,13 @@ missing_kernel_package_body()
 atf_test_case bad_arch
 bad_arch_head()
 {
-	atf_set descr "the vmimages scripts reject an unknown arch with exit 2"
+	atf_set descr "the vmimages scripts reject an unknown arch or kernel series with exit 2"
 }
 bad_arch_body()
 {
 	atf_check -s exit:2 -e match:"unknown arch 'riscv64'" sh "$TOP/vmimages/fetch-kernel.sh" riscv64
+	atf_check -s exit:2 -e match:"no kernel series '5.10' in .*kernels.txt \(expected one of: 6.1 6.12\)" \
+		sh "$TOP/vmimages/fetch-kernel.sh" x86_64 5.10
 	atf_check -s exit:2 -e match:"no image in" bash "$TOP/vmimages/run-guest.sh" arm64 /nonexistent x
 }
 

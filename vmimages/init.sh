@@ -3,7 +3,8 @@
 # KVM (x86) and virtio-blk modules, check that /dev/kvm works, run `kyua test` on the conformance
 # suite as a user on a KVM host would, and hand everything back on the results disk (a tar written
 # raw to /dev/vda): kyua's reports, its results database, the coverage records of the conformance
-# programs, the kernel's BTF. Then power off.
+# programs, the kernel's BTF, its whole log (dmesg.txt: every level, where the console shows
+# errors only). Then power off.
 # Console lines "kvmgate-guest: ..." mark the steps for the host. kvmgate.fault=exit|hang|nokvm on
 # the kernel command line injects a failure (for vmimages/ tests of the failure paths);
 # kvmgate.only=PROG[,PROG...] runs those programs of the suite alone (conformance/mutation_test).
@@ -31,6 +32,7 @@ log "up, $(uname -r) $(uname -m), modules loaded"
 
 finish() {
 	uname -r > /out/kernel-release
+	dmesg > /out/dmesg.txt
 	mkdir -p /out/btf
 	for f in /sys/kernel/btf/vmlinux /sys/kernel/btf/kvm /sys/kernel/btf/kvm_amd; do
 		[ -e "$f" ] && cp "$f" /out/btf/

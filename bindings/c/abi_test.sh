@@ -7,16 +7,10 @@
 # rendered from a manifest with one offset or one value edited fails both checks; `kvmgate abi`
 # renders a bindings.rs with the candidate's sizes and the reference's ioctl numbers.
 
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
-}
-
-cc_of() {
-	case $1 in
-	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;
-	arm64) echo "${KVMGATE_CC_arm64:-aarch64-linux-gnu-gcc}" ;;
-	esac
-}
+# kg (the command under test), arch_cc, and the header cache of the real home (KVMGATE_CACHE:
+# kyua gives each test a HOME of its own, where kernel-headers.sh would unpack again each time)
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
+cc_of() { arch_cc "$1"; }
 
 headers_of() {
 	[ "$1" = default ] && return 0
@@ -104,7 +98,7 @@ EOT
 }
 
 for v in default 6.1 6.12; do
-	for a in x86_64 arm64; do
+	for a in x86_64 arm64 riscv64; do
 		n=$(echo "${a}_$v" | tr . _)
 		eval "
 atf_test_case abi_$n
@@ -210,7 +204,7 @@ bindings_rs_sizes_body() {
 
 atf_init_test_cases() {
 	for v in default 6_1 6_12; do
-		for a in x86_64 arm64; do
+		for a in x86_64 arm64 riscv64; do
 			atf_add_test_case abi_${a}_$v
 		done
 	done

@@ -2,7 +2,8 @@
  * bindings under test (make B=OUT/build BINDINGS_<arch>=FILE conformance-progs-<arch>: the
  * candidate when one is given, else the generated manifest), run by kyua on this machine's
  * /dev/kvm when it is the arch's host and /dev/kvm opens (and --guest is not given), else booted
- * in the arch's QEMU guest (vmimages/run-guest.sh on an image of that build). Every case comes
+ * in the arch's QEMU guest with the first kernel series of vmimages/kernels.txt (run-guest.sh on
+ * the image <arch>_<series> of that build). Every case comes
  * back as a case of the gate (a failure with its kyua output or the console's end), the coverage
  * totals through conformance/coverage-report.sh (OUT/build/coverage/). */
 #include <fcntl.h>
@@ -13,6 +14,29 @@
 
 #include "gate.h"
 #include "sbuf.h"
+
+/* The guest kernel series the gate boots: the first of vmimages/kernels.txt ("6.1"), into buf;
+ * false if the file has none. */
+static bool guest_series(const struct gate *g, char *buf, size_t len)
+{
+	char path[PATH_MAX + 32], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/vmimages/kernels.txt", g->top);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (line[0] < '0' || line[0] > '9')
+			continue;
+		line[strcspn(line, "\t\n")] = '\0';
+		snprintf(buf, len, "%s", line);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
 
 /* The reason vmimages/no-guest.txt gives for an arch without a guest, into why; false if none. */
 static bool no_guest(const struct gate *g, const char *arch, char *why, size_t len)
@@ -243,7 +267,7 @@ static void run_host(struct gate *g, size_t ai)
 	gate__set_report(g, c, rel);
 }
 
-static void run_guest(struct gate *g, size_t ai)
+static void run_guest(struct gate *g, size_t ai, const char *series)
 {
 	struct gate_arch *ga = &g->arches[ai];
 	const char *a = ga->a->name;
@@ -254,7 +278,7 @@ static void run_guest(struct gate *g, size_t ai)
 	unsigned n;
 
 	snprintf(script, sizeof(script), "%s/vmimages/run-guest.sh", g->top);
-	snprintf(img, sizeof(img), "%s/build/vmimages/%s", g->out, a);
+	snprintf(img, sizeof(img), "%s/build/vmimages/%s_%s", g->out, a, series);
 	snprintf(res, sizeof(res), "%s/results", img);
 	snprintf(log, sizeof(log), "%s/guest.log", ga->dir);
 	gate__spawn(g, argv, log);
@@ -269,18 +293,19 @@ static void run_guest(struct gate *g, size_t ai)
 		if (status)
 			status[strcspn(status, "\n")] = '\0';
 		gate__record(g, ai, GS_CONFORMANCE, NULL, GATE_ERROR, t,
-			     "the %s guest did not run the suite: %s (%s)", a,
+			     "the %s guest (Linux %s) did not run the suite: %s (%s)", a, series,
 			     status ? status : "no host-status", log);
 		goto out;
 	}
 	snprintf(p, sizeof(p), "%s/cases.txt", res);
 	snprintf(verbose, sizeof(verbose), "%s/report.txt", res);
 	n = record_cases(g, ai, p, "conformance/", verbose, "guest");
-	snprintf(rel, sizeof(rel), "guest-%s", a);
+	snprintf(rel, sizeof(rel), "guest-%s", series);
 	coverage(g, ai, rel, msg, sizeof(msg));
 	c = gate__record(g, ai, GS_CONFORMANCE, NULL, n ? GATE_PASS : GATE_ERROR, NULL,
-			 "%u cases in the %s QEMU guest%s%s", n, a, *msg ? "; coverage: " : "", msg);
-	snprintf(rel, sizeof(rel), "build/coverage/guest-%s-%s.txt", a, a);
+			 "%u cases in the %s QEMU guest (Linux %s)%s%s", n, a, series,
+			 *msg ? "; coverage: " : "", msg);
+	snprintf(rel, sizeof(rel), "build/coverage/guest-%s-%s.txt", series, a);
 	gate__set_report(g, c, rel);
 out:
 	free(status);
@@ -290,7 +315,7 @@ out:
 void gate_conformance(struct gate *g, size_t ai)
 {
 	struct gate_arch *ga = &g->arches[ai];
-	char why[600], log[PATH_MAX + 32], target[128];
+	char why[600], log[PATH_MAX + 32], target[PATH_MAX + 400], series[256] = "";
 	bool host;
 
 	if (g->no_conformance) {
@@ -303,6 +328,11 @@ void gate_conformance(struct gate *g, size_t ai)
 		gate__record(g, ai, GS_CONFORMANCE, NULL, GATE_SKIP, NULL, "%s", why);
 		return;
 	}
+	if (!host && !guest_series(g, series, sizeof(series))) {
+		gate__record(g, ai, GS_CONFORMANCE, NULL, GATE_ERROR, NULL,
+			     "%s/vmimages/kernels.txt: no kernel series for the guest", g->top);
+		return;
+	}
 	/* a make run from the gate under `make gate` must not join that make's jobserver */
 	unsetenv("MAKEFLAGS");
 	unsetenv("MFLAGS");
@@ -311,8 +341,8 @@ void gate_conformance(struct gate *g, size_t ai)
 	if (host)
 		snprintf(target, sizeof(target), "conformance-progs-%s", ga->a->name);
 	else
-		snprintf(target, sizeof(target), "%s/build/vmimages/%s/image.env", g->out,
-			 ga->a->name);
+		snprintf(target, sizeof(target), "%s/build/vmimages/%s_%s/image.env", g->out,
+			 ga->a->name, series);
 	if (make(g, ai, target, log)) {
 		tail_error(g, ai, host ? "building the conformance programs" :
 			   "building the guest image", log);
@@ -321,5 +351,5 @@ void gate_conformance(struct gate *g, size_t ai)
 	if (host)
 		run_host(g, ai);
 	else
-		run_guest(g, ai);
+		run_guest(g, ai, series);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -210,16 +211,24 @@ void gate_kernel(struct gate *g, size_t ai)
 	for (int i = 0; i < n; i++) {
 		const char *rel = ents[i]->d_name;
 
+		struct stat st;
+
 		snprintf(p, sizeof(p), "%s/%s/arch", dir, rel);
 		snprintf(vml, sizeof(vml), "%s/%s/vmlinux", dir, rel);
 		if (rel[0] == '.' || !arch_file_is(p, ga->a->name) || access(vml, R_OK))
 			continue;
 		snprintf(name, sizeof(name), "kernel:guest %s", rel);
 		snprintf(file, sizeof(file), "kernel-%s-drift.txt", rel);
-		/* the vmlinux's BTF; a kvm module's (split BTF on that base) needs the split-BTF
-		 * loading of dwarf/ that is not merged here yet */
-		snprintf(label, sizeof(label), "guest %s BTF", rel);
-		diff_case(g, ai, GS_KERNEL, name, vml, "btf", NULL, allow, file, label);
+		/* where KVM is a module (x86_64's kvm.ko), its types are in the module's split BTF
+		 * on the vmlinux base; else in the vmlinux's */
+		snprintf(p, sizeof(p), "%s/%s/kvm", dir, rel);
+		if (!stat(p, &st) && st.st_size > 0) {
+			snprintf(label, sizeof(label), "guest %s BTF (kvm module)", rel);
+			diff_case(g, ai, GS_KERNEL, name, p, "btf", vml, allow, file, label);
+		} else {
+			snprintf(label, sizeof(label), "guest %s BTF", rel);
+			diff_case(g, ai, GS_KERNEL, name, vml, "btf", NULL, allow, file, label);
+		}
 		any = true;
 	}
 	for (int i = 0; i < n; i++)

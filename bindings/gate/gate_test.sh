@@ -3,7 +3,8 @@
 # naming the field in the summary and the drift report) on a candidate bindings.rs with one field
 # changed, passes on a bindings.rs of Debian's bindgen (its layout tests and a VM run through its
 # Rust structs), fails on a mutated header copy naming the struct and the conformance case, runs
-# the conformance suite on /dev/kvm, and writes JUnit that parses as XML whatever it holds.
+# the conformance suite on /dev/kvm, writes JUnit that parses as XML whatever it holds, and
+# compares with the BTF of each guest kernel of the arch.
 
 kg() {
 	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
@@ -280,6 +281,43 @@ PY
 	true
 }
 
+atf_test_case guest_btf
+guest_btf_head() {
+	atf_set descr 'The kernel stage compares with the BTF each guest kernel of the arch handed back (x86_64: the kvm module'"'"'s split BTF on its vmlinux), not with another arch'"'"'s'
+	atf_set require.progs 'pahole'
+	atf_set timeout 300
+}
+guest_btf_body() {
+	cache=${KVMGATE_CACHE:-$HOME/.cache/kvmgate}
+	src=
+	for d in "$cache"/btf/*-amd64; do
+		[ -s "$d/kvm" ] && [ -s "$d/vmlinux" ] && src=$d
+	done
+	[ -n "$src" ] || atf_skip "no x86_64 guest kernel's BTF with a kvm module in $cache/btf (make vmimages-run hands it back)"
+	mkdir -p btf/9.9.0-test-amd64 btf/9.9.0-test-arm64
+	cp "$src/vmlinux" "$src/kvm" btf/9.9.0-test-amd64/
+	echo x86_64 > btf/9.9.0-test-amd64/arch
+	cp "$src/vmlinux" btf/9.9.0-test-arm64/vmlinux
+	echo arm64 > btf/9.9.0-test-arm64/arch
+	GATE_GUEST_BTF=$PWD/btf atf_check -s exit:0 -o save:stdout -e ignore \
+		"$(kg)" gate --arch x86_64 --no-conformance --no-rust -o out
+	grep -q '<system-out>guest 9\.9\.0-test-amd64 BTF (kvm module): 0 incompatible' out/junit.xml ||
+		atf_fail "junit.xml: no passing case on the guest's kvm module BTF"
+	grep -q 'test-arm64' out/junit.xml && atf_fail "the arm64 guest's BTF was compared for x86_64"
+	d=out/x86_64/kernel-9.9.0-test-amd64-drift.txt
+	grep -q '^# kvmgate gate kernel: .* against .*/9\.9\.0-test-amd64/kvm,' "$d" ||
+		atf_fail "$d: not against the kvm module"
+	grep -q '^kvmgate diff: 0 incompatible' "$d" || atf_fail "$d: not 0 incompatible"
+	# the kvm module's types (kvm_clock_data, ...) are checked: fewer "not in kernel" than the
+	# vmlinux alone leaves
+	gate=$(sed -n 's/^kvmgate diff: .*, \([0-9]*\) not in kernel$/\1/p' "$d")
+	"$(kg)" diff --allow "$(atf_get_srcdir)/../../dwarf/kernel.allow" out/x86_64/layout \
+		btf/9.9.0-test-amd64/vmlinux > vmlinux-only.txt 2>&1
+	alone=$(sed -n 's/^kvmgate diff: .*, \([0-9]*\) not in kernel$/\1/p' vmlinux-only.txt)
+	[ -n "$gate" ] && [ -n "$alone" ] && [ "$gate" -lt "$alone" ] ||
+		atf_fail "not in kernel: ${gate:-?} with the kvm module, ${alone:-?} with the vmlinux alone"
+}
+
 atf_init_test_cases() {
 	atf_add_test_case default_inputs
 	atf_add_test_case bad_candidate
@@ -290,4 +328,5 @@ atf_init_test_cases() {
 	atf_add_test_case html_report
 	atf_add_test_case host_conformance
 	atf_add_test_case mutated_headers
+	atf_add_test_case guest_btf
 }
