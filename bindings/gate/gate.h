@@ -51,6 +51,9 @@ struct gate {
 	const char *out;		/* report folder */
 	bool guest, no_conformance, no_rust;
 	unsigned timeout;		/* seconds for one spawned tool */
+	unsigned kernel_min;		/* kernel stage: only kernels of this X*1000+Y or later (the
+					 * headers' version: an older kernel lacks what came after
+					 * it); 0: every kernel at hand */
 	struct gate_arch arches[GATE_MAX_ARCHES];
 	size_t narch;
 	struct gate_case *cases;

@@ -174,6 +174,27 @@ static bool arch_file_is(const char *path, const char *arch)
 	return !strcmp(buf, arch);
 }
 
+/* X*1000+Y of a kernel release "6.1.0-57-amd64", 0 when it does not start so. */
+static unsigned release_code(const char *rel)
+{
+	unsigned x, y;
+
+	return sscanf(rel, "%u.%u", &x, &y) == 2 ? x * 1000 + y : 0;
+}
+
+/* A kernel older than g->kernel_min: recorded skipped (true), not compared. */
+static bool too_old(struct gate *g, size_t ai, const char *name, const char *rel)
+{
+	unsigned code = release_code(rel);
+
+	if (!g->kernel_min || !code || code >= g->kernel_min)
+		return false;
+	gate__record(g, ai, GS_KERNEL, name, GATE_SKIP, NULL,
+		     "kernel %s is older than the headers (%u.%u): it lacks what came after it", rel,
+		     g->kernel_min / 1000, g->kernel_min % 1000);
+	return true;
+}
+
 void gate_kernel(struct gate *g, size_t ai)
 {
 	struct gate_arch *ga = &g->arches[ai];
@@ -187,7 +208,7 @@ void gate_kernel(struct gate *g, size_t ai)
 
 	snprintf(allow, sizeof(allow), "%s/dwarf/kernel.allow", g->top);
 	if (host && !strcmp(host, ga->a->name) && !access("/sys/kernel/btf/vmlinux", R_OK) &&
-	    !uname(&u)) {
+	    !uname(&u) && !(any = too_old(g, ai, "kernel:host", u.release))) {
 		snprintf(label, sizeof(label), "this machine's BTF (%s)", u.release);
 		diff_case(g, ai, GS_KERNEL, "kernel:host", "/sys/kernel/btf/vmlinux", "btf", NULL,
 			  allow, "kernel-host-drift.txt", label);
@@ -203,6 +224,10 @@ void gate_kernel(struct gate *g, size_t ai)
 		if (rel[0] == '.' || !arch_file_is(p, ga->a->name) || access(vml, R_OK))
 			continue;
 		snprintf(name, sizeof(name), "kernel:guest %s", rel);
+		if (too_old(g, ai, name, rel)) {
+			any = true;	/* its skipped case says why */
+			continue;
+		}
 		snprintf(file, sizeof(file), "kernel-%s-drift.txt", rel);
 		/* the vmlinux's BTF; a kvm module's (split BTF on that base) needs the split-BTF
 		 * loading of dwarf/ that is not merged here yet */

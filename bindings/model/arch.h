@@ -17,6 +17,7 @@ struct arch_info {
 	uint16_t elf_machine;		/* e_machine of its ELF objects */
 	const char *uname_machine;	/* uname -m of a host of this arch */
 	const char *image_magic;	/* the 4 bytes at 0x38 of its kernel Image, or NULL */
+	const char *kernel_arch;	/* the kernel's ARCH= (make headers_install): "x86", "arm64" */
 };
 
 /* The arch named name, or NULL (also for a NULL name). */
