@@ -21,6 +21,8 @@ set -eu
 prog=kernel-headers.sh
 die() { echo "$prog: $*" >&2; exit 2; }
 now() { date +%s.%N; }
+# why a make failed: the last line of its log that is not make's own "*** Error"
+why() { grep -v '^make\(\[[0-9]*\]\)\{0,1\}: \*\*\*' "$1" | tail -n 1; }
 secs() { echo "$(now) $1" | awk '{ printf "%.1f", $1 - $2 }'; }
 
 source= karch=
@@ -146,10 +148,10 @@ if [ "$kind" = tree ]; then
 	obj=$CACHE/src/$key-obj/$karch
 	mkdir -p "$obj"
 	make -C "$src" O="$obj" -s headers_install ARCH="$karch" INSTALL_HDR_PATH="$out.tmp" \
-		>"$log" 2>&1 || die "headers_install ARCH=$karch of $ver ($src) failed: $(tail -n 1 "$log") (see $log)"
+		>"$log" 2>&1 || die "headers_install ARCH=$karch of $ver ($src) failed: $(why "$log") (see $log)"
 else
 	make -C "$src" -s headers_install ARCH="$karch" INSTALL_HDR_PATH="$out.tmp" >"$log" 2>&1 ||
-		die "headers_install ARCH=$karch of $ver failed: $(tail -n 1 "$log") (see $log)"
+		die "headers_install ARCH=$karch of $ver failed: $(why "$log") (see $log)"
 fi
 [ -f "$out.tmp/include/linux/kvm.h" ] || die "headers_install of $ver left no include/linux/kvm.h"
 echo "$stamp" > "$out.tmp/.installed"

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tmpdir.h"
@@ -32,8 +33,16 @@ static void on_signal(int sig)
 	int saved = errno;
 	pid_t pid;
 
-	if (child_pid > 0)
+	if (child_pid > 0) {
+		/* stopped and reaped: SIGTERM, a second's grace, SIGKILL */
+		pid_t r = 0;
+
 		kill(child_pid, SIGTERM);
+		for (int i = 0; i < 50 && (r = waitpid(child_pid, NULL, WNOHANG)) == 0; i++)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+		if (r == 0 && kill(child_pid, SIGKILL) == 0)
+			waitpid(child_pid, NULL, 0);
+	}
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = { "rm", "-rf", "--", sig_stage[0] ? sig_stage : sig_logdir,
@@ -62,7 +71,7 @@ static void block(int how)
 
 int upd__stage_begin(struct upd *u, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], base[PATH_MAX], *tmpl = NULL;
+	char dir[PATH_MAX], base[PATH_MAX], *tmpl = NULL, *parent;
 	struct sigaction sa;
 	int rc;
 
@@ -73,11 +82,12 @@ int upd__stage_begin(struct upd *u, char *err, size_t errlen)
 	if (!u->print_headers) {
 		snprintf(dir, sizeof(dir), "%s", u->out);
 		snprintf(base, sizeof(base), "%s", u->out);
-		if ((rc = upd__mkdirs(dirname(dir)))) {
-			snprintf(err, errlen, "%s: %s", dir, strerror(-rc));
+		parent = dirname(dir);
+		if ((rc = upd__mkdirs(parent))) {
+			snprintf(err, errlen, "%s: %s", parent, strerror(-rc));
 			return -1;
 		}
-		if (asprintf(&tmpl, "%s/.%s.tmp-XXXXXX", dir, basename(base)) < 0) {
+		if (asprintf(&tmpl, "%s/.%s.tmp-XXXXXX", parent, basename(base)) < 0) {
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
