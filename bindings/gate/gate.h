@@ -36,6 +36,9 @@ struct gate_arch {
 	bool gen_ok;
 	bool guest_ran;			/* the conformance stage booted the arch's guest */
 	unsigned types, fields;		/* layouts of the manifest */
+	unsigned kernel_min;		/* X*1000+Y of the headers (gen): the kernel stage compares
+					 * with kernels of it or later (an older one lacks what came
+					 * after it); 0: unknown, every kernel at hand */
 	unsigned diff[DIFF__NR];	/* summed over the layout diffs */
 	unsigned ioctl[3];		/* coverage: exercised, skipped, rejected */
 	unsigned conf[GATE__NR];	/* conformance cases by result */
@@ -51,9 +54,6 @@ struct gate {
 	const char *out;		/* report folder */
 	bool guest, no_conformance, no_rust;
 	unsigned timeout;		/* seconds for one spawned tool */
-	unsigned kernel_min;		/* kernel stage: only kernels of this X*1000+Y or later (the
-					 * headers' version: an older kernel lacks what came after
-					 * it); 0: every kernel at hand */
 	struct gate_arch arches[GATE_MAX_ARCHES];
 	size_t narch;
 	struct gate_case *cases;

@@ -182,16 +182,16 @@ static unsigned release_code(const char *rel)
 	return sscanf(rel, "%u.%u", &x, &y) == 2 ? x * 1000 + y : 0;
 }
 
-/* A kernel older than g->kernel_min: recorded skipped (true), not compared. */
+/* A kernel older than the headers (kernel_min): recorded skipped (true), not compared. */
 static bool too_old(struct gate *g, size_t ai, const char *name, const char *rel)
 {
-	unsigned code = release_code(rel);
+	unsigned code = release_code(rel), min = g->arches[ai].kernel_min;
 
-	if (!g->kernel_min || !code || code >= g->kernel_min)
+	if (!min || !code || code >= min)
 		return false;
 	gate__record(g, ai, GS_KERNEL, name, GATE_SKIP, NULL,
 		     "kernel %s is older than the headers (%u.%u): it lacks what came after it", rel,
-		     g->kernel_min / 1000, g->kernel_min % 1000);
+		     min / 1000, min % 1000);
 	return true;
 }
 

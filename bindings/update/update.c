@@ -287,8 +287,10 @@ int update__main(int argc, char **argv)
 			fprintf(stderr, "kvmgate: bindings: %s\n", err);
 			rc = 2;
 		} else {
-			printf("kvmgate: bindings: %zu pairs proved (%zu versions x %zu arches) -> "
-			       "%s/ (%.1f s)\n", done, u->nver, u->narch, u->out, gate__now() - t0);
+			printf("kvmgate: bindings: %zu pair%s proved (%zu version%s x %zu arch%s) -> "
+			       "%s/ (%.1f s)\n", done, done == 1 ? "" : "s", u->nver,
+			       u->nver == 1 ? "" : "s", u->narch, u->narch == 1 ? "" : "es", u->out,
+			       gate__now() - t0);
 		}
 	}
 	upd__cleanup(u);

@@ -2,7 +2,7 @@
  * stages (bindings/gate/): gen (this binary's `kvmgate gen --headers TREE` into the pair's
  * folder), compiler (the arch's gcc on every layout fact), dwarf (pahole's view of the header),
  * kernel (the kernel debug info at hand: this machine's BTF for its arch, the guests' BTF in the
- * cache, with dwarf/kernel.allow; kernels older than the version are skipped, as they lack what
+ * cache, with dwarf/kernel.allow; kernels older than the headers are skipped, as they lack what
  * came after them, while every later one must still agree: UAPI only grows). Conformance and rust are the gate's business on a bindings
  * pull request (the CI templates, doc/): they need guests and run per arch there. */
 #include <stdio.h>
@@ -33,7 +33,6 @@ int upd__prove(const struct upd *u, const struct upd_version *v, const struct ar
 	g->headers = tree;
 	g->out = pairdir;
 	g->timeout = u->timeout;
-	g->kernel_min = v->num[0] * 1000 + v->num[1];
 	g->narch = 1;
 	g->arches[0].a = a;
 	snprintf(g->arches[0].dir, sizeof(g->arches[0].dir), "%s", pairdir);
@@ -43,6 +42,14 @@ int upd__prove(const struct upd *u, const struct upd_version *v, const struct ar
 		stages[i].fn(g, 0);
 	}
 	rc = gate__verdict(g);
+	/* the tree is the version named: its headers' LINUX_VERSION_CODE agrees in major.minor */
+	if (g->arches[0].gen_ok && g->arches[0].kernel_min &&
+	    g->arches[0].kernel_min != v->num[0] * 1000 + v->num[1]) {
+		snprintf(msg, msglen, "the headers are of Linux %u.%u, not %s", g->arches[0].kernel_min
+			 / 1000, g->arches[0].kernel_min % 1000, v->name);
+		rc = 2;
+		goto out;
+	}
 	/* the failing cases say what; else each case's verdict, the gen case's figures first */
 	for (size_t i = 0; i < g->ncases; i++) {
 		const struct gate_case *c = &g->cases[i];
@@ -63,6 +70,7 @@ int upd__prove(const struct upd *u, const struct upd_version *v, const struct ar
 	if (rc == 0 && (g->ncases == 0 || sb.oom))
 		rc = 2;
 	sbuf__fini(&sb);
+out:
 	for (size_t i = 0; i < g->ncases; i++) {
 		free(g->cases[i].name);
 		free(g->cases[i].msg);
