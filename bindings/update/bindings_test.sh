@@ -4,7 +4,8 @@
 # (each file what `kvmgate gen` makes of that tree), and a second run redoes no headers_install;
 # the laid-out tree builds as a Cargo crate whose layout tests pass for each version feature; a git
 # repository with two tags made from the tarballs' trees gives the same files without its checkout
-# touched; a bad version or a version whose headers fail is named, OUT not written, the completed
+# touched (and a plain source tree, built out of tree); a bad version or a version whose
+# headers fail is named, OUT not written, the completed
 # pairs kept for the rerun; --single; an existing OUT refused (--force replaces it); a signal
 # leaves no temporary folder behind and stops the running helper.
 
@@ -291,6 +292,20 @@ git_two_tags_body() {
 		atf_fail "v6.13 not named: $(oneline stderr2)"
 	[ -e bad-out ] && atf_fail "bad-out written"
 	[ -z "$(git -C linux status --porcelain --ignored)" ] || atf_fail "the checkout changed"
+
+	# a plain source tree (v6.1's files, no .git): built out of tree, nothing written into it
+	mkdir plain
+	git -C linux archive v6.1 | tar -x -C plain || atf_fail "cannot make the plain tree"
+	touch -d '1 minute ago' stamp
+	find plain -exec touch -h -d '2 minutes ago' {} +
+	atf_check -s exit:0 -o match:'^v6\.1 +arm64 +pass .*headers installed' -e ignore \
+		"$(kg)" bindings --linux "$PWD/plain" --versions v6.1 --arches arm64 -o plain-out
+	cmp -s plain-out/src/arm64/bindings_v6_1_0.rs tar-out/src/arm64/bindings_v6_1_0.rs ||
+		atf_fail "the plain tree gave another file than the tarball"
+	[ -z "$(find plain -newer stamp | head -n 3)" ] ||
+		atf_fail "the plain tree was written to: $(find plain -newer stamp | head -n 3 | tr '\n' ' ')"
+	atf_check -s exit:2 -o ignore -e match:'the headers are of Linux 6\.1, not v6\.12' \
+		"$(kg)" bindings --linux "$PWD/plain" --versions v6.12 --arches arm64 -o plain-out2
 }
 
 # fake_top DIR: a source tree whose kernel-headers.sh records its pid and hangs (the helper the
