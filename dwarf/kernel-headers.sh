@@ -102,15 +102,17 @@ if [ -f "$out/.installed" ] && [ "$(cat "$out/.installed")" = "$stamp" ]; then
 fi
 
 # What headers_install reads: the top Makefile and Kbuild, scripts/ (host tools), the UAPI
-# headers, the arch's tree (its Makefiles and generated syscall headers), tools/include (x86's
+# headers, the arch trees (their Makefiles and generated syscall headers), tools/include (x86's
 # relocs host tool), usr/.
 case $kind in
 tar)
 	if [ ! -f "$src/.extracted" ] || [ "$(cat "$src/.extracted")" != "$stamp" ]; then
 		t0=$(now)
 		rm -rf "$src"
+		# every arch/ at once: a pass over the tarball is its whole xz stream (20-50 s),
+		# unpacking arch/ is a second of it, and the next arch needs no second pass
 		tar -xJf "$tarball" -C "$CACHE/src" --wildcards "$top/Makefile" "$top/Kbuild" \
-			"$top/scripts/*" "$top/include/*" "$top/arch/$karch/*" \
+			"$top/scripts/*" "$top/include/*" "$top/arch/*" \
 			"$top/tools/include/*" "$top/usr/*" ||
 			die "cannot unpack $tarball"
 		[ -f "$src/Makefile" ] || die "$tarball: no $top/Makefile"
