@@ -6,11 +6,13 @@
  * pairs done before it are kept where they live, in the cache (their headers_install trees and
  * their proved folders $KVMGATE_CACHE/bindings/KEY/ARCH), so the rerun redoes no headers_install. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -125,7 +127,8 @@ static void progress(const struct upd_version *v, const struct arch_info *a, con
 static int run_pairs(struct upd *u, size_t *done)
 {
 	char tree[PATH_MAX], pairdir[PATH_MAX + 64], err[ERRBUF_SIZE], msg[4096], what[4400];
-	char key[PATH_MAX];
+	char key[PATH_MAX], lock[PATH_MAX + 80];
+	int lk;
 
 	*done = 0;
 	for (size_t i = 0; i < u->nver; i++) {
@@ -156,6 +159,15 @@ static int run_pairs(struct upd *u, size_t *done)
 				fprintf(stderr, "kvmgate: bindings: %s: %s\n", pairdir, strerror(-rc));
 				return 2;
 			}
+			/* one run at a time in a pair's folder (runs share the cache) */
+			snprintf(lock, sizeof(lock), "%s/.lock", pairdir);
+			lk = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+			if (lk < 0 || flock(lk, LOCK_EX)) {
+				fprintf(stderr, "kvmgate: bindings: %s: %s\n", lock, strerror(errno));
+				if (lk >= 0)
+					close(lk);
+				return 2;
+			}
 			rc = upd__prove(u, v, a, tree, pairdir, msg, sizeof(msg));
 			snprintf(what, sizeof(what), "headers %s %.1fs; %s",
 				 installed ? "installed" : "cached", th, msg);
@@ -164,9 +176,12 @@ static int run_pairs(struct upd *u, size_t *done)
 			if (rc) {
 				fprintf(stderr, "kvmgate: bindings: %s %s: not proved: %s (reports in "
 					"%s/)\n", v->name, a->name, msg, pairdir);
+				close(lk);
 				return rc;
 			}
-			if ((rc = upd__stage_pair(u, v, a, pairdir))) {
+			rc = upd__stage_pair(u, v, a, pairdir);
+			close(lk);
+			if (rc) {
 				fprintf(stderr, "kvmgate: bindings: %s: cannot stage %s/bindings.rs: "
 					"%s\n", u->stage, pairdir, strerror(-rc));
 				return 2;
