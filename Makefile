@@ -9,6 +9,8 @@
 #                        a headers tree or a bindings.rs; conformance/abi.mk)
 #   make gate            the main job: kvmgate gate on the default inputs (report in $(B)/gate/)
 #   make gate-bench      the gate's wall time and each stage's share, both guests (figures)
+#   make bindings LINUX=SRC VERSIONS="v6.1 v6.12" ARCHES="x86_64 arm64" OUT=DIR   kvm-bindings'
+#                        update: every version x arch proved, laid out as the crate (bindings/update/)
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
 #   make vmimages        the guest images; vmimages-run boots them; vmimages-bench times them
 #   make kernel-headers  headers_install trees of linux-source 6.1 and 6.12; dwarf-bench

@@ -26,6 +26,7 @@
 #include "cmodel.h"
 #include "dwarf.h"
 #include "gate.h"
+#include "update.h"
 #include "diff.h"
 #include "layout_write.h"
 #include "manifest_text.h"
@@ -521,13 +522,14 @@ static const struct cmd {
 	{ "diff", cmd_diff, "compare two sources, classified, with the semver verdict; exit 1 when something is incompatible" },
 	{ "abi", cmd_abi, "render the C ABI header kvm_abi.h of a source (conformance/ builds on it)" },
 	{ "gate", gate__main, "every proof of the bindings (compiler, DWARF, kernel BTF, candidate, conformance, rust), one summary, JUnit and HTML" },
+	{ "bindings", update__main, "kvm-bindings' update: every version x arch from a kernel source, proved, laid out as the crate (src/<arch>/bindings_vX_Y_Z.rs, mod.rs, features.toml)" },
 };
 
 static int usage(FILE *f, int ret)
 {
 	fprintf(f, "usage: kvmgate COMMAND [OPTIONS]\n\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-5s %s\n", cmds[i].name, cmds[i].help);
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\nkvmgate COMMAND --help for its options; exit 0 ok, 1 incompatible, 2 error\n");
 	return ret;
 }

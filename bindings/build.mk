@@ -8,9 +8,10 @@ include bindings/clang/build.mk
 include bindings/rust/build.mk
 include bindings/c/build.mk
 include bindings/gate/build.mk
-BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS) $(GATE_OBJS)
+include bindings/update/build.mk
+BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS) $(GATE_OBJS) $(UPDATE_OBJS)
 # what the front end may include: every folder of the library
-BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c -Ibindings/gate
+BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c -Ibindings/gate -Ibindings/update
 
 BINDINGS_SH_TESTS := bindings/cli_test
 TEST_PROGS += $(BINDINGS_SH_TESTS)

@@ -130,6 +130,7 @@ int gate__main(int argc, char **argv)
 	static struct gate g0;
 	struct gate *g = &g0;
 	struct cand cands[GATE_MAX_ARCHES];
+	static char candabs[GATE_MAX_ARCHES][PATH_MAX];
 	size_t ncand = 0;
 	char self[PATH_MAX], top[PATH_MAX], outabs[PATH_MAX], path[PATH_MAX + 32], *archlist = NULL, *end;
 	const char *env;
@@ -194,9 +195,10 @@ int gate__main(int argc, char **argv)
 		if (k == g->narch)
 			return bad("--bindings %s=...: %s is not among the chosen arches",
 				   cands[i].arch, cands[i].arch);
-		if (access(cands[i].file, R_OK))
+		/* absolute: the conformance stage runs make in the source tree */
+		if (access(cands[i].file, R_OK) || !realpath(cands[i].file, candabs[k]))
 			return bad("%s: %s", cands[i].file, strerror(errno));
-		g->arches[k].candidate = cands[i].file;
+		g->arches[k].candidate = candabs[k];
 	}
 	if (g->headers && access(g->headers, R_OK))
 		return bad("%s: %s", g->headers, strerror(errno));

@@ -36,6 +36,9 @@ struct gate_arch {
 	bool gen_ok;
 	bool guest_ran;			/* the conformance stage booted the arch's guest */
 	unsigned types, fields;		/* layouts of the manifest */
+	unsigned kernel_min;		/* X*1000+Y of the headers (gen): the kernel stage compares
+					 * with kernels of it or later (an older one lacks what came
+					 * after it); 0: unknown, every kernel at hand */
 	unsigned diff[DIFF__NR];	/* summed over the layout diffs */
 	unsigned ioctl[3];		/* coverage: exercised, skipped, rejected */
 	unsigned conf[GATE__NR];	/* conformance cases by result */

@@ -187,6 +187,27 @@ static bool arch_file_is(const char *path, const char *arch)
 	return !strcmp(buf, arch);
 }
 
+/* X*1000+Y of a kernel release "6.1.0-57-amd64", 0 when it does not start so. */
+static unsigned release_code(const char *rel)
+{
+	unsigned x, y;
+
+	return sscanf(rel, "%u.%u", &x, &y) == 2 ? x * 1000 + y : 0;
+}
+
+/* A kernel older than the headers (kernel_min): recorded skipped (true), not compared. */
+static bool too_old(struct gate *g, size_t ai, const char *name, const char *rel)
+{
+	unsigned code = release_code(rel), min = g->arches[ai].kernel_min;
+
+	if (!min || !code || code >= min)
+		return false;
+	gate__record(g, ai, GS_KERNEL, name, GATE_SKIP, NULL,
+		     "kernel %s is older than the headers (%u.%u): it lacks what came after it", rel,
+		     min / 1000, min % 1000);
+	return true;
+}
+
 void gate_kernel(struct gate *g, size_t ai)
 {
 	struct gate_arch *ga = &g->arches[ai];
@@ -200,7 +221,7 @@ void gate_kernel(struct gate *g, size_t ai)
 
 	snprintf(allow, sizeof(allow), "%s/dwarf/kernel.allow", g->top);
 	if (host && !strcmp(host, ga->a->name) && !access("/sys/kernel/btf/vmlinux", R_OK) &&
-	    !uname(&u)) {
+	    !uname(&u) && !(any = too_old(g, ai, "kernel:host", u.release))) {
 		snprintf(label, sizeof(label), "this machine's BTF (%s)", u.release);
 		diff_case(g, ai, GS_KERNEL, "kernel:host", "/sys/kernel/btf/vmlinux", "btf", NULL,
 			  allow, "kernel-host-drift.txt", label);
@@ -218,6 +239,10 @@ void gate_kernel(struct gate *g, size_t ai)
 		if (rel[0] == '.' || !arch_file_is(p, ga->a->name) || access(vml, R_OK))
 			continue;
 		snprintf(name, sizeof(name), "kernel:guest %s", rel);
+		if (too_old(g, ai, name, rel)) {
+			any = true;	/* its skipped case says why */
+			continue;
+		}
 		snprintf(file, sizeof(file), "kernel-%s-drift.txt", rel);
 		/* where KVM is a module (x86_64's kvm.ko), its types are in the module's split BTF
 		 * on the vmlinux base; else in the vmlinux's */

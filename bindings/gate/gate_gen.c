@@ -1,6 +1,7 @@
 /* gate_gen.c - the gen stage: the bindings generated from the headers under test by this very
  * binary's `kvmgate gen` into OUT/<arch>/ (layout, bindings.rs, layout.h, kvm_abi.h,
- * layout.dwarf), then the manifest's size read back through the loader registry. */
+ * layout.dwarf), then the manifest's size read back through the loader registry, and its kernel
+ * version (the oldest kernel the kernel stage compares with). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,13 @@ void gate_gen(struct gate *g, size_t ai)
 	for (size_t i = 0; i < m.nrecs; i++) {
 		ga->types += m.recs[i].kind == MREC_TYPE;
 		ga->fields += m.recs[i].kind == MREC_FIELD;
+	}
+	/* the kernel stage compares with kernels of the headers' version or later only */
+	if (manifest__meta(&m, "kernel")) {
+		unsigned x, y;
+
+		if (sscanf(manifest__meta(&m, "kernel"), "%u.%u", &x, &y) == 2)
+			ga->kernel_min = x * 1000 + y;
 	}
 	ga->gen_ok = true;
 	gate__record(g, ai, GS_GEN, NULL, GATE_PASS, NULL, "%s %s: %u types, %u fields -> %s/",

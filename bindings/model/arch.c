@@ -15,13 +15,13 @@
 static const struct arch_info arches[] = {
 	{ "x86_64", "x86_64-linux-gnu", "gcc", "KVMGATE_CC_x86_64",
 	  { "/usr/include/x86_64-linux-gnu", "/usr/include", NULL }, "linux-libc-dev",
-	  EM_X86_64, "x86_64", NULL, "kvm_xsave" },
+	  EM_X86_64, "x86_64", NULL, "kvm_xsave", "x86" },
 	{ "arm64", "aarch64-linux-gnu", "aarch64-linux-gnu-gcc", "KVMGATE_CC_arm64",
 	  { "/usr/aarch64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-arm64-cross",
-	  EM_AARCH64, "aarch64", "ARM\x64", "user_pt_regs" },
+	  EM_AARCH64, "aarch64", "ARM\x64", "user_pt_regs", "arm64" },
 	{ "riscv64", "riscv64-linux-gnu", "riscv64-linux-gnu-gcc", "KVMGATE_CC_riscv64",
 	  { "/usr/riscv64-linux-gnu/include", NULL, NULL }, "linux-libc-dev-riscv64-cross",
-	  EM_RISCV, "riscv64", "RSC\x05", "kvm_riscv_core" },
+	  EM_RISCV, "riscv64", "RSC\x05", "kvm_riscv_core", "riscv" },
 };
 #define NR_ARCHES (sizeof(arches) / sizeof(arches[0]))
 

@@ -18,6 +18,7 @@ struct arch_info {
 	const char *uname_machine;	/* uname -m of a host of this arch */
 	const char *image_magic;	/* the 4 bytes at 0x38 of its kernel Image, or NULL */
 	const char *marker_type;	/* a struct only this arch's KVM headers define */
+	const char *kernel_arch;	/* the kernel's ARCH= (make headers_install): "x86", "arm64" */
 };
 
 /* The arch named name, or NULL (also for a NULL name). */

@@ -1,6 +1,7 @@
 /* tmpdir.c - private temporary directories (tmpdir.h). */
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,4 +47,25 @@ void tmpdir__remove(const char *dir)
 		closedir(d);
 	}
 	rmdir(dir);
+}
+
+static int remove_tree_rc;
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT && !remove_tree_rc)
+		remove_tree_rc = -errno;
+	return 0;
+}
+
+int tmpdir__remove_tree(const char *dir)
+{
+	if (!dir)
+		return 0;
+	remove_tree_rc = 0;
+	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT && !remove_tree_rc)
+		remove_tree_rc = -errno;
+	return remove_tree_rc;
 }

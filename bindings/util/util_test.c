@@ -1,5 +1,6 @@
 /* util_test.c - the utility layer: the hash set (pointers and strings, across growth), growable
- * arrays, the growable string, error lines, temporary directories, whole files, and child processes. */
+ * arrays, the growable string, error lines, temporary directories (and removing a tree), whole
+ * files, and child processes. */
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
@@ -143,6 +144,34 @@ ATF_TC_BODY(tmpdir_and_files, tc)
 	free(dir);
 }
 
+ATF_TC_WITHOUT_HEAD(tmpdir_remove_tree);
+ATF_TC_BODY(tmpdir_remove_tree, tc)
+{
+	char *dir, p[4096], link[4096];
+
+	ATF_REQUIRE_EQ(tmpdir__new("kvmgate-test", &dir), 0);
+	snprintf(p, sizeof(p), "%s/a/b/c", dir);
+	ATF_REQUIRE_EQ(mkdir(p, 0700) == 0 ? 0 : errno, ENOENT);	/* a/b not there yet */
+	snprintf(p, sizeof(p), "%s/a", dir);
+	ATF_REQUIRE_EQ(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/a/b", dir);
+	ATF_REQUIRE_EQ(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/a/b/f", dir);
+	ATF_REQUIRE_EQ(file__write(p, "x", 1), 0);
+	/* a symlink to a directory outside: removed itself, the target left alone */
+	ATF_REQUIRE_EQ(mkdir("outside", 0700), 0);
+	ATF_REQUIRE_EQ(file__write("outside/keep", "k", 1), 0);
+	ATF_REQUIRE(realpath("outside", link) != NULL);
+	snprintf(p, sizeof(p), "%s/a/l", dir);
+	ATF_REQUIRE_EQ(symlink(link, p), 0);
+	ATF_CHECK_EQ(tmpdir__remove_tree(dir), 0);
+	ATF_CHECK_EQ(access(dir, F_OK) == 0 ? 0 : errno, ENOENT);
+	ATF_CHECK_EQ(access("outside/keep", F_OK), 0);
+	ATF_CHECK_EQ(tmpdir__remove_tree(dir), 0);	/* gone already: nothing to do */
+	ATF_CHECK_EQ(tmpdir__remove_tree(NULL), 0);
+	free(dir);
+}
+
 ATF_TC_WITHOUT_HEAD(spawn_children);
 ATF_TC_BODY(spawn_children, tc)
 {
@@ -173,6 +202,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, sbuf_grows);
 	ATF_TP_ADD_TC(tp, errbuf_lines);
 	ATF_TP_ADD_TC(tp, tmpdir_and_files);
+	ATF_TP_ADD_TC(tp, tmpdir_remove_tree);
 	ATF_TP_ADD_TC(tp, spawn_children);
 	return atf_no_error();
 }
