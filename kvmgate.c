@@ -174,6 +174,7 @@ static int cmd_gen(int argc, char **argv)
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
+	struct dwarf_probe probe = { 0 };
 	bool dwarf = true, keep_probe = false;
 	size_t nof = 0;
 	int c, ret;
@@ -199,9 +200,15 @@ static int cmd_gen(int argc, char **argv)
 		return fail("gen: --arch and -o OUTDIR are required");
 	if (!arch__valid(arch))
 		return fail("gen: unknown arch '%s' (expected %s)", arch, arch__expected());
+	/* the DWARF probe needs no layout: its compiler runs while libclang parses */
+	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err)))
+		return fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
+	timing__mark("probe started");
 	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
-	if (ret)
+	if (ret) {
+		dwarf__probe_cancel(&probe);
 		return fail("%s", err);
+	}
 	manifest__init(&m);
 	manifest__init(&dw);
 	if (cmodel__flatten(&cm, &m)) {
@@ -210,7 +217,7 @@ static int cmd_gen(int argc, char **argv)
 	}
 	timing__mark("flatten");
 	if (dwarf) {
-		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
+		ret = dwarf__probe_finish(&probe, &m, &dw, err, sizeof(err));
 		if (ret) {
 			ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
 			goto out;
@@ -264,6 +271,7 @@ static int cmd_gen(int argc, char **argv)
 	if (!ret)
 		gen__summary(&m, arch, cm.kernel, outdir);
 out:
+	dwarf__probe_cancel(&probe);	/* nothing left when finished */
 	manifest__fini(&m);
 	manifest__fini(&dw);
 	cmodel__fini(&cm);
