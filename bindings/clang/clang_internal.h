@@ -28,6 +28,13 @@ bool clang__in_kvm_header(CXCursor c);
 
 #define PRESCAN_PREFIX "kvmgate__p"
 
+/* The evaluation declaration of a macro (printf: prefix, index, name): its value as C computes
+ * it, integer-promoted (+ 0) so that the type says the signedness C gives it. The body expands
+ * once (__auto_type, not __typeof__ of a second copy: the expansion of an ioctl number is most
+ * of the parse), and in double parentheses, so that a body that is a type name is no cast of
+ * "+ 0" but an error, as it is in C. */
+#define EVAL_DECL_FMT "static const __auto_type %s%zu = ((%s)) + 0;\n"
+
 /* clang_prescan.c: the object-like macro names of the headers reachable from linux/kvm.h, read
  * as text; src is the main file to parse: line 1 includes linux/kvm.h, line i + 2 holds the
  * evaluation declaration PRESCAN_PREFIX<i> of names[i] (empty for a literal). */

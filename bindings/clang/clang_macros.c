@@ -390,9 +390,7 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 	for (size_t i = 0; i < n; i++) {
 		const char *name = cm->macros[todo[i]].name;
 
-		/* +0: integer promotion, so that the type says the signedness C gives it */
-		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", name, i,
-			name);
+		fprintf(mf, EVAL_DECL_FMT, EVAL_PREFIX, i, name);
 	}
 	if (fclose(mf)) {
 		free(src);

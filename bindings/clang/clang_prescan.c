@@ -102,8 +102,7 @@ static void scan__define(struct prescan_scan *s, const char *p)
 	if (!ps->has_decl[ps->n])
 		fputc('\n', s->src);
 	else
-		fprintf(s->src, "static const __typeof__((%s) + 0) " PRESCAN_PREFIX "%zu = (%s);\n",
-			name, ps->n, name);
+		fprintf(s->src, EVAL_DECL_FMT, PRESCAN_PREFIX, ps->n, name);
 	ps->n++;
 }
 
