@@ -18,6 +18,7 @@ struct clang_loader {
 	struct hset by_usr;	/* USR (malloc'd) -> its ctype */
 	struct hset listed;	/* USRs (of by_usr) whose type is in cm->types */
 	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
+	CXFile main;		/* the in-memory main file (its evaluation declarations) */
 	int error;	/* first failure (-errno): the visitors stop */
 };
 
@@ -449,13 +450,12 @@ static int ld__list(struct clang_loader *ld, CXCursor c, struct ctype *t)
 }
 
 /* Expanded in the main file (a `struct x` that a macro body names there)? */
-static bool ld__in_main_file(CXCursor c)
+static bool ld__in_main_file(const struct clang_loader *ld, CXCursor c)
 {
-	CXFile f, main;
+	CXFile f;
 
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
-	main = clang_getFile(clang_Cursor_getTranslationUnit(c), CLANG_MAIN_FILE);
-	return f && main && clang_File_isEqual(f, main);
+	return f && ld->main && clang_File_isEqual(f, ld->main);
 }
 
 static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
@@ -467,7 +467,7 @@ static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientDat
 
 	/* the main file holds only the macros' evaluation declarations: a `struct x` they name
 	 * is not a declaration of the headers */
-	if (ld__in_main_file(c))
+	if (ld__in_main_file(ld, c))
 		return CXChildVisit_Continue;
 
 	switch (k) {
@@ -578,6 +578,7 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 	if (ret)
 		goto out;
 	timing__mark("parse");
+	ld.main = clang_getFile(tu, CLANG_MAIN_FILE);
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &ld);
 	timing__mark("types");
 	ret = ld.error;
