@@ -519,13 +519,14 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 {
 	struct clang_loader ld = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
 	struct prescan ps = { 0 };
+	struct clang_split sp = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
 	struct clang_args a = { .argv = argv };
 	CXTranslationUnit tu = NULL;
 	CXIndex idx = NULL;
 	size_t ndirs = 0, srclen = 0;
-	char **dirs = NULL;
+	char **dirs = NULL, *mine = NULL;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));
@@ -573,8 +574,14 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		goto out;
 	}
 	timing__mark("prescan");
-	/* one parse: the headers, then an evaluation declaration for each macro the scan found */
-	ret = clang__parse(idx, &a, ps.src, true, &tu, err, errlen);
+	/* one parse: the headers, then an evaluation declaration for each macro the scan found;
+	 * on two threads, each with half of the declarations */
+	ret = clang_split__start(&sp, &a, &ps, &mine);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	ret = clang__parse(idx, &a, mine ? mine : ps.src, true, &tu, err, errlen);
 	if (ret)
 		goto out;
 	timing__mark("parse");
@@ -587,9 +594,16 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 			 "unsupported type in a declaration");
 		goto out;
 	}
-	ret = clang__load_macros(cm, idx, tu, &a, &ps, err, errlen);
+	ret = clang_split__join(&sp, err, errlen);
+	if (!ret)
+		ret = clang_split__check(&sp, idx, tu, ps.src, err, errlen);
+	timing__mark("parse: the later half");
+	if (!ret)
+		ret = clang__load_macros(cm, idx, tu, sp.tu, sp.cut, &a, &ps, err, errlen);
 	timing__mark("macros");
 out:
+	clang_split__fini(&sp);
+	free(mine);
 	if (tu)
 		clang_disposeTranslationUnit(tu);
 	if (idx)

@@ -286,13 +286,14 @@ struct eval_ctx {
 	struct cmodel *cm;
 	const char *prefix;
 	const ssize_t *map;
-	size_t nmap;
+	size_t from, nmap;	/* the lines of this parse: from .. nmap - 1 */
 	int error;	/* first failure (-errno) */
 };
 
 static struct cmacro *eval__macro(const struct eval_ctx *ec, size_t i)
 {
-	return i < ec->nmap && ec->map[i] >= 0 ? &ec->cm->macros[ec->map[i]] : NULL;
+	return i >= ec->from && i < ec->nmap && ec->map[i] >= 0 ? &ec->cm->macros[ec->map[i]] :
+									    NULL;
 }
 
 static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData data)
@@ -425,8 +426,8 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 }
 
 int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
-		       const struct clang_args *a, const struct prescan *ps, char *err,
-		       size_t errlen)
+		       CXTranslationUnit tu2, size_t from, const struct clang_args *a,
+		       const struct prescan *ps, char *err, size_t errlen)
 {
 	struct macro_defs defs = { .by_name = HSET_INIT_STR };
 	struct eval_ctx ec = { .cm = cm, .prefix = PRESCAN_PREFIX, .nmap = ps->n };
@@ -474,6 +475,10 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 	timing__mark("macros: collect");
 	ec.map = map;
 	ret = eval__run(&ec, tu, err, errlen);
+	if (!ret && tu2) {
+		ec.from = from;
+		ret = eval__run(&ec, tu2, err, errlen);
+	}
 	if (!ret && ntodo)
 		ret = eval__fallback(cm, idx, a, todo, ntodo, err, errlen);
 	timing__mark("macros: evaluate");
