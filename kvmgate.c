@@ -175,7 +175,7 @@ static int cmd_gen(int argc, char **argv)
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
 	struct dwarf_probe probe = { 0 };
-	bool dwarf = true, keep_probe = false;
+	bool dwarf = true, keep_probe = false, made_outdir;
 	size_t nof = 0;
 	int c, ret;
 
@@ -217,14 +217,13 @@ static int cmd_gen(int argc, char **argv)
 	}
 	timing__mark("flatten");
 	if (dwarf) {
-		ret = dwarf__probe_finish(&probe, &m, &dw, err, sizeof(err));
-		if (ret) {
-			ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
-			goto out;
-		}
-		timing__mark("dwarf view");
+		/* pahole reads the probe while the other files are written; m stays as it is
+		 * (sorted now, the writers' sorts leave it untouched) */
+		manifest__sort(&m);
+		dwarf__probe_read_start(&probe, &m, &dw);
 	}
-	if (mkdir(outdir, 0777) && errno != EEXIST) {
+	made_outdir = !mkdir(outdir, 0777);
+	if (!made_outdir && errno != EEXIST) {
 		ret = fail("%s: %s", outdir, strerror(errno));
 		goto out;
 	}
@@ -247,6 +246,14 @@ static int cmd_gen(int argc, char **argv)
 		outfiles__abort(of, nof);
 		goto out;
 	}
+	if (dwarf && dwarf__probe_read_join(&probe, err, sizeof(err))) {
+		ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
+		outfiles__abort(of, nof);
+		if (made_outdir)
+			rmdir(outdir);	/* as when the check ran before it was made */
+		goto out;
+	}
+	timing__mark("dwarf view");
 	if (dwarf &&
 	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
 		fail("%s: cannot write layout.dwarf", outdir);

@@ -217,6 +217,8 @@ void dwarf__probe_cancel(struct dwarf_probe *p)
 {
 	int status;
 
+	if (p->reading)
+		pthread_join(p->thread, NULL);
 	/* let a running compiler finish (a short run): killed, its driver could leave cc1 or as
 	 * writing into the directory removed below */
 	if (p->pid > 0)
@@ -276,18 +278,58 @@ out:
 	return rc;
 }
 
-int dwarf__probe_finish(struct dwarf_probe *p, const struct manifest *layout,
-			struct manifest *out, char *err, size_t errlen)
+/* dwarf__probe_finish without releasing p. */
+static int probe__finish(struct dwarf_probe *p, const struct manifest *layout,
+			 struct manifest *out, char *err, size_t errlen)
 {
 	struct source_opts o = { .arch = p->arch, .kernel = manifest__meta(layout, "kernel"),
 				 .only = layout };
 	int rc = probe__compile_wait(p->cc, p->pid, p->log, err, errlen);
 
 	p->pid = 0;	/* reaped */
-	if (!rc)
-		rc = probe_source__load(out, p->obj, &o, err, errlen);
+	return rc ? rc : probe_source__load(out, p->obj, &o, err, errlen);
+}
+
+int dwarf__probe_finish(struct dwarf_probe *p, const struct manifest *layout,
+			struct manifest *out, char *err, size_t errlen)
+{
+	int rc = probe__finish(p, layout, out, err, errlen);
+
 	dwarf__probe_cancel(p);
 	return rc;
+}
+
+static void *probe__read(void *arg)
+{
+	struct dwarf_probe *p = arg;
+
+	p->ret = probe__finish(p, p->layout, p->out, p->err, sizeof(p->err));
+	return NULL;
+}
+
+void dwarf__probe_read_start(struct dwarf_probe *p, const struct manifest *layout,
+			     struct manifest *out)
+{
+	p->layout = layout;
+	p->out = out;
+	if (!pthread_create(&p->thread, NULL, probe__read, p))
+		p->reading = true;
+	else
+		probe__read(p);
+}
+
+int dwarf__probe_read_join(struct dwarf_probe *p, char *err, size_t errlen)
+{
+	int ret;
+
+	if (p->reading)
+		pthread_join(p->thread, NULL);
+	p->reading = false;
+	ret = p->ret;
+	if (ret)
+		snprintf(err, errlen, "%s", p->err);
+	dwarf__probe_cancel(p);
+	return ret;
 }
 
 int dwarf__probe_view(const struct manifest *layout, const char *arch, const char *headers,
