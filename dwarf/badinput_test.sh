@@ -2,8 +2,8 @@
 # badinput_test.sh - what pahole or kvmgate cannot read is an error (exit 2, one line naming the
 # file), never an empty result: not an ELF, a truncated BTF blob, a truncated ELF, an ELF without
 # BTF or DWARF, a module (.ko or split BTF) without its base, pahole missing, gen whose DWARF check
-# cannot run. And the references
-# they are set against: small BTF and DWARF inputs made here that are read.
+# cannot run. And the references they are set against: small BTF and DWARF inputs made here
+# that are read.
 
 . "$(atf_get_srcdir)/common.sh"
 
