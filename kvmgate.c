@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,49 @@ static int outfiles__commit(struct outfile *o, size_t n)
 	return 0;
 }
 
+/* bindings.rs is written by a thread of its own while the manifest's files are (it reads the C
+ * model only, they read the manifest only); without a thread, here. */
+struct rust_job {
+	const struct cmodel *cm;
+	FILE *f;
+	pthread_t thread;
+	bool running;
+	int ret;
+};
+
+static void *rust_job__run(void *arg)
+{
+	struct rust_job *j = arg;
+
+	j->ret = rust__write(j->cm, j->f);
+	return NULL;
+}
+
+static void rust_job__start(struct rust_job *j, const struct cmodel *cm, FILE *f)
+{
+	j->cm = cm;
+	j->f = f;
+	if (!pthread_create(&j->thread, NULL, rust_job__run, j))
+		j->running = true;
+	else
+		rust_job__run(j);
+}
+
+static int rust_job__join(struct rust_job *j)
+{
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	j->running = false;
+	return j->ret;
+}
+
+/* Stop writing: the thread first (it writes into one of the files), then the files. */
+static void gen__abort(struct outfile *o, size_t n, struct rust_job *j)
+{
+	rust_job__join(j);
+	outfiles__abort(o, n);
+}
+
 static void gen__summary(const struct manifest *m, const char *arch, const char *kernel,
 			 const char *outdir)
 {
@@ -175,7 +219,9 @@ static int cmd_gen(int argc, char **argv)
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
-	bool dwarf = true, keep_probe = false;
+	struct dwarf_probe probe = { 0 };
+	struct rust_job rj = { 0 };
+	bool dwarf = true, keep_probe = false, made_outdir;
 	size_t nof = 0;
 	int c, ret;
 
@@ -200,9 +246,15 @@ static int cmd_gen(int argc, char **argv)
 		return fail("gen: --arch and -o OUTDIR are required");
 	if (!arch__valid(arch))
 		return fail("gen: unknown arch '%s' (expected %s)", arch, arch__expected());
+	/* the DWARF probe needs no layout: its compiler runs while libclang parses */
+	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err)))
+		return fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
+	timing__mark("probe started");
 	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
-	if (ret)
+	if (ret) {
+		dwarf__probe_cancel(&probe);
 		return fail("%s", err);
+	}
 	manifest__init(&m);
 	manifest__init(&dw);
 	if (cmodel__flatten(&cm, &m)) {
@@ -211,36 +263,52 @@ static int cmd_gen(int argc, char **argv)
 	}
 	timing__mark("flatten");
 	if (dwarf) {
-		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
-		if (ret) {
-			ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
-			goto out;
-		}
-		timing__mark("dwarf view");
+		/* pahole reads the probe while the other files are written; m stays as it is
+		 * (sorted now, the writers' sorts leave it untouched) */
+		manifest__sort(&m);
+		dwarf__probe_read_start(&probe, &m, &dw);
 	}
-	if (mkdir(outdir, 0777) && errno != EEXIST) {
+	made_outdir = !mkdir(outdir, 0777);
+	if (!made_outdir && errno != EEXIST) {
 		ret = fail("%s: %s", outdir, strerror(errno));
 		goto out;
 	}
 	ret = EXIT_BAD;
 	if (outfile__open(&of[nof++], outdir, "layout") ||
-	    manifest__write(&m, of[nof - 1].f) ||
-	    (timing__mark("write layout"), 0) ||
-	    outfile__open(&of[nof++], outdir, "bindings.rs") ||
-	    rust__write(&cm, of[nof - 1].f) ||
-	    (timing__mark("write bindings.rs"), 0) ||
-	    outfile__open(&of[nof++], outdir, "layout.h") ||
-	    c__write_layout(&m, of[nof - 1].f)) {
+	    outfile__open(&of[nof++], outdir, "bindings.rs")) {
 		fail("%s: cannot write %s", outdir, of[nof - 1].name);
 		outfiles__abort(of, nof);
+		goto out;
+	}
+	rust_job__start(&rj, &cm, of[1].f);
+	if (manifest__write(&m, of[0].f) ||
+	    (timing__mark("write layout"), 0) ||
+	    outfile__open(&of[nof++], outdir, "layout.h") ||
+	    c__write_layout(&m, of[nof - 1].f)) {
+		fail("%s: cannot write %s", outdir, nof == 2 ? "layout" : of[nof - 1].name);
+		gen__abort(of, nof, &rj);
 		goto out;
 	}
 	if (outfile__open(&of[nof++], outdir, "kvm_abi.h") ||
 	    abi__write(&m, of[nof - 1].f, err, sizeof(err))) {
 		fail("%s: cannot write kvm_abi.h%s%s", outdir, *err ? ": " : "", err);
+		gen__abort(of, nof, &rj);
+		goto out;
+	}
+	if (rust_job__join(&rj)) {
+		fail("%s: cannot write bindings.rs", outdir);
 		outfiles__abort(of, nof);
 		goto out;
 	}
+	timing__mark("write bindings.rs, layout.h, kvm_abi.h");
+	if (dwarf && dwarf__probe_read_join(&probe, err, sizeof(err))) {
+		ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
+		outfiles__abort(of, nof);
+		if (made_outdir)
+			rmdir(outdir);	/* as when the check ran before it was made */
+		goto out;
+	}
+	timing__mark("dwarf view");
 	if (dwarf &&
 	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
 		fail("%s: cannot write layout.dwarf", outdir);
@@ -265,6 +333,7 @@ static int cmd_gen(int argc, char **argv)
 	if (!ret)
 		gen__summary(&m, arch, cm.kernel, outdir);
 out:
+	dwarf__probe_cancel(&probe);	/* nothing left when finished */
 	manifest__fini(&m);
 	manifest__fini(&dw);
 	cmodel__fini(&cm);

@@ -41,6 +41,66 @@ prescan_equivalent_body() {
 	done
 }
 
+# A headers tree of one struct, two macros that call an undeclared function (one first, one
+# last) and enough evaluated macros between them that gen splits its parse in two.
+implicit_headers() {
+	mkdir -p imp/include/linux
+	{
+		echo '#ifndef _LINUX_KVM_H'
+		echo '#define _LINUX_KVM_H'
+		echo 'struct kvm_x { int a; };'
+		echo '#define KVM_EARLY kvm_undeclared(1)'
+		i=0
+		while [ $i -lt 120 ]; do
+			echo "#define KVM_C$i ((${i}UL) << 2)"
+			i=$((i + 1))
+		done
+		echo '#define KVM_LATE kvm_undeclared(2)'
+		echo '#endif'
+	} > imp/include/linux/kvm.h
+}
+
+atf_test_case split_parse_equivalent
+split_parse_equivalent_head() {
+	atf_set descr 'The parse split over two threads gives the outputs of one parse, also where an earlier macro declares a function implicitly for a later one'
+}
+split_parse_equivalent_body() {
+	for a in x86_64 arm64 riscv64; do
+		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o split-$a
+		atf_check -s exit:0 -e ignore env KVMGATE_NO_SPLIT=1 "$(kg)" gen --arch $a --no-dwarf -o one-$a
+		for f in layout bindings.rs layout.h kvm_abi.h; do
+			atf_check -s exit:0 cmp split-$a/$f one-$a/$f
+		done
+	done
+	implicit_headers
+	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --headers imp --no-dwarf -o split
+	atf_check -s exit:0 -e ignore env KVMGATE_NO_SPLIT=1 "$(kg)" gen --arch x86_64 --headers imp \
+		--no-dwarf -o one
+	for f in layout bindings.rs; do
+		atf_check -s exit:0 cmp split/$f one/$f
+	done
+	# C's order: the first call declares kvm_undeclared, the last one is no constant then
+	atf_check -s exit:0 -o match:"call to undeclared function 'kvm_undeclared'" \
+		grep '^uneval	KVM_EARLY	' split/layout
+	atf_check -s exit:0 -o match:'initializer element is not a compile-time constant' \
+		grep '^uneval	KVM_LATE	' split/layout
+}
+
+atf_test_case probe_cancelled
+probe_cancelled_head() {
+	atf_set descr 'A parse error stops gen after its DWARF probe started: exit 2, no outputs, the probe directory removed'
+}
+probe_cancelled_body() {
+	copy_headers
+	awk '/^struct kvm_pit_config/ { print; print "\t__u32 flags oops;"; next } { print }' \
+		/usr/include/linux/kvm.h > hdr/include/linux/kvm.h
+	mkdir tmp
+	atf_check -s exit:2 -e match:'^kvmgate: .*kvm.h:[0-9]+:[0-9]+: error: ' \
+		env TMPDIR="$PWD/tmp" "$(kg)" gen --arch x86_64 --headers hdr -o out
+	[ ! -e out ] || atf_fail "gen wrote out/ on a parse error"
+	atf_check -s exit:0 -o empty ls -A tmp
+}
+
 atf_test_case keep_probe
 keep_probe_head() {
 	atf_set descr 'gen --keep-probe leaves the probe object; dump of it (pahole on its DWARF) equals layout.dwarf'
@@ -196,6 +256,8 @@ atf_init_test_cases() {
 	atf_add_test_case valgrind_clean
 	atf_add_test_case gen_deterministic
 	atf_add_test_case prescan_equivalent
+	atf_add_test_case split_parse_equivalent
+	atf_add_test_case probe_cancelled
 	atf_add_test_case keep_probe
 	atf_add_test_case dump_roundtrip
 	atf_add_test_case diff_exit_status

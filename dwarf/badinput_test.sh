@@ -1,8 +1,9 @@
 #! /usr/bin/env atf-sh
 # badinput_test.sh - what pahole or kvmgate cannot read is an error (exit 2, one line naming the
 # file), never an empty result: not an ELF, a truncated BTF blob, a truncated ELF, an ELF without
-# BTF or DWARF, a module (.ko or split BTF) without its base, pahole missing. And the references
-# they are set against: small BTF and DWARF inputs made here that are read.
+# BTF or DWARF, a module (.ko or split BTF) without its base, pahole missing, gen whose DWARF check
+# cannot run. And the references they are set against: small BTF and DWARF inputs made here
+# that are read.
 
 . "$(atf_get_srcdir)/common.sh"
 
@@ -168,6 +169,26 @@ pahole_fails_body() {
 		env KVMGATE_PAHOLE=$PWD/fake-pahole "$(kg)" dump --from btf t.btf
 }
 
+atf_test_case gen_dwarf_check_fails
+gen_dwarf_check_fails_head() {
+	atf_set descr 'gen whose DWARF check cannot run (the probe compiler fails, pahole missing): exit 2 naming it, no OUTDIR'
+}
+gen_dwarf_check_fails_body() {
+	atf_check -s exit:2 -e match:'^kvmgate: false failed on the probe: .*--no-dwarf skips it' \
+		env KVMGATE_CC_x86_64=false "$(kg)" gen --arch x86_64 -o out
+	[ ! -e out ] || atf_fail "gen made out/ although its DWARF check failed"
+	atf_check -s exit:2 -e match:'^kvmgate: .*/nonexistent/pahole: cannot run: .*install dwarves' \
+		env KVMGATE_PAHOLE=/nonexistent/pahole "$(kg)" gen --arch x86_64 -o out
+	[ ! -e out ] || atf_fail "gen made out/ although pahole is missing"
+	# the same, when OUTDIR exists: it keeps what it holds, and nothing else
+	mkdir out
+	echo precious > out/layout
+	atf_check -s exit:2 -e match:'install dwarves' \
+		env KVMGATE_PAHOLE=/nonexistent/pahole "$(kg)" gen --arch x86_64 -o out
+	atf_check -s exit:0 -o inline:'layout\n' ls -A out
+	atf_check -s exit:0 -o inline:'precious\n' cat out/layout
+}
+
 atf_init_test_cases() {
 	atf_add_test_case good_small_btf
 	atf_add_test_case image_header_arch
@@ -179,4 +200,5 @@ atf_init_test_cases() {
 	atf_add_test_case split_btf_without_base
 	atf_add_test_case pahole_missing
 	atf_add_test_case pahole_fails
+	atf_add_test_case gen_dwarf_check_fails
 }

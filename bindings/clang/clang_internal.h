@@ -4,7 +4,11 @@
 #define KVMGATE_CLANG_INTERNAL_H
 
 #include <clang-c/Index.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <sys/types.h>
+
+#include "errbuf.h"
 
 #include "cmodel.h"
 
@@ -28,12 +32,20 @@ bool clang__in_kvm_header(CXCursor c);
 
 #define PRESCAN_PREFIX "kvmgate__p"
 
+/* The evaluation declaration of a macro (printf: prefix, index, name): its value as C computes
+ * it, integer-promoted (+ 0) so that the type says the signedness C gives it. The body expands
+ * once (__auto_type, not __typeof__ of a second copy: the expansion of an ioctl number is most
+ * of the parse), and in double parentheses, so that a body that is a type name is no cast of
+ * "+ 0" but an error, as it is in C. */
+#define EVAL_DECL_FMT "static const __auto_type %s%zu = ((%s)) + 0;\n"
+
 /* clang_prescan.c: the object-like macro names of the headers reachable from linux/kvm.h, read
  * as text; src is the main file to parse: line 1 includes linux/kvm.h, line i + 2 holds the
  * evaluation declaration PRESCAN_PREFIX<i> of names[i] (empty for a literal). */
 struct prescan {
 	char **names;
 	bool *has_decl;	/* names[i] has an evaluation declaration (not a literal) */
+	unsigned *weight;	/* its share of the parse's cost (0 for none), for clang_split.c */
 	size_t n, cap;
 	size_t *order;	/* indices sorted by name */
 	char *src;
@@ -43,11 +55,40 @@ int prescan__run(struct prescan *ps, char **dirs, size_t ndirs);
 ssize_t prescan__find(const struct prescan *ps, const char *name);
 void prescan__fini(struct prescan *ps);
 
+/* clang_split.c: the parse on two threads. clang_split__start gives the evaluation
+ * declarations from sp->cut on to a second translation unit parsed by a thread, and sets *mine
+ * (malloc'd) to the main file the caller parses (the declarations before); with few
+ * declarations, KVMGATE_NO_SPLIT set, or no thread, *mine is NULL and the caller parses
+ * ps->src alone. clang_split__join waits for the thread: 0, or its parse's error (err filled).
+ * clang_split__check then compares the two units (first: the caller's): when an earlier line
+ * would have changed what a later one sees, sp->tu becomes one parse of src, all the lines
+ * (sp->whole). In the end, the evaluation lines from sp->cut on are read from sp->tu.
+ * clang_split__fini joins and frees. */
+struct clang_split {
+	CXIndex idx;
+	CXTranslationUnit tu;
+	size_t cut;
+	bool whole;
+	const struct clang_args *a;
+	char *src;
+	pthread_t thread;
+	bool started;
+	int ret;
+	char err[ERRBUF_SIZE];
+};
+int clang_split__start(struct clang_split *sp, const struct clang_args *a,
+		       const struct prescan *ps, char **mine);
+int clang_split__join(struct clang_split *sp, char *err, size_t errlen);
+int clang_split__check(struct clang_split *sp, CXIndex idx, CXTranslationUnit first,
+		       const char *src, char *err, size_t errlen);
+void clang_split__fini(struct clang_split *sp);
+
 /* clang_macros.c: every object-like macro of tu, evaluated: integer literals directly, the
  * others through the evaluation declarations ps put into tu's main file, and those the scan
- * missed through a second parse. Results appended to cm->macros. 0 or -errno (err filled). */
+ * missed through a second parse; tu2 (or NULL): the second unit of a split parse, whose
+ * evaluation lines from index `from` on replace tu's. Results appended to cm->macros. 0 or -errno (err filled). */
 int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
-		       const struct clang_args *a, const struct prescan *ps, char *err,
-		       size_t errlen);
+		       CXTranslationUnit tu2, size_t from, const struct clang_args *a,
+		       const struct prescan *ps, char *err, size_t errlen);
 
 #endif

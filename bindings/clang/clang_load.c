@@ -18,6 +18,7 @@ struct clang_loader {
 	struct hset by_usr;	/* USR (malloc'd) -> its ctype */
 	struct hset listed;	/* USRs (of by_usr) whose type is in cm->types */
 	unsigned anon_top;	/* bindgen's _bindgen_ty_N counter for anonymous file-scope enums */
+	CXFile main;		/* the in-memory main file (its evaluation declarations) */
 	int error;	/* first failure (-errno): the visitors stop */
 };
 
@@ -449,13 +450,12 @@ static int ld__list(struct clang_loader *ld, CXCursor c, struct ctype *t)
 }
 
 /* Expanded in the main file (a `struct x` that a macro body names there)? */
-static bool ld__in_main_file(CXCursor c)
+static bool ld__in_main_file(const struct clang_loader *ld, CXCursor c)
 {
-	CXFile f, main;
+	CXFile f;
 
 	clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
-	main = clang_getFile(clang_Cursor_getTranslationUnit(c), CLANG_MAIN_FILE);
-	return f && main && clang_File_isEqual(f, main);
+	return f && ld->main && clang_File_isEqual(f, ld->main);
 }
 
 static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientData data)
@@ -467,7 +467,7 @@ static enum CXChildVisitResult ld__top_visit(CXCursor c, CXCursor p, CXClientDat
 
 	/* the main file holds only the macros' evaluation declarations: a `struct x` they name
 	 * is not a declaration of the headers */
-	if (ld__in_main_file(c))
+	if (ld__in_main_file(ld, c))
 		return CXChildVisit_Continue;
 
 	switch (k) {
@@ -519,13 +519,14 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 {
 	struct clang_loader ld = { .cm = cm, .by_usr = HSET_INIT_STR, .listed = HSET_INIT_PTR };
 	struct prescan ps = { 0 };
+	struct clang_split sp = { 0 };
 	const char *triple = arch__triple(arch);
 	const char *argv[32];
 	struct clang_args a = { .argv = argv };
 	CXTranslationUnit tu = NULL;
 	CXIndex idx = NULL;
 	size_t ndirs = 0, srclen = 0;
-	char **dirs = NULL;
+	char **dirs = NULL, *mine = NULL;
 	int ret;
 
 	memset(cm, 0, sizeof(*cm));
@@ -573,11 +574,18 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		goto out;
 	}
 	timing__mark("prescan");
-	/* one parse: the headers, then an evaluation declaration for each macro the scan found */
-	ret = clang__parse(idx, &a, ps.src, true, &tu, err, errlen);
+	/* one parse: the headers, then an evaluation declaration for each macro the scan found;
+	 * on two threads, each with half of the declarations */
+	ret = clang_split__start(&sp, &a, &ps, &mine);
+	if (ret) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	ret = clang__parse(idx, &a, mine ? mine : ps.src, true, &tu, err, errlen);
 	if (ret)
 		goto out;
 	timing__mark("parse");
+	ld.main = clang_getFile(tu, CLANG_MAIN_FILE);
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), ld__top_visit, &ld);
 	timing__mark("types");
 	ret = ld.error;
@@ -586,9 +594,16 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 			 "unsupported type in a declaration");
 		goto out;
 	}
-	ret = clang__load_macros(cm, idx, tu, &a, &ps, err, errlen);
+	ret = clang_split__join(&sp, err, errlen);
+	if (!ret)
+		ret = clang_split__check(&sp, idx, tu, ps.src, err, errlen);
+	timing__mark("parse: the later half");
+	if (!ret)
+		ret = clang__load_macros(cm, idx, tu, sp.tu, sp.cut, &a, &ps, err, errlen);
 	timing__mark("macros");
 out:
+	clang_split__fini(&sp);
+	free(mine);
 	if (tu)
 		clang_disposeTranslationUnit(tu);
 	if (idx)

@@ -7,10 +7,12 @@
  * macro the compiler rejects keeps the compiler's reason. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clang_internal.h"
+#include "hset.h"
 #include "literal.h"
 #include "timing.h"
 
@@ -26,6 +28,7 @@ struct mdef {
 struct macro_defs {
 	struct mdef *d;
 	size_t n;
+	struct hset by_name;	/* name -> its first definition's index + 1 (macro_defs__index) */
 	int error;	/* first failure (-errno): the visit stops */
 };
 
@@ -188,17 +191,33 @@ static void macro_defs__fini(struct macro_defs *defs)
 		free(defs->d[i].name);
 	}
 	free(defs->d);
+	hset__fini(&defs->by_name);
+}
+
+/* The names of the definitions, once they are all read (a name defined twice: the first). */
+static int macro_defs__index(struct macro_defs *defs)
+{
+	for (size_t i = 0; i < defs->n; i++) {
+		struct hset_slot *slot;
+		int added = hset__insert(&defs->by_name, defs->d[i].name, &slot);
+
+		if (added < 0)
+			return added;
+		if (added)
+			slot->value = (void *)(uintptr_t)(i + 1);
+	}
+	return 0;
 }
 
 static const struct mdef *macro_defs__find(const struct macro_defs *defs, const char *name)
 {
+	const struct hset_slot *slot;
+
 	/* only an identifier can name a macro (most bodies are literals: no search for those) */
 	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
 		return NULL;
-	for (size_t i = 0; i < defs->n; i++)
-		if (!strcmp(defs->d[i].name, name))
-			return &defs->d[i];
-	return NULL;
+	slot = hset__find(&defs->by_name, name);
+	return slot ? &defs->d[(uintptr_t)slot->value - 1] : NULL;
 }
 
 /* Follow aliases (#define A B) to the _IO* expansion; return its argument type spelling
@@ -267,13 +286,14 @@ struct eval_ctx {
 	struct cmodel *cm;
 	const char *prefix;
 	const ssize_t *map;
-	size_t nmap;
+	size_t from, nmap;	/* the lines of this parse: from .. nmap - 1 */
 	int error;	/* first failure (-errno) */
 };
 
 static struct cmacro *eval__macro(const struct eval_ctx *ec, size_t i)
 {
-	return i < ec->nmap && ec->map[i] >= 0 ? &ec->cm->macros[ec->map[i]] : NULL;
+	return i >= ec->from && i < ec->nmap && ec->map[i] >= 0 ? &ec->cm->macros[ec->map[i]] :
+									    NULL;
 }
 
 static enum CXChildVisitResult eval__visit(CXCursor c, CXCursor p, CXClientData data)
@@ -390,9 +410,7 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 	for (size_t i = 0; i < n; i++) {
 		const char *name = cm->macros[todo[i]].name;
 
-		/* +0: integer promotion, so that the type says the signedness C gives it */
-		fprintf(mf, "static const __typeof__((%s) + 0) " EVAL_PREFIX "%zu = (%s);\n", name, i,
-			name);
+		fprintf(mf, EVAL_DECL_FMT, EVAL_PREFIX, i, name);
 	}
 	if (fclose(mf)) {
 		free(src);
@@ -408,17 +426,17 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 }
 
 int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
-		       const struct clang_args *a, const struct prescan *ps, char *err,
-		       size_t errlen)
+		       CXTranslationUnit tu2, size_t from, const struct clang_args *a,
+		       const struct prescan *ps, char *err, size_t errlen)
 {
-	struct macro_defs defs = { 0 };
+	struct macro_defs defs = { .by_name = HSET_INIT_STR };
 	struct eval_ctx ec = { .cm = cm, .prefix = PRESCAN_PREFIX, .nmap = ps->n };
 	ssize_t *map = NULL, *todo = NULL;
 	size_t ntodo = 0;
 	int ret;
 
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &defs);
-	if ((ret = defs.error))
+	if ((ret = defs.error) || (ret = macro_defs__index(&defs)))
 		goto out_nomem;
 	cm->macros = realloc(cm->macros, (cm->nmacros + defs.n + 1) * sizeof(*cm->macros));
 	map = malloc((ps->n + 1) * sizeof(*map));
@@ -457,6 +475,10 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 	timing__mark("macros: collect");
 	ec.map = map;
 	ret = eval__run(&ec, tu, err, errlen);
+	if (!ret && tu2) {
+		ec.from = from;
+		ret = eval__run(&ec, tu2, err, errlen);
+	}
 	if (!ret && ntodo)
 		ret = eval__fallback(cm, idx, a, todo, ntodo, err, errlen);
 	timing__mark("macros: evaluate");

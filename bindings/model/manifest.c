@@ -244,12 +244,19 @@ static bool mrec__same(const struct mrec *a, const struct mrec *b)
 
 void manifest__sort(struct manifest *m)
 {
-	size_t o = 0;
+	size_t o = 0, i = 1;
 
 	if (!m->nrecs)
 		return;
+	/* sorted and without duplicates already (each writer of gen sorts it again): untouched,
+	 * so that readers on other threads may share it */
+	while (i < m->nrecs && mrec__cmp_total(&m->recs[i - 1], &m->recs[i]) < 0 &&
+	       !mrec__same(&m->recs[i - 1], &m->recs[i]))
+		i++;
+	if (i == m->nrecs)
+		return;
 	qsort(m->recs, m->nrecs, sizeof(*m->recs), mrec__cmp_total);
-	for (size_t i = 0; i < m->nrecs; i++) {
+	for (i = 0; i < m->nrecs; i++) {
 		if (o && mrec__same(&m->recs[o - 1], &m->recs[i])) {
 			free(m->recs[i].key);
 			free(m->recs[i].member);
