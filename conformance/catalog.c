@@ -164,10 +164,10 @@ static int parse_args(struct parse *p, struct cat_entry *e, char *val)
 		if (e->nargs == CAT_MAX_ARGS)
 			return perr(p, "arg=: at most %d settings", CAT_MAX_ARGS);
 		s = &e->args[e->nargs];
+		if (e->abi == NULL)	/* not in these bindings: its constants may not be either */
+			continue;
 		if (parse_value(p, eq + 1, &s->value) != 0)
 			return -1;
-		if (e->abi == NULL)
-			continue;
 		if (resolve(p, e, tok, &r) != 0)
 			return -1;
 		if (r.size != 1 && r.size != 2 && r.size != 4 && r.size != 8)
@@ -294,10 +294,23 @@ static int parse_option(struct parse *p, struct cat_entry *e, char *opt)
 		return parse_flex(p, e, val);
 	else if (strcmp(opt, "argval") == 0) {
 		e->has_argval = true;
-		return parse_value(p, val, &e->argval);
+		return e->abi == NULL ? 0 : parse_value(p, val, &e->argval);
 	} else if (strcmp(opt, "expect") == 0) {
 		e->has_expect = true;
-		return parse_value(p, val, &e->expect);
+		return e->abi == NULL ? 0 : parse_value(p, val, &e->expect);
+	} else if (strcmp(opt, "since") == 0 || strcmp(opt, "until") == 0) {
+		unsigned int *at = opt[0] == 's' ? &e->since : &e->until;
+		char *end;
+		unsigned long maj = strtoul(val, &end, 10), min = 0;
+
+		if (end != val && *end == '.')
+			min = strtoul(end + 1, &end, 10);
+		if (*at != 0)
+			return perr(p, "%s= given twice", opt);
+		if (end == val || *end != '\0' || maj == 0 || maj > 99 || min > 999 ||
+		    strchr(val, '.') == NULL)
+			return perr(p, "%s=MAJOR.MINOR, a kernel version ('%s')", opt, val);
+		*at = (unsigned int)(maj * 1000 + min);
 	} else if (strcmp(opt, "errno") == 0)
 		return parse_errno(p, val, e->err, &e->why);
 	else if (strcmp(opt, "gone") == 0) {
@@ -308,7 +321,7 @@ static int parse_option(struct parse *p, struct cat_entry *e, char *opt)
 		e->gone = err[0];
 	} else
 		return perr(p, "option '%s': partner, needs, hook, volatile, sanitised, distinct, arg, "
-			    "flex, argval, expect, errno or gone", opt);
+			    "flex, argval, expect, errno, gone, since or until", opt);
 	return 0;
 }
 
@@ -379,7 +392,8 @@ static int parse_entry(struct parse *p, struct catalog *cat, char **col, int nco
 
 		if (strncmp(col[2], "KVM_CAP_", 8) != 0)
 			return perr(p, "capability '%s': a KVM_CAP_* name or -", col[2]);
-		if (!abi_const(col[2], &v))
+		/* an ioctl these bindings lack may need a capability they lack too */
+		if (e->abi != NULL && !abi_const(col[2], &v))
 			return perr(p, "capability '%s' is not a constant of the bindings", col[2]);
 		e->cap = xstrdup(col[2]);
 	}
@@ -399,7 +413,73 @@ static int parse_entry(struct parse *p, struct catalog *cat, char **col, int nco
 		return perr(p, "%s: errno= is for kind na only", e->name);
 	if (e->partner != NULL && e->kind != CAT_GET && e->kind != CAT_SET)
 		return perr(p, "%s: partner= is for kinds get and set", e->name);
+	if (e->since != 0 && e->until != 0 && e->until <= e->since)
+		return perr(p, "%s: until= must be a later kernel than since=", e->name);
 	return 0;
+}
+
+unsigned int catalog_version(const char *text)
+{
+	for (const char *s = text; s != NULL && *s != '\0'; s++) {
+		unsigned int maj, min;
+		int len = 0;
+
+		if ((s == text || s[-1] == ' ') && sscanf(s, "%u.%u%n", &maj, &min, &len) == 2 &&
+		    len > 0 && maj > 0 && maj < 100 && min < 1000)
+			return maj * 1000 + min;
+	}
+	return 0;
+}
+
+static void vstr(unsigned int v, char *buf, size_t n)
+{
+	snprintf(buf, n, "%u.%u", v / 1000, v % 1000);
+}
+
+bool catalog_absent_ok(const struct cat_entry *e, unsigned int kernel, char *why, size_t n)
+{
+	char s[16], u[16], k[16];
+
+	vstr(e->since, s, sizeof(s));
+	vstr(e->until, u, sizeof(u));
+	vstr(kernel, k, sizeof(k));
+	if (e->since == 0 && e->until == 0) {
+		snprintf(why, n, "the catalog gives it no since= or until=: every kernel's headers "
+			 "define it");
+		return false;
+	}
+	if (kernel == 0)
+		return true;	/* bindings of an unknown kernel: either side may hold */
+	if ((e->since != 0 && kernel < e->since) || (e->until != 0 && kernel >= e->until))
+		return true;
+	if (e->since != 0 && e->until != 0)
+		snprintf(why, n, "the catalog says the headers of %s to before %s define it, and these "
+			 "are of %s", s, u, k);
+	else if (e->since != 0)
+		snprintf(why, n, "the catalog says the headers define it since %s, and these are of %s",
+			 s, k);
+	else
+		snprintf(why, n, "the catalog says the headers define it until before %s, and these "
+			 "are of %s", u, k);
+	return false;
+}
+
+bool catalog_present_ok(const struct cat_entry *e, unsigned int kernel, char *why, size_t n)
+{
+	char v[16], k[16];
+
+	vstr(kernel, k, sizeof(k));
+	if (kernel != 0 && e->since != 0 && kernel < e->since) {
+		vstr(e->since, v, sizeof(v));
+		snprintf(why, n, "headers of %s define it, the catalog says since=%s", k, v);
+		return false;
+	}
+	if (kernel != 0 && e->until != 0 && kernel >= e->until) {
+		vstr(e->until, v, sizeof(v));
+		snprintf(why, n, "headers of %s define it, the catalog says until=%s", k, v);
+		return false;
+	}
+	return true;
 }
 
 static int parse_default(struct parse *p, struct catalog *cat, char **col, int ncol)

@@ -56,6 +56,7 @@ struct cat_entry {
 	char *why;		/* na: why */
 	int gone;		/* gone=: the answer of a kernel that removed it, or 0 */
 	char *gone_why;
+	unsigned int since, until;	/* since=/until=: major*1000+minor, 0 when not given */
 	const struct kvmgate_abi_ioctl *abi;	/* NULL when the manifest lacks it */
 	const struct kvmgate_abi_type *type;	/* the struct or union carried, or NULL */
 };
@@ -75,6 +76,16 @@ void catalog_free(struct catalog *cat);
 const struct cat_entry *catalog_find(const struct catalog *cat, const char *name);
 /* catalog_needs: whether e's needs= lists what. */
 bool catalog_needs(const struct cat_entry *e, const char *what);
+/* catalog_version: "6.12", "6.1.192", "x86_64 6.1" -> major*1000+minor, or 0 when the text
+ * names no version. */
+unsigned int catalog_version(const char *text);
+/* catalog_absent_ok: whether e may be absent from a manifest of the kernel version kernel
+ * (catalog_version; 0 unknown): the headers of that kernel lack it by the catalog's since= or
+ * until=, or the kernel is unknown and the entry has either. Else false with the reason in why. */
+bool catalog_absent_ok(const struct cat_entry *e, unsigned int kernel, char *why, size_t n);
+/* catalog_present_ok: whether e may be present in a manifest of kernel: not before its since=,
+ * not from its until= on. Else false with the reason in why. */
+bool catalog_present_ok(const struct cat_entry *e, unsigned int kernel, char *why, size_t n);
 /* catalog_path: the catalog of this build's arch, next to the test program (atf's srcdir). */
 void catalog_path(const char *srcdir, char *buf, size_t n);
 

@@ -95,6 +95,7 @@ void ictx_aux(struct ictx *c, int fd);
 /* The hooks every arch shares (ioctl_hooks.c), and their helpers: a payload the argument points
  * to (compared in round trips), guest memory for a slot, a memory slot, an eventfd. */
 void hook_memslot(struct ictx *c);
+void hook_pre_fault(struct ictx *c);
 void hook_dirty_log(struct ictx *c);
 void hook_clear_dirty_log(struct ictx *c);
 void hook_coalesced_unregister(struct ictx *c);

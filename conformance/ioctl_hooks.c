@@ -70,6 +70,13 @@ void hook_memslot(struct ictx *c)
 	ictx_set(c, "userspace_addr", (unsigned long)hook_guest_ram(c, len));
 }
 
+/* pre_fault: the first page of slot 0 (needs=mem), which KVM_PRE_FAULT_MEMORY maps. */
+void hook_pre_fault(struct ictx *c)
+{
+	ictx_set(c, "gpa", guest_mem_gpa);
+	ictx_set(c, "size", 0x1000);
+}
+
 void hook_dirty_log(struct ictx *c)
 {
 	hook_memslot_at(c, 1, SLOT1_GPA, 0x10000, (unsigned int)abi_value("KVM_MEM_LOG_DIRTY_PAGES"));

@@ -99,6 +99,14 @@ static bool gicv2_absent(struct ictx *c, const char *what)
 	return r < 0;
 }
 
+/* reg_masks: room for the writable masks of the whole feature ID space (op0 3, op1 0-7, CRn 0,
+ * CRm 0-7, op2 0-7: 3 x 8 x 8 registers of 8 bytes); range 0 is the feature ID range. */
+static void h_reg_masks(struct ictx *c)
+{
+	ictx_set(c, "addr", (unsigned long)hook_payload(c, 3 * 8 * 8 * 8));
+	ictx_set(c, "range", 0);
+}
+
 static void h_gicv2(struct ictx *c)
 {
 	gicv2_absent(c, "the only irqchip KVM_CREATE_IRQCHIP makes");
@@ -196,6 +204,8 @@ const struct ioctl_hook ioctl_hooks[] = {
 	{ "memslot", hook_memslot },
 	{ "mte_tags", h_mte_tags },
 	{ "one_reg", hook_one_reg, true },
+	{ "pre_fault", hook_pre_fault },
+	{ "reg_masks", h_reg_masks },
 	{ "run", hook_run },
 	{ "spi_line", h_spi_line },
 	{ "sve_finalize", h_sve_finalize, true },

@@ -274,6 +274,7 @@ const struct ioctl_hook ioctl_hooks[] = {
 	{ "nested_state", h_nested_state },
 	{ "one_reg", hook_one_reg, true },
 	{ "pmu_filter", h_pmu_filter },
+	{ "pre_fault", hook_pre_fault },
 	{ "reinject_control", h_reinject_control },
 	{ "run", hook_run },
 	{ "set_mce", h_set_mce },

@@ -318,23 +318,23 @@ static void run_family(const atf_tc_t *tc, bool (*pick)(const struct cat_entry *
 
 static bool pick_sys(const struct cat_entry *e)
 {
-	return e->kind != CAT_NA && e->fd == CAT_SYS && e->partner == NULL;
+	return e->abi != NULL && e->kind != CAT_NA && e->fd == CAT_SYS && e->partner == NULL;
 }
 
 static bool pick_vm(const struct cat_entry *e)
 {
-	return e->kind != CAT_NA && e->fd == CAT_VM && e->partner == NULL;
+	return e->abi != NULL && e->kind != CAT_NA && e->fd == CAT_VM && e->partner == NULL;
 }
 
 static bool pick_vcpu(const struct cat_entry *e)
 {
-	return e->kind != CAT_NA && (e->fd == CAT_VCPU || e->fd == CAT_DEVICE) &&
+	return e->abi != NULL && e->kind != CAT_NA && (e->fd == CAT_VCPU || e->fd == CAT_DEVICE) &&
 		e->partner == NULL;
 }
 
 static bool pick_pair(const struct cat_entry *e)
 {
-	return e->kind == CAT_GET && e->partner != NULL;
+	return e->abi != NULL && e->kind == CAT_GET && e->partner != NULL;
 }
 
 #define FAMILY(name, pick, what) \
@@ -522,7 +522,7 @@ ATF_TC_BODY(missing_features, tc)
 		char why[256] = "";
 		struct ictx c;
 
-		if (e->kind == CAT_NA || (e->kind == CAT_SET && e->partner != NULL))
+		if (e->abi == NULL || e->kind == CAT_NA || (e->kind == CAT_SET && e->partner != NULL))
 			continue;
 		if (e->cap != NULL && ictx_cap(&vm, e->cap) <= 0)
 			snprintf(why, sizeof(why), "%s absent", e->cap);
