@@ -296,7 +296,9 @@ void ictx_teardown(struct ictx *c)
 
 void ictx_reset_arg(struct ictx *c, unsigned char poison)
 {
-	if (c->e->abi->dir == 'R')
+	/* an action's argument is its input, even where the number says _IOR
+	 * (KVM_ARM_GET_REG_WRITABLE_MASKS reads its struct and writes where it points) */
+	if (c->e->abi->dir == 'R' && c->e->kind != CAT_ACTION)
 		memset(c->buf, poison, c->len);
 	else
 		memcpy(c->buf, c->input, c->len);
