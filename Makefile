@@ -64,6 +64,7 @@ $(B)/%.o: %.c $(B)/.flags
 
 include bindings/build.mk
 include dwarf/build.mk
+include fuzz/build.mk
 include conformance/build.mk
 include vmimages/build.mk
 

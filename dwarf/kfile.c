@@ -434,7 +434,7 @@ int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, siz
 		const unsigned char *s = buf + soff, *end = s + slen, *p = s;
 		bool found = false;
 
-		while (!found && (p = memmem(p, (size_t)(end - p), names[i], nl)) != NULL) {
+		while (!found && p < end && (p = memmem(p, (size_t)(end - p), names[i], nl)) != NULL) {
 			found = (p == s || p[-1] == '\0') && p + nl < end && p[nl] == '\0';
 			p++;
 		}
