@@ -29,6 +29,7 @@
 #include "diff.h"
 #include "layout_write.h"
 #include "manifest_text.h"
+#include "outset.h"
 #include "source.h"
 #include "timing.h"
 
@@ -74,74 +75,40 @@ static bool arch__valid(const char *arch)
 
 /* ---- gen ---- */
 
-struct outfile {
-	const char *name;
-	char path[PATH_MAX];
-	char tmp[PATH_MAX];
-	FILE *f;
+/* Every name gen's output set may hold: one of an older run that this run does not write (a
+ * layout.dwarf before --no-dwarf) is dropped with the old set (outset.h). */
+static const char *const gen_names[] = {
+	"layout", "bindings.rs", "layout.h", "kvm_abi.h", "layout.dwarf", "probe.o", NULL
 };
 
-static int outfile__open(struct outfile *o, const char *dir, const char *name)
+/* Write one file of the set with writer; 0, or EXIT_BAD after printing the one error line. */
+static int gen__write(struct outset *os, const char *name, int (*writer)(void *, FILE *),
+		      void *arg)
 {
-	int fd;
+	char err[ERRBUF_SIZE] = "";
+	FILE *f = outset__create(os, name, err, sizeof(err));
+	int rc;
 
-	o->name = name;
-	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
-	snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.XXXXXX", dir, name);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		o->tmp[0] = '\0';
-		return fail("%s: cannot create: %s", o->path, strerror(errno));
+	if (!f)
+		return fail("%s", err);
+	errno = 0;
+	rc = writer(arg, f);
+	if (rc) {
+		/* the writers say -EIO for a failed fprintf: its errno tells why (ENOSPC, EFBIG) */
+		int e = rc != -EIO ? -rc : errno ? errno : EIO;
+
+		fclose(f);
+		return fail("%s/%s: cannot write: %s", os->outdir, name, strerror(e));
 	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		close(fd);
-		return fail("%s: %s", o->path, strerror(errno));
-	}
+	if (outset__close(os, f, name, err, sizeof(err)))
+		return fail("%s", err);
 	return 0;
 }
 
-static void outfiles__abort(struct outfile *o, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (o[i].f)
-			fclose(o[i].f);
-		o[i].f = NULL;
-		if (o[i].tmp[0])
-			unlink(o[i].tmp);
-		o[i].tmp[0] = '\0';
-	}
-}
-
-/* Close every file and move them into place only when all of them were written. */
-static int outfiles__commit(struct outfile *o, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int bad;
-
-		if (!o[i].f)
-			continue;	/* written by someone else (the probe object) */
-		bad = ferror(o[i].f);
-		if (fclose(o[i].f) || bad) {
-			o[i].f = NULL;
-			outfiles__abort(o, n);
-			return fail("%s: write error", o[i].path);
-		}
-		o[i].f = NULL;
-		if (chmod(o[i].tmp, 0644)) {
-			outfiles__abort(o, n);
-			return fail("%s: %s", o[i].tmp, strerror(errno));
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		if (rename(o[i].tmp, o[i].path)) {
-			int e = errno;
-
-			outfiles__abort(o, n);
-			return fail("%s: %s", o[i].path, strerror(e));
-		}
-	return 0;
-}
+static int w_manifest(void *m, FILE *f) { return manifest__write(m, f); }
+static int w_rust(void *cm, FILE *f) { return rust__write(cm, f); }
+static int w_layout_h(void *m, FILE *f) { return c__write_layout(m, f); }
+static int w_abi(void *m, FILE *f, char *err, size_t errlen) { return abi__write(m, f, err, errlen); }
 
 static void gen__summary(const struct manifest *m, const char *arch, const char *kernel,
 			 const char *outdir)
@@ -170,12 +137,11 @@ static int cmd_gen(int argc, char **argv)
 	static const char usage[] = "kvmgate gen --arch x86_64|arm64|riscv64 [--headers DIR] "
 		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
-	struct outfile of[6] = { 0 };
+	struct outset os;
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
 	bool dwarf = true, keep_probe = false;
-	size_t nof = 0;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "a:H:k:o:h", longopts, NULL)) != -1) {
@@ -217,52 +183,54 @@ static int cmd_gen(int argc, char **argv)
 		}
 		timing__mark("dwarf view");
 	}
-	if (mkdir(outdir, 0777) && errno != EEXIST) {
-		ret = fail("%s: %s", outdir, strerror(errno));
+	ret = outset__begin(&os, outdir, gen_names, err, sizeof(err));
+	if (ret) {
+		ret = fail("%s", err);
 		goto out;
 	}
 	ret = EXIT_BAD;
-	if (outfile__open(&of[nof++], outdir, "layout") ||
-	    manifest__write(&m, of[nof - 1].f) ||
+	if (gen__write(&os, "layout", w_manifest, &m) ||
 	    (timing__mark("write layout"), 0) ||
-	    outfile__open(&of[nof++], outdir, "bindings.rs") ||
-	    rust__write(&cm, of[nof - 1].f) ||
+	    gen__write(&os, "bindings.rs", w_rust, &cm) ||
 	    (timing__mark("write bindings.rs"), 0) ||
-	    outfile__open(&of[nof++], outdir, "layout.h") ||
-	    c__write_layout(&m, of[nof - 1].f)) {
-		fail("%s: cannot write %s", outdir, of[nof - 1].name);
-		outfiles__abort(of, nof);
-		goto out;
-	}
-	if (outfile__open(&of[nof++], outdir, "kvm_abi.h") ||
-	    abi__write(&m, of[nof - 1].f, err, sizeof(err))) {
-		fail("%s: cannot write kvm_abi.h%s%s", outdir, *err ? ": " : "", err);
-		outfiles__abort(of, nof);
-		goto out;
-	}
-	if (dwarf &&
-	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
-		fail("%s: cannot write layout.dwarf", outdir);
-		outfiles__abort(of, nof);
-		goto out;
-	}
-	if (keep_probe) {
-		/* the probe object itself, for `kvmgate dump OUTDIR/probe.o` (pahole's view) */
-		struct outfile *p = &of[nof++];
+	    gen__write(&os, "layout.h", w_layout_h, &m))
+		goto out_abort;
+	{
+		FILE *f = outset__create(&os, "kvm_abi.h", err, sizeof(err));
 
-		p->name = "probe.o";
-		snprintf(p->path, sizeof(p->path), "%s/probe.o", outdir);
-		snprintf(p->tmp, sizeof(p->tmp), "%s/.probe.o.%ld", outdir, (long)getpid());
-		if (dwarf__probe_build(&m, arch, headers, p->tmp, err, sizeof(err))) {
+		if (!f) {
 			fail("%s", err);
-			outfiles__abort(of, nof);
-			goto out;
+			goto out_abort;
+		}
+		if (abi__write(&m, f, err, sizeof(err))) {
+			fclose(f);
+			fail("%s/kvm_abi.h: cannot write%s%s", os.outdir, *err ? ": " : "", err);
+			goto out_abort;
+		}
+		if (outset__close(&os, f, "kvm_abi.h", err, sizeof(err))) {
+			fail("%s", err);
+			goto out_abort;
 		}
 	}
-	ret = outfiles__commit(of, nof);
+	if (dwarf && gen__write(&os, "layout.dwarf", w_manifest, &dw))
+		goto out_abort;
+	if (keep_probe) {
+		/* the probe object itself, for `kvmgate dump OUTDIR/probe.o` (pahole's view) */
+		char p[PATH_MAX];
+
+		if (outset__path(&os, "probe.o", p, sizeof(p)) ||
+		    dwarf__probe_build(&m, arch, headers, p, err, sizeof(err))) {
+			fail("%s", *err ? err : "out of memory");
+			goto out_abort;
+		}
+	}
+	ret = outset__commit(&os, err, sizeof(err)) ? fail("%s", err) : 0;
 	timing__mark("write rest");
 	if (!ret)
 		gen__summary(&m, arch, cm.kernel, outdir);
+	goto out;
+out_abort:
+	outset__abort(&os);
 out:
 	manifest__fini(&m);
 	manifest__fini(&dw);
@@ -430,8 +398,7 @@ static int cmd_abi(int argc, char **argv)
 	const char *arch = NULL, *from = NULL, *ref = NULL, *outpath = NULL;
 	struct source_opts o = { 0 };
 	struct manifest m, r;
-	struct outfile of = { 0 };
-	char err[ERRBUF_SIZE] = "", dir[PATH_MAX];
+	char err[ERRBUF_SIZE] = "";
 	unsigned added = 0;
 	int c, ret;
 
@@ -477,20 +444,7 @@ static int cmd_abi(int argc, char **argv)
 			ret = fail("%s", *err ? err : "stdout: write error");
 		goto out;
 	}
-	snprintf(dir, sizeof(dir), "%s", outpath);
-	if (strrchr(dir, '/'))
-		*strrchr(dir, '/') = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	if ((ret = outfile__open(&of, dir, strrchr(outpath, '/') ? strrchr(outpath, '/') + 1 :
-				 outpath)))
-		goto out;
-	if (abi__write(&m, of.f, err, sizeof(err))) {
-		ret = fail("%s", *err ? err : "write error");
-		outfiles__abort(&of, 1);
-		goto out;
-	}
-	ret = outfiles__commit(&of, 1);
+	ret = outset__replace_file(outpath, w_abi, &m, err, sizeof(err)) ? fail("%s", err) : 0;
 	if (!ret && ref)
 		fprintf(stderr, "kvmgate: %u ioctls from %s\n", added, ref);
 out:

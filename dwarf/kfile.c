@@ -82,10 +82,15 @@ static int decompress(const char *tool, const char *in, const char *out, const c
 		argv[2] = "--single-stream";
 		argv[3] = (char *)in;
 	}
-	rc = spawn__run(argv, &io, &status);
+	rc = spawn__run_limited(argv, &io, &status);
 	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run %s: %s", what, tool, strerror(rc));
 		return -rc;
+	}
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "%s: %s -dc: no answer after %u s, killed "
+			 "(KVMGATE_CHILD_TIMEOUT sets the limit)", what, tool, spawn__time_limit());
+		return rc;
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: waitpid: %s", what, strerror(-rc));

@@ -90,11 +90,16 @@ static int probe__compile(const char *cc, char **dirs, size_t ndirs, const char 
 	argv[a++] = (char *)out_path;
 	argv[a++] = (char *)c_path;
 	argv[a] = NULL;
-	rc = spawn__run(argv, &io, &status);
+	rc = spawn__run_limited(argv, &io, &status);
 	free(argv);
 	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run: %s", cc, strerror(rc));
 		return -rc;
+	}
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "%s: %s: no answer after %u s, killed (KVMGATE_CHILD_TIMEOUT "
+			 "sets the limit)", cc, c_path, spawn__time_limit());
+		return rc;
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: waitpid: %s", cc, strerror(-rc));

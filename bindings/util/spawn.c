@@ -1,5 +1,6 @@
 /* spawn.c - a child process with redirected output, and waiting for it (spawn.h). */
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <signal.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "tmpdir.h"
 
 extern char **environ;
 
@@ -34,8 +36,16 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 		if (!rc)
 			rc = spawn__redirect(&fa, &io->err, STDERR_FILENO);
 	}
-	if (!rc)
+	if (!rc) {
+		sigset_t old;
+
+		/* started and registered in one window: a signal between would not stop it */
+		tmpdir__block(&old);
 		rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+		if (!rc)
+			tmpdir__child_started(*pid);
+		tmpdir__unblock(&old);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	return rc;
 }
@@ -45,6 +55,7 @@ int spawn__wait(pid_t pid, int *status)
 	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	tmpdir__child_reaped(pid);
 	return 0;
 }
 
@@ -69,8 +80,10 @@ int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
 
-		if (r == pid)
+		if (r == pid) {
+			tmpdir__child_reaped(pid);
 			return 0;
+		}
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (secs && waited_ms >= secs * 1000UL) {
@@ -83,4 +96,25 @@ int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 		nanosleep(&tick, NULL);
 		waited_ms += 20;
 	}
+}
+
+unsigned spawn__time_limit(void)
+{
+	const char *s = getenv("KVMGATE_CHILD_TIMEOUT");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return SPAWN_TIME_LIMIT_DEFAULT;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	return errno || *end || v > 86400 ? SPAWN_TIME_LIMIT_DEFAULT : (unsigned)v;
+}
+
+int spawn__run_limited(char *const argv[], const struct spawn_io *io, int *status)
+{
+	pid_t pid;
+	int rc = spawn__start(&pid, argv, io);
+
+	return rc ? rc : spawn__wait_timeout(pid, status, spawn__time_limit());
 }

@@ -27,6 +27,12 @@ int spawn__run(char *const argv[], const struct spawn_io *io, int *status);
 /* spawn__wait, but a child still running after secs seconds (0: no limit) is sent SIGTERM,
  * then SIGKILL a second later, and reaped: -ETIMEDOUT. 0 or -errno otherwise. */
 int spawn__wait_timeout(pid_t pid, int *status, unsigned secs);
+/* The time limit of a child of the project's tools (pahole, a compiler, a decompressor), in
+ * seconds: $KVMGATE_CHILD_TIMEOUT (0: none), else SPAWN_TIME_LIMIT_DEFAULT. */
+#define SPAWN_TIME_LIMIT_DEFAULT 600
+unsigned spawn__time_limit(void);
+/* spawn__run with spawn__time_limit(): -ETIMEDOUT for a child that ran out of time (killed). */
+int spawn__run_limited(char *const argv[], const struct spawn_io *io, int *status);
 /* True when status (of spawn__wait) says the child exited with 0. */
 int spawn__ok(int status);
 
