@@ -120,6 +120,36 @@ gen_signal_in_commit_body() {
 	done
 }
 
+atf_test_case gen_signal_at_each_syscall
+gen_signal_at_each_syscall_head() {
+	atf_set descr 'strace injects SIGINT, SIGTERM or SIGHUP at the Nth rename, link, unlink, mkdir, rmdir or chmod of a gen (N = 1..8): OUTDIR wholly old or wholly new, nothing left'
+	atf_set require.progs 'gcc pahole strace'
+	atf_set timeout 600
+}
+gen_signal_at_each_syscall_body() {
+	kg=$(kg)
+	calls=rename,renameat,renameat2,link,linkat,unlink,unlinkat,mkdir,mkdirat,rmdir,chmod,fchmodat
+	hits=0
+	for sig in INT TERM HUP; do
+		for n in 1 2 3 4 5 6 7 8; do
+			rm -rf out && old_set
+			TMPDIR=$PWD/tmp strace -o /dev/null -e trace=$calls \
+				-e inject=$calls:signal=SIG$sig:when=$n \
+				"$kg" gen --arch x86_64 --kernel set-new -o out 2>log
+			st=$?
+			check_whole out
+			check_clean
+			case $st:$LABEL in
+			0:set-new) ;;
+			129:*|130:*|143:*) hits=$((hits + 1)) ;;
+			*) atf_fail "SIG$sig at call $n: exit $st with the $LABEL set ($(tail -n 1 log))" ;;
+			esac
+		done
+	done
+	echo "24 runs, $hits ended by the signal"
+	[ $hits -gt 0 ] || atf_fail "no injected signal arrived: the case proves nothing"
+}
+
 atf_test_case gen_write_fails
 gen_write_fails_head() {
 	atf_set descr 'A write that fails (file size limit: EFBIG): exit 2, one line naming the file; a new OUTDIR is not left behind, an old one is untouched'
@@ -152,7 +182,7 @@ gen_outdir_forms_body() {
 	mkdir out/sub && echo s > out/sub/f
 	atf_check -s exit:0 -e ignore sh -c "cd out && TMPDIR=$PWD/tmp exec '$kg' gen --arch x86_64 --no-dwarf --kernel set-new -o ."
 	[ "$(ls -A out | tr '\n' ' ')" = "bindings.rs keep.txt kvm_abi.h layout layout.h sub " ] ||
-		atf_fail "out holds $(ls -A out)"
+		atf_fail "out holds $(ls -A out | tr "\n" " ")"
 	[ "$(cat out/sub/f)" = s ] || atf_fail "out/sub lost"
 	grep -q set-new out/layout || atf_fail "not replaced"
 	ln -s out link
@@ -167,6 +197,7 @@ gen_outdir_forms_body() {
 atf_init_test_cases() {
 	atf_add_test_case gen_signal_sweep
 	atf_add_test_case gen_signal_in_commit
+	atf_add_test_case gen_signal_at_each_syscall
 	atf_add_test_case gen_write_fails
 	atf_add_test_case gen_outdir_forms
 }

@@ -50,4 +50,4 @@ fuzz: $(FUZZ_PROGS)
 	$(Q)sh fuzz/run.sh $(B)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # the harnesses' own objects are kept (make would delete them as intermediate)
-.SECONDARY: $(addprefix $(B)/fuzz/obj/fuzz/,$(FUZZ_TARGETS:=.o))
+.SECONDARY: $(addprefix $(B)/fuzz/obj/fuzz/,$(FUZZ_TARGETS:=.o)) $(FUZZ_LIB_OBJS)
