@@ -68,6 +68,20 @@ static int load(struct manifest *m, const char *path, const char *from,
 	return source__load(m, path, from, o, used, err, sizeof(err)) ? fail("%s", err) : 0;
 }
 
+/* A --kernel label goes into every file gen writes (a manifest column, a Rust comment, a C
+ * string): it must be something each of them reads back. NULL: no label given. */
+static bool label__valid(const char *l)
+{
+	if (!l)
+		return true;
+	if (!*l || strlen(l) > 128)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)l; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '*')
+			return false;
+	return true;
+}
+
 static bool arch__valid(const char *arch)
 {
 	return arch__find(arch) != NULL;
@@ -109,6 +123,16 @@ static int w_manifest(void *m, FILE *f) { return manifest__write(m, f); }
 static int w_rust(void *cm, FILE *f) { return rust__write(cm, f); }
 static int w_layout_h(void *m, FILE *f) { return c__write_layout(m, f); }
 static int w_abi(void *m, FILE *f, char *err, size_t errlen) { return abi__write(m, f, err, errlen); }
+
+/* A kvm.h that declares nothing (an empty or wrong file) gives no bindings at all. */
+static bool gen__has_api(const struct manifest *m)
+{
+	for (size_t i = 0; i < m->nrecs; i++)
+		if (m->recs[i].kind == MREC_TYPE || m->recs[i].kind == MREC_CONST ||
+		    m->recs[i].kind == MREC_IOCTL)
+			return true;
+	return false;
+}
 
 static void gen__summary(const struct manifest *m, const char *arch, const char *kernel,
 			 const char *outdir)
@@ -165,6 +189,9 @@ static int cmd_gen(int argc, char **argv)
 		return fail("gen: --arch and -o OUTDIR are required");
 	if (!arch__valid(arch))
 		return fail("gen: unknown arch '%s' (expected %s)", arch, arch__expected());
+	if (!label__valid(kernel))
+		return fail("gen: --kernel takes a label of 1 to 128 printable characters, without "
+			    "'\"', '\\' or '*'");
 	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
 	if (ret)
 		return fail("%s", err);
@@ -175,6 +202,16 @@ static int cmd_gen(int argc, char **argv)
 		goto out;
 	}
 	timing__mark("flatten");
+	if (!gen__has_api(&m)) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/include/linux/kvm.h", headers ? headers : "");
+		if (headers && access(p, F_OK))
+			snprintf(p, sizeof(p), "%s/linux/kvm.h", headers);
+		ret = fail("%s: no struct, union, constant or ioctl: not the KVM API header",
+			   headers ? p : "linux/kvm.h (the installed headers)");
+		goto out;
+	}
 	if (dwarf) {
 		ret = dwarf__probe_view(&m, arch, headers, &dw, err, sizeof(err));
 		if (ret) {
@@ -280,6 +317,9 @@ static int src_args__parse(struct src_args *s, int argc, char **argv, const char
 	}
 	if (s->arch && !arch__valid(s->arch))
 		return fail("unknown arch '%s' (expected %s)", s->arch, arch__expected());
+	if (!label__valid(s->kernel))
+		return fail("--kernel takes a label of 1 to 128 printable characters, without "
+			    "'\"', '\\' or '*'");
 	return 0;
 }
 
