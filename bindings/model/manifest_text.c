@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "manifest_check.h"
 #include "manifest_text.h"
 #include "source.h"
 
@@ -286,6 +287,8 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 {
 	struct manifest_reader rd = { .path = path, .err = err, .errlen = errlen };
 	struct file_line fl = { 0 };
+	unsigned *lines = NULL;
+	size_t nlines = 0;
 	char *line;
 	int ret = 0, got;
 	bool last_nl = true, end_seen = false;
@@ -329,6 +332,18 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 		ret = rd__line(&rd, m, line);
 		if (ret)
 			break;
+		/* the line of each record, for the checks after the last line */
+		if (m->nrecs > nlines) {
+			unsigned *nl = realloc(lines, m->nrecs * sizeof(*lines));
+
+			if (!nl) {
+				ret = -ENOMEM;
+				break;
+			}
+			lines = nl;
+			while (nlines < m->nrecs)
+				lines[nlines++] = rd.line;
+		}
 	}
 	if (!ret && rd.line == 0)
 		ret = rd__fail(&rd, "empty file, expected '%s'", MANIFEST_MAGIC);
@@ -338,6 +353,11 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 		ret = rd__fail(&rd, "truncated: expected the end line '%sN records'", MANIFEST_END);
 	free(fl.s);
 	fclose(f);
+	if (!ret)
+		ret = manifest__check_read(m, lines, path, err, errlen);
+	free(lines);
+	if (ret == -ENOMEM && !*err)
+		snprintf(err, errlen, "%s: out of memory", path);
 	if (!ret)
 		ret = rd__check_dups(&rd, m);
 	if (ret)
