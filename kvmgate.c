@@ -16,6 +16,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,14 +38,27 @@
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line on stderr, whatever the message holds: a newline or another control character (a file
+ * name may have them) is written as an escape (\n, \r, \xNN). */
 static int fail(const char *fmt, ...)
 {
+	char msg[2 * ERRBUF_SIZE];
 	va_list ap;
 
-	fputs("kvmgate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fputs("kvmgate: ", stderr);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\r')
+			fputs("\\r", stderr);
+		else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
 	fputc('\n', stderr);
 	return EXIT_BAD;
 }
@@ -355,7 +369,7 @@ static int cmd_dump(int argc, char **argv)
 			ret = fail("stdout: write error");
 		manifest__fini(&m);
 	}
-	if (warnings)
+	if (warnings && !ret)	/* an error is one line: the note only beside a result */
 		fprintf(stderr, "kvmgate: %u pahole warnings about unknown BTF kinds filtered\n",
 			warnings);
 	manifest__fini(&types);

@@ -71,7 +71,7 @@ static bool btf__is_split(int fd, const unsigned char *head, size_t len)
  * decompressed size after the stream (trailing data for xz and zstd), so a non-empty output is
  * kept and the BTF carved from it decides. 0 or -errno with err naming what (the user's file). */
 static int decompress(const char *tool, const char *in, const char *out, const char *what,
-		      char *err, size_t errlen)
+		      bool *failed, char *err, size_t errlen)
 {
 	struct spawn_io io = { .out = { .path = out }, .err = { .path = "/dev/null" } };
 	char *argv[] = { (char *)tool, "-dc", (char *)in, NULL, NULL };
@@ -96,6 +96,7 @@ static int decompress(const char *tool, const char *in, const char *out, const c
 		snprintf(err, errlen, "%s: waitpid: %s", what, strerror(-rc));
 		return rc;
 	}
+	*failed = !spawn__ok(status);
 	if (!spawn__ok(status) &&
 	    (stat(out, &st) != 0 || st.st_size == 0)) {
 		snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed kernel",
@@ -223,7 +224,9 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 			rc = -ENOMEM;
 			goto out_unmap;
 		}
-		rc = decompress(tool, in ? in : path, out, path, err, errlen);
+		bool failed = false;
+
+		rc = decompress(tool, in ? in : path, out, path, &failed, err, errlen);
 		if (rc)
 			goto out_unmap;
 		munmap(img, len);
@@ -232,6 +235,13 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 		if (rc)
 			goto out_unmap;
 		rc = image__carve_btf(k, img, len, path, err, errlen);
+		if (rc == -ENOENT && failed) {
+			/* what came out before the error has no BTF: the image is broken, not
+			 * built without BTF */
+			snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed "
+				 "kernel", path, tool);
+			rc = -EINVAL;
+		}
 		if (!k->arch)
 			k->arch = arch;
 		unlink(out);
