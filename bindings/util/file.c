@@ -128,15 +128,15 @@ int file__getline(FILE *f, const char *path, unsigned line, struct file_line *l,
 			snprintf(err, errlen, "%s:%u: a NUL byte: not a text file", path, line);
 			return -EINVAL;
 		}
+		if (l->len >= FILE_LINE_MAX) {
+			snprintf(err, errlen, "%s:%u: a line longer than %u KiB: not a text file of "
+				 "kvmgate", path, line, (unsigned)(FILE_LINE_MAX >> 10));
+			return -EINVAL;
+		}
 		if (l->len + 1 >= l->cap) {
 			size_t ncap = l->cap ? l->cap * 2 : 256;
 			char *nb;
 
-			if (l->len >= FILE_LINE_MAX) {
-				snprintf(err, errlen, "%s:%u: a line longer than %u KiB: not a text file "
-					 "of kvmgate", path, line, (unsigned)(FILE_LINE_MAX >> 10));
-				return -EINVAL;
-			}
 			nb = realloc(l->s, ncap);
 			if (!nb) {
 				snprintf(err, errlen, "%s:%u: out of memory", path, line);
