@@ -365,8 +365,9 @@ static int cmd_dump(int argc, char **argv)
 	o.warnings = &warnings;
 	ret = load(&m, path, s.from, &o, NULL);
 	if (!ret) {
+		errno = 0;
 		if (manifest__write(&m, stdout))
-			ret = fail("stdout: write error");
+			ret = fail("stdout: cannot write: %s", strerror(errno ? errno : EIO));
 		manifest__fini(&m);
 	}
 	if (warnings && !ret)	/* an error is one line: the note only beside a result */
@@ -425,7 +426,7 @@ static int cmd_diff(int argc, char **argv)
 		printf("kvmgate diff: %u pahole warnings about unknown BTF kinds filtered\n", warnings);
 	ret = n.n[DIFF_INCOMPATIBLE] ? 1 : 0;
 	if (fflush(stdout))
-		ret = fail("stdout: write error");
+		ret = fail("stdout: cannot write: %s", strerror(errno ? errno : EIO));
 out_b:
 	manifest__fini(&b);
 out_a:

@@ -114,6 +114,9 @@ messages_head() {
 messages_body() {
 	kg=$(kg)
 	bad_input '^kvmgate: no\\nsuch: No such file or directory$' "$kg" dump "$(printf 'no\nsuch')"
+	atf_check -s exit:0 -e ignore "$kg" gen --arch x86_64 --no-dwarf -o g
+	"$kg" dump g/layout >/dev/full 2>err && atf_fail "dump to a full disk exited 0"
+	atf_check -o ignore grep '^kvmgate: stdout: cannot write: No space left on device$' err
 	: > file
 	bad_input '^kvmgate: file: Not a directory$' "$kg" gen --arch x86_64 --no-dwarf -o file
 	bad_input '^kvmgate: file/out: Not a directory$' "$kg" gen --arch x86_64 --no-dwarf -o file/out
