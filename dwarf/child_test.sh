@@ -38,6 +38,24 @@ pahole_hangs_body() {
 	gone pahole.pid || atf_fail "the hung pahole was left running"
 }
 
+atf_test_case gen_pahole_hangs
+gen_pahole_hangs_head() {
+	atf_set descr 'gen whose DWARF check meets a pahole that never answers: exit 2 after the limit naming pahole, no OUTDIR, nothing in TMPDIR (it hung for ever)'
+	atf_set require.progs gcc
+	atf_set timeout 60
+}
+gen_pahole_hangs_body() {
+	mkdir tmp
+	fake_hang fake-pahole pahole
+	atf_check -s exit:2 -o empty -e save:err env TMPDIR=$PWD/tmp KVMGATE_CHILD_TIMEOUT=2 \
+		KVMGATE_PAHOLE=$PWD/fake-pahole "$(kg)" gen --arch x86_64 -o out
+	[ "$(wc -l < err)" -eq 1 ] || atf_fail "not one line: $(cat err)"
+	atf_check -o ignore grep 'fake-pahole: no answer after 2 s, killed' err
+	[ ! -e out ] || atf_fail "gen left out/"
+	[ -z "$(ls -A tmp)" ] || atf_fail "left in TMPDIR: $(ls -A tmp)"
+	gone pahole.pid || atf_fail "the hung pahole was left running"
+}
+
 atf_test_case decompressor_hangs
 decompressor_hangs_head() {
 	atf_set descr 'An xz that never answers on a bzImage payload is killed after the limit: exit 2 naming the image and xz, nothing left in TMPDIR'
@@ -92,6 +110,7 @@ os.execvp(sys.argv[1], sys.argv[1:])' env PATH=$PWD/bin:$PATH TMPDIR=$PWD/tmp "$
 
 atf_init_test_cases() {
 	atf_add_test_case pahole_hangs
+	atf_add_test_case gen_pahole_hangs
 	atf_add_test_case decompressor_hangs
 	atf_add_test_case signal_during_unpack
 }
