@@ -268,6 +268,18 @@ static void test__delay(void)
 		usleep((useconds_t)(strtoul(s, NULL, 10) * 1000));
 }
 
+/* After the swap the staging name holds the old set (and links to what was kept): remove it,
+ * made writable first (an OUTDIR without write permission could not be emptied). Failing that,
+ * only that directory is left, beside OUTDIR, never in it. */
+static void commit__drop_old(struct outset *o)
+{
+	struct stat st;
+
+	if (stat(o->stage, &st) == 0 && !(st.st_mode & S_IWUSR) && chmod(o->stage, 0700))
+		return;
+	tmpdir__remove(o->stage);
+}
+
 static int commit__swap(struct outset *o, char *err, size_t errlen)
 {
 	char **moved = NULL;
@@ -292,7 +304,7 @@ static int commit__swap(struct outset *o, char *err, size_t errlen)
 	if (rc)
 		moved__back(o, moved, nmoved);
 	else
-		tmpdir__remove(o->stage);	/* now the old set, and links to what was kept */
+		commit__drop_old(o);
 	for (size_t i = 0; i < nmoved; i++)
 		free(moved[i]);
 	free(moved);
