@@ -126,7 +126,7 @@ static int gen__write(struct outset *os, const char *name, int (*writer)(void *,
 		int e = rc != -EIO ? -rc : errno ? errno : EIO;
 
 		fclose(f);
-		return fail("%s/%s: cannot write: %s", os->outdir, name, strerror(e));
+		return fail("%s/%s: cannot write: %s", os->name, name, strerror(e));
 	}
 	if (outset__close(os, f, name, err, sizeof(err)))
 		return fail("%s", err);
@@ -255,7 +255,7 @@ static int cmd_gen(int argc, char **argv)
 		}
 		if (abi__write(&m, f, err, sizeof(err))) {
 			fclose(f);
-			fail("%s/kvm_abi.h: cannot write%s%s", os.outdir, *err ? ": " : "", err);
+			fail("%s/kvm_abi.h: cannot write%s%s", os.name, *err ? ": " : "", err);
 			goto out_abort;
 		}
 		if (outset__close(&os, f, "kvm_abi.h", err, sizeof(err))) {

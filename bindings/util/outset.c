@@ -21,6 +21,7 @@ static int fail(char *err, size_t errlen, int rc, const char *fmt, const char *a
 
 static void outset__free(struct outset *o)
 {
+	free(o->name);
 	free(o->outdir);
 	free(o->stage);
 	for (size_t i = 0; i < o->nwritten; i++)
@@ -74,8 +75,11 @@ int outset__begin(struct outset *o, const char *outdir, const char *const *names
 	while (n > 1 && outdir[n - 1] == '/')
 		n--;
 	o->outdir = strndup(outdir, n);
-	if (!o->outdir)
+	o->name = strndup(outdir, n);
+	if (!o->outdir || !o->name) {
+		outset__free(o);
 		return -ENOMEM;
+	}
 	if (stat(o->outdir, &st) == 0) {
 		if (!S_ISDIR(st.st_mode)) {
 			rc = fail(err, errlen, -ENOTDIR, "%s: %s", o->outdir, NULL);
@@ -114,8 +118,10 @@ int outset__begin(struct outset *o, const char *outdir, const char *const *names
 	/* the swap works on the resolved directory (a symlink to it stays a symlink) */
 	free(o->outdir);
 	o->outdir = strdup(real);
-	if (!o->outdir)
-		return -ENOMEM;
+	if (!o->outdir) {
+		rc = -ENOMEM;
+		goto out_free;
+	}
 	if (o->inside)
 		rc = asprintf(&o->stage, "%s/.kvmgate-new-XXXXXX", real);
 	else
@@ -170,13 +176,13 @@ FILE *outset__create(struct outset *o, const char *name, char *err, size_t errle
 	int fd, rc = outset__path(o, name, path, sizeof(path));
 
 	if (rc) {
-		snprintf(err, errlen, "%s/%s: %s", o->outdir, name, strerror(-rc));
+		snprintf(err, errlen, "%s/%s: %s", o->name, name, strerror(-rc));
 		return NULL;
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
-		snprintf(err, errlen, "%s/%s: cannot create: %s", o->outdir, name, strerror(errno));
+		snprintf(err, errlen, "%s/%s: cannot create: %s", o->name, name, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
@@ -197,7 +203,7 @@ int outset__close(struct outset *o, FILE *f, const char *name, char *err, size_t
 		errno = e;
 	}
 	e = errno ? errno : EIO;
-	snprintf(err, errlen, "%s/%s: cannot write: %s", o->outdir, name, strerror(e));
+	snprintf(err, errlen, "%s/%s: cannot write: %s", o->name, name, strerror(e));
 	return -e;
 }
 

@@ -27,7 +27,8 @@
 #include <stdio.h>
 
 struct outset {
-	char *outdir;		/* as given */
+	char *name;		/* OUTDIR as given, for messages */
+	char *outdir;		/* OUTDIR resolved (the directory a symlink names) */
 	char *stage;		/* the staging directory */
 	bool outdir_existed, inside;	/* inside: staging inside OUTDIR (no swap) */
 	unsigned mode;		/* of the new OUTDIR: the old one's, else 0777 less the umask */
