@@ -7,6 +7,7 @@
 #   make SANITIZE=1 check   the same under ASan+UBSan
 #   make check BINDINGS_x86_64=FILE BINDINGS_arm64=FILE   conformance on given bindings (a manifest,
 #                        a headers tree or a bindings.rs; conformance/abi.mk)
+#   make fuzz FUZZ_SECONDS=N   each libFuzzer harness of fuzz/ for N seconds (fuzz/README.md)
 #   make gate            the main job: kvmgate gate on the default inputs (report in $(B)/gate/)
 #   make gate-bench      the gate's wall time and each stage's share, both guests (figures)
 #   make deps            apt-get install every package listed in */deps.txt (idempotent, root)
