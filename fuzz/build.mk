@@ -51,3 +51,26 @@ fuzz: $(FUZZ_PROGS)
 
 # the harnesses' own objects are kept (make would delete them as intermediate)
 .SECONDARY: $(addprefix $(B)/fuzz/obj/fuzz/,$(FUZZ_TARGETS:=.o)) $(FUZZ_LIB_OBJS)
+
+# Source coverage of what the fuzzers reached: the harnesses rebuilt with clang's coverage
+# mapping (no sanitizers), every input of each target's corpus run once, llvm-cov's report on the
+# reader's own files (fuzz/coverage.sh).
+#   make fuzz-coverage        after `make fuzz` (its corpora in $(B)/fuzz/<target>/corpus)
+FUZZ_COV_FLAGS := -fprofile-instr-generate -fcoverage-mapping
+FUZZ_COV_LIB_OBJS := $(addprefix $(B)/fuzz/cov/,$(FUZZ_LIB_SRCS:.c=.o))
+FUZZ_COV_PROGS := $(addprefix $(B)/fuzz/cov/,$(FUZZ_TARGETS))
+
+$(B)/fuzz/cov/%.o: %.c $(B)/.flags
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo '  COVCC   $<')
+	$(Q)$(FUZZ_CC) $(filter-out $(FUZZ_SANFLAGS),$(FUZZ_CFLAGS)) $(EXTRA_CFLAGS_$(dir $<)) \
+		-fsanitize=fuzzer-no-link $(FUZZ_COV_FLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzz/cov/fuzz_%: $(B)/fuzz/cov/fuzz/fuzz_%.o $(FUZZ_COV_LIB_OBJS)
+	@$(if $(Q),echo '  COVLD   $@')
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_COV_FLAGS) -o $@ $^
+
+.SECONDARY: $(addprefix $(B)/fuzz/cov/fuzz/,$(FUZZ_TARGETS:=.o)) $(FUZZ_COV_LIB_OBJS)
+.PHONY: fuzz-coverage
+fuzz-coverage: $(FUZZ_COV_PROGS)
+	$(Q)sh fuzz/coverage.sh $(B)/fuzz $(FUZZ_TARGETS)
