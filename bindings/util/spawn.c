@@ -37,13 +37,23 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 			rc = spawn__redirect(&fa, &io->err, STDERR_FILENO);
 	}
 	if (!rc) {
+		posix_spawnattr_t at;
 		sigset_t old;
 
-		/* started and registered in one window: a signal between would not stop it */
+		/* started and registered in one window: a signal between would not stop it; the
+		 * child starts with the mask the caller had, not the window's */
 		tmpdir__block(&old);
-		rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
-		if (!rc)
-			tmpdir__child_started(*pid);
+		rc = posix_spawnattr_init(&at);
+		if (!rc) {
+			rc = posix_spawnattr_setsigmask(&at, &old);
+			if (!rc)
+				rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+			if (!rc)
+				rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
+			if (!rc)
+				tmpdir__child_started(*pid);
+			posix_spawnattr_destroy(&at);
+		}
 		tmpdir__unblock(&old);
 	}
 	posix_spawn_file_actions_destroy(&fa);

@@ -166,6 +166,25 @@ ATF_TC_BODY(spawn_children, tc)
 	ATF_CHECK_EQ(spawn__run(missing, NULL, &status), ENOENT);
 }
 
+ATF_TC_WITHOUT_HEAD(spawn_signal_mask);
+ATF_TC_BODY(spawn_signal_mask, tc)
+{
+	/* the child gets the caller's signal mask, not the one spawn__start holds while it
+	 * registers the child (a child with SIGTERM blocked cannot be stopped) */
+	char *const show[] = { "grep", "^SigBlk:", "/proc/self/status", NULL };	/* no shell: sh resets its mask */
+	struct spawn_io io = { .out = { .path = "mask.txt" } };
+	char err[ERRBUF_SIZE], *buf;
+	size_t len;
+	int status;
+
+	ATF_REQUIRE_EQ(spawn__run(show, &io, &status), 0);
+	ATF_REQUIRE(spawn__ok(status));
+	ATF_REQUIRE_EQ(file__read("mask.txt", &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK_MSG(len >= 24 && !memcmp(buf, "SigBlk:\t0000000000000000\n", 25),
+		      "the child's mask: %.*s", (int)len, buf);
+	free(buf);
+}
+
 static void put(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -269,6 +288,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, errbuf_lines);
 	ATF_TP_ADD_TC(tp, tmpdir_and_files);
 	ATF_TP_ADD_TC(tp, spawn_children);
+	ATF_TP_ADD_TC(tp, spawn_signal_mask);
 	ATF_TP_ADD_TC(tp, outset_whole_or_nothing);
 	return atf_no_error();
 }
