@@ -72,12 +72,19 @@ static int probe__compile(const char *cc, char **dirs, size_t ndirs, const char 
 			  const char *out_path, const char *log, char *err, size_t errlen)
 {
 	struct spawn_io io = { .out = { .path = "/dev/null" }, .err = { .path = log } };
+	char *dir = strdup(log), *slash = dir ? strrchr(dir, '/') : NULL;
 	char **argv = calloc(ndirs * 2 + 12, sizeof(*argv));
 	size_t a = 0;
 	int rc, status;
 
-	if (!argv)
+	if (!argv || !slash) {
+		free(argv);
+		free(dir);
 		return -ENOMEM;
+	}
+	/* the compiler's own temporaries (cc*.s) in the probe's directory: removed with it */
+	*slash = '\0';
+	io.tmpdir = dir;
 	argv[a++] = (char *)cc;
 	argv[a++] = "-g";
 	argv[a++] = "-O0";
@@ -92,6 +99,7 @@ static int probe__compile(const char *cc, char **dirs, size_t ndirs, const char 
 	argv[a] = NULL;
 	rc = spawn__run_limited(argv, &io, &status);
 	free(argv);
+	free(dir);
 	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run: %s", cc, strerror(rc));
 		return -rc;

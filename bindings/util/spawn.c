@@ -1,6 +1,8 @@
 /* spawn.c - a child process with redirected output, and waiting for it (spawn.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <signal.h>
@@ -23,14 +25,44 @@ static int spawn__redirect(posix_spawn_file_actions_t *fa, const struct spawn_to
 	return 0;
 }
 
+/* environ with TMPDIR=dir in place of the caller's (malloc'd array, strings shared but the new
+ * one, *own), or NULL on no memory. */
+static char **env__with_tmpdir(const char *dir, char **own)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env || asprintf(own, "TMPDIR=%s", dir) < 0) {
+		free(env);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "TMPDIR=", 7))
+			env[k++] = environ[i];
+	env[k++] = *own;
+	env[k] = NULL;
+	return env;
+}
+
 int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 {
+	char **env = environ, *own = NULL;
 	posix_spawn_file_actions_t fa;
 	int rc;
 
+	if (io && io->tmpdir && !(env = env__with_tmpdir(io->tmpdir, &own)))
+		return ENOMEM;
 	rc = posix_spawn_file_actions_init(&fa);
-	if (rc)
+	if (rc) {
+		if (own) {
+			free(own);
+			free(env);
+		}
 		return rc;
+	}
 	if (io) {
 		rc = spawn__redirect(&fa, &io->out, STDOUT_FILENO);
 		if (!rc)
@@ -49,7 +81,7 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 			if (!rc)
 				rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
 			if (!rc)
-				rc = posix_spawnp(pid, argv[0], &fa, &at, argv, environ);
+				rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
 			if (!rc)
 				tmpdir__child_started(*pid);
 			posix_spawnattr_destroy(&at);
@@ -57,6 +89,10 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 		tmpdir__unblock(&old);
 	}
 	posix_spawn_file_actions_destroy(&fa);
+	if (own) {
+		free(own);
+		free(env);
+	}
 	return rc;
 }
 

@@ -14,6 +14,9 @@ struct spawn_to {
 
 struct spawn_io {
 	struct spawn_to out, err;
+	/* TMPDIR of the child (NULL: inherited): a compiler's temporary files then land in a
+	 * directory of ours (tmpdir.h), removed whatever happens */
+	const char *tmpdir;
 };
 
 /* Start argv[0] (searched in PATH) with argv. 0, or the positive errno of posix_spawnp
