@@ -7,6 +7,7 @@
 #   make SANITIZE=1 check   the same under ASan+UBSan
 #   make check BINDINGS_x86_64=FILE BINDINGS_arm64=FILE   conformance on given bindings (a manifest,
 #                        a headers tree or a bindings.rs; conformance/abi.mk)
+#   make fuzz FUZZ_SECONDS=N   each libFuzzer harness of fuzz/ for N seconds (fuzz/README.md)
 #   make gate            the main job: kvmgate gate on the default inputs (report in $(B)/gate/)
 #   make gate-bench      the gate's wall time and each stage's share, both guests (figures)
 #   make bindings LINUX=SRC VERSIONS="v6.1 v6.12" ARCHES="x86_64 arm64" OUT=DIR   kvm-bindings'
@@ -66,6 +67,7 @@ $(B)/%.o: %.c $(B)/.flags
 
 include bindings/build.mk
 include dwarf/build.mk
+include fuzz/build.mk
 include conformance/build.mk
 include vmimages/build.mk
 

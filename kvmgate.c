@@ -17,6 +17,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -31,6 +32,7 @@
 #include "diff.h"
 #include "layout_write.h"
 #include "manifest_text.h"
+#include "outset.h"
 #include "source.h"
 #include "timing.h"
 
@@ -38,14 +40,27 @@
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* One line on stderr, whatever the message holds: a newline or another control character (a file
+ * name may have them) is written as an escape (\n, \r, \xNN). */
 static int fail(const char *fmt, ...)
 {
+	char msg[2 * ERRBUF_SIZE];
 	va_list ap;
 
-	fputs("kvmgate: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	fputs("kvmgate: ", stderr);
+	for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+		if (*p == '\n')
+			fputs("\\n", stderr);
+		else if (*p == '\r')
+			fputs("\\r", stderr);
+		else if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			fprintf(stderr, "\\x%02x", *p);
+		else
+			fputc(*p, stderr);
+	}
 	fputc('\n', stderr);
 	return EXIT_BAD;
 }
@@ -69,6 +84,20 @@ static int load(struct manifest *m, const char *path, const char *from,
 	return source__load(m, path, from, o, used, err, sizeof(err)) ? fail("%s", err) : 0;
 }
 
+/* A --kernel label goes into every file gen writes (a manifest column, a Rust comment, a C
+ * string): it must be something each of them reads back. NULL: no label given. */
+static bool label__valid(const char *l)
+{
+	if (!l)
+		return true;
+	if (!*l || strlen(l) > 128)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)l; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\' || *p == '*')
+			return false;
+	return true;
+}
+
 static bool arch__valid(const char *arch)
 {
 	return arch__find(arch) != NULL;
@@ -76,73 +105,48 @@ static bool arch__valid(const char *arch)
 
 /* ---- gen ---- */
 
-struct outfile {
-	const char *name;
-	char path[PATH_MAX];
-	char tmp[PATH_MAX];
-	FILE *f;
+/* Every name gen's output set may hold: one of an older run that this run does not write (a
+ * layout.dwarf before --no-dwarf) is dropped with the old set (outset.h). */
+static const char *const gen_names[] = {
+	"layout", "bindings.rs", "layout.h", "kvm_abi.h", "layout.dwarf", "probe.o", NULL
 };
 
-static int outfile__open(struct outfile *o, const char *dir, const char *name)
+/* Write one file of the set with writer; 0, or EXIT_BAD after printing the one error line. */
+static int gen__write(struct outset *os, const char *name, int (*writer)(void *, FILE *),
+		      void *arg)
 {
-	int fd;
+	char err[ERRBUF_SIZE] = "";
+	FILE *f = outset__create(os, name, err, sizeof(err));
+	int rc;
 
-	o->name = name;
-	snprintf(o->path, sizeof(o->path), "%s/%s", dir, name);
-	snprintf(o->tmp, sizeof(o->tmp), "%s/.%s.XXXXXX", dir, name);
-	fd = mkstemp(o->tmp);
-	if (fd < 0) {
-		o->tmp[0] = '\0';
-		return fail("%s: cannot create: %s", o->path, strerror(errno));
+	if (!f)
+		return fail("%s", err);
+	errno = 0;
+	rc = writer(arg, f);
+	if (rc) {
+		/* the writers say -EIO for a failed fprintf: its errno tells why (ENOSPC, EFBIG) */
+		int e = rc != -EIO ? -rc : errno ? errno : EIO;
+
+		fclose(f);
+		return fail("%s/%s: cannot write: %s", os->name, name, strerror(e));
 	}
-	o->f = fdopen(fd, "w");
-	if (!o->f) {
-		close(fd);
-		return fail("%s: %s", o->path, strerror(errno));
-	}
+	if (outset__close(os, f, name, err, sizeof(err)))
+		return fail("%s", err);
 	return 0;
 }
 
-static void outfiles__abort(struct outfile *o, size_t n)
+static int w_manifest(void *m, FILE *f) { return manifest__write(m, f); }
+static int w_layout_h(void *m, FILE *f) { return c__write_layout(m, f); }
+static int w_abi(void *m, FILE *f, char *err, size_t errlen) { return abi__write(m, f, err, errlen); }
+
+/* A kvm.h that declares nothing (an empty or wrong file) gives no bindings at all. */
+static bool gen__has_api(const struct manifest *m)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (o[i].f)
-			fclose(o[i].f);
-		o[i].f = NULL;
-		if (o[i].tmp[0])
-			unlink(o[i].tmp);
-		o[i].tmp[0] = '\0';
-	}
-}
-
-/* Close every file and move them into place only when all of them were written. */
-static int outfiles__commit(struct outfile *o, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		int bad;
-
-		if (!o[i].f)
-			continue;	/* written by someone else (the probe object) */
-		bad = ferror(o[i].f);
-		if (fclose(o[i].f) || bad) {
-			o[i].f = NULL;
-			outfiles__abort(o, n);
-			return fail("%s: write error", o[i].path);
-		}
-		o[i].f = NULL;
-		if (chmod(o[i].tmp, 0644)) {
-			outfiles__abort(o, n);
-			return fail("%s: %s", o[i].tmp, strerror(errno));
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		if (rename(o[i].tmp, o[i].path)) {
-			int e = errno;
-
-			outfiles__abort(o, n);
-			return fail("%s: %s", o[i].path, strerror(e));
-		}
-	return 0;
+	for (size_t i = 0; i < m->nrecs; i++)
+		if (m->recs[i].kind == MREC_TYPE || m->recs[i].kind == MREC_CONST ||
+		    m->recs[i].kind == MREC_IOCTL)
+			return true;
+	return false;
 }
 
 /* bindings.rs is written by a thread of its own while the manifest's files are (it reads the C
@@ -153,13 +157,16 @@ struct rust_job {
 	pthread_t thread;
 	bool running;
 	int ret;
+	int err;	/* errno after a failed write (ENOSPC, EFBIG) */
 };
 
 static void *rust_job__run(void *arg)
 {
 	struct rust_job *j = arg;
 
+	errno = 0;
 	j->ret = rust__write(j->cm, j->f);
+	j->err = errno;
 	return NULL;
 }
 
@@ -179,13 +186,6 @@ static int rust_job__join(struct rust_job *j)
 		pthread_join(j->thread, NULL);
 	j->running = false;
 	return j->ret;
-}
-
-/* Stop writing: the thread first (it writes into one of the files), then the files. */
-static void gen__abort(struct outfile *o, size_t n, struct rust_job *j)
-{
-	rust_job__join(j);
-	outfiles__abort(o, n);
 }
 
 static void gen__summary(const struct manifest *m, const char *arch, const char *kernel,
@@ -215,14 +215,14 @@ static int cmd_gen(int argc, char **argv)
 	static const char usage[] = "kvmgate gen --arch x86_64|arm64|riscv64 [--headers DIR] "
 		"[--kernel LABEL] [--no-dwarf] [--keep-probe] -o OUTDIR";
 	const char *arch = NULL, *headers = NULL, *kernel = NULL, *outdir = NULL;
-	struct outfile of[6] = { 0 };
+	struct outset os;
 	struct manifest m, dw;
 	char err[ERRBUF_SIZE] = "";
 	struct cmodel cm;
 	struct dwarf_probe probe = { 0 };
 	struct rust_job rj = { 0 };
-	bool dwarf = true, keep_probe = false, made_outdir;
-	size_t nof = 0;
+	FILE *rs;
+	bool dwarf = true, keep_probe = false;
 	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "a:H:k:o:h", longopts, NULL)) != -1) {
@@ -246,6 +246,9 @@ static int cmd_gen(int argc, char **argv)
 		return fail("gen: --arch and -o OUTDIR are required");
 	if (!arch__valid(arch))
 		return fail("gen: unknown arch '%s' (expected %s)", arch, arch__expected());
+	if (!label__valid(kernel))
+		return fail("gen: --kernel takes a label of 1 to 128 printable characters, without "
+			    "'\"', '\\' or '*'");
 	/* the DWARF probe needs no layout: its compiler runs while libclang parses */
 	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err)))
 		return fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
@@ -262,76 +265,100 @@ static int cmd_gen(int argc, char **argv)
 		goto out;
 	}
 	timing__mark("flatten");
+	if (!gen__has_api(&m)) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/include/linux/kvm.h", headers ? headers : "");
+		if (headers && access(p, F_OK))
+			snprintf(p, sizeof(p), "%s/linux/kvm.h", headers);
+		ret = fail("%s: no struct, union, constant or ioctl: not the KVM API header",
+			   headers ? p : "linux/kvm.h (the installed headers)");
+		goto out;
+	}
 	if (dwarf) {
 		/* pahole reads the probe while the other files are written; m stays as it is
 		 * (sorted now, the writers' sorts leave it untouched) */
 		manifest__sort(&m);
 		dwarf__probe_read_start(&probe, &m, &dw);
 	}
-	made_outdir = !mkdir(outdir, 0777);
-	if (!made_outdir && errno != EEXIST) {
-		ret = fail("%s: %s", outdir, strerror(errno));
+	ret = outset__begin(&os, outdir, gen_names, err, sizeof(err));
+	if (ret) {
+		ret = fail("%s", err);
 		goto out;
 	}
 	ret = EXIT_BAD;
-	if (outfile__open(&of[nof++], outdir, "layout") ||
-	    outfile__open(&of[nof++], outdir, "bindings.rs")) {
-		fail("%s: cannot write %s", outdir, of[nof - 1].name);
-		outfiles__abort(of, nof);
-		goto out;
+	rs = outset__create(&os, "bindings.rs", err, sizeof(err));
+	if (!rs) {
+		fail("%s", err);
+		goto out_abort;
 	}
-	rust_job__start(&rj, &cm, of[1].f);
-	if (manifest__write(&m, of[0].f) ||
+	rust_job__start(&rj, &cm, rs);
+	if (gen__write(&os, "layout", w_manifest, &m) ||
 	    (timing__mark("write layout"), 0) ||
-	    outfile__open(&of[nof++], outdir, "layout.h") ||
-	    c__write_layout(&m, of[nof - 1].f)) {
-		fail("%s: cannot write %s", outdir, nof == 2 ? "layout" : of[nof - 1].name);
-		gen__abort(of, nof, &rj);
-		goto out;
+	    gen__write(&os, "layout.h", w_layout_h, &m))
+		goto out_rust;
+	{
+		FILE *f = outset__create(&os, "kvm_abi.h", err, sizeof(err));
+
+		if (!f) {
+			fail("%s", err);
+			goto out_rust;
+		}
+		if (abi__write(&m, f, err, sizeof(err))) {
+			fclose(f);
+			fail("%s/kvm_abi.h: cannot write%s%s", os.name, *err ? ": " : "", err);
+			goto out_rust;
+		}
+		if (outset__close(&os, f, "kvm_abi.h", err, sizeof(err))) {
+			fail("%s", err);
+			goto out_rust;
+		}
 	}
-	if (outfile__open(&of[nof++], outdir, "kvm_abi.h") ||
-	    abi__write(&m, of[nof - 1].f, err, sizeof(err))) {
-		fail("%s: cannot write kvm_abi.h%s%s", outdir, *err ? ": " : "", err);
-		gen__abort(of, nof, &rj);
-		goto out;
-	}
-	if (rust_job__join(&rj)) {
-		fail("%s: cannot write bindings.rs", outdir);
-		outfiles__abort(of, nof);
-		goto out;
+	{
+		/* the writers say -EIO for a failed fprintf: its errno tells why (ENOSPC, EFBIG) */
+		int rc = rust_job__join(&rj);
+
+		if (rc) {
+			int e = rc != -EIO ? -rc : rj.err ? rj.err : EIO;
+
+			fclose(rs);
+			fail("%s/bindings.rs: cannot write: %s", os.name, strerror(e));
+			goto out_abort;
+		}
+		if (outset__close(&os, rs, "bindings.rs", err, sizeof(err))) {
+			fail("%s", err);
+			goto out_abort;
+		}
 	}
 	timing__mark("write bindings.rs, layout.h, kvm_abi.h");
 	if (dwarf && dwarf__probe_read_join(&probe, err, sizeof(err))) {
 		ret = fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
-		outfiles__abort(of, nof);
-		if (made_outdir)
-			rmdir(outdir);	/* as when the check ran before it was made */
-		goto out;
+		goto out_abort;
 	}
 	timing__mark("dwarf view");
-	if (dwarf &&
-	    (outfile__open(&of[nof++], outdir, "layout.dwarf") || manifest__write(&dw, of[nof - 1].f))) {
-		fail("%s: cannot write layout.dwarf", outdir);
-		outfiles__abort(of, nof);
-		goto out;
-	}
+	if (dwarf && gen__write(&os, "layout.dwarf", w_manifest, &dw))
+		goto out_abort;
 	if (keep_probe) {
 		/* the probe object itself, for `kvmgate dump OUTDIR/probe.o` (pahole's view) */
-		struct outfile *p = &of[nof++];
+		char p[PATH_MAX];
 
-		p->name = "probe.o";
-		snprintf(p->path, sizeof(p->path), "%s/probe.o", outdir);
-		snprintf(p->tmp, sizeof(p->tmp), "%s/.probe.o.%ld", outdir, (long)getpid());
-		if (dwarf__probe_build(&m, arch, headers, p->tmp, err, sizeof(err))) {
-			fail("%s", err);
-			outfiles__abort(of, nof);
-			goto out;
+		if (outset__path(&os, "probe.o", p, sizeof(p)) ||
+		    dwarf__probe_build(&m, arch, headers, p, err, sizeof(err))) {
+			fail("%s", *err ? err : "out of memory");
+			goto out_abort;
 		}
 	}
-	ret = outfiles__commit(of, nof);
+	ret = outset__commit(&os, err, sizeof(err)) ? fail("%s", err) : 0;
 	timing__mark("write rest");
 	if (!ret)
 		gen__summary(&m, arch, cm.kernel, outdir);
+	goto out;
+out_rust:
+	/* the thread writes into a file of the set: it ends before the set is dropped */
+	rust_job__join(&rj);
+	fclose(rs);
+out_abort:
+	outset__abort(&os);
 out:
 	dwarf__probe_cancel(&probe);	/* nothing left when finished */
 	manifest__fini(&m);
@@ -387,6 +414,9 @@ static int src_args__parse(struct src_args *s, int argc, char **argv, const char
 	}
 	if (s->arch && !arch__valid(s->arch))
 		return fail("unknown arch '%s' (expected %s)", s->arch, arch__expected());
+	if (!label__valid(s->kernel))
+		return fail("--kernel takes a label of 1 to 128 printable characters, without "
+			    "'\"', '\\' or '*'");
 	return 0;
 }
 
@@ -418,11 +448,12 @@ static int cmd_dump(int argc, char **argv)
 	o.warnings = &warnings;
 	ret = load(&m, path, s.from, &o, NULL);
 	if (!ret) {
+		errno = 0;
 		if (manifest__write(&m, stdout))
-			ret = fail("stdout: write error");
+			ret = fail("stdout: cannot write: %s", strerror(errno ? errno : EIO));
 		manifest__fini(&m);
 	}
-	if (warnings)
+	if (warnings && !ret)	/* an error is one line: the note only beside a result */
 		fprintf(stderr, "kvmgate: %u pahole warnings about unknown BTF kinds filtered\n",
 			warnings);
 	manifest__fini(&types);
@@ -484,7 +515,7 @@ static int cmd_diff(int argc, char **argv)
 			"kvmgate diff: %u pahole warnings about unknown BTF kinds filtered\n", warnings);
 	ret = n.n[DIFF_INCOMPATIBLE] ? 1 : 0;
 	if (fflush(stdout))
-		ret = fail("stdout: write error");
+		ret = fail("stdout: cannot write: %s", strerror(errno ? errno : EIO));
 out_b:
 	manifest__fini(&b);
 out_a:
@@ -511,8 +542,7 @@ static int cmd_abi(int argc, char **argv)
 	const char *arch = NULL, *from = NULL, *ref = NULL, *outpath = NULL;
 	struct source_opts o = { 0 };
 	struct manifest m, r;
-	struct outfile of = { 0 };
-	char err[ERRBUF_SIZE] = "", dir[PATH_MAX];
+	char err[ERRBUF_SIZE] = "";
 	unsigned added = 0;
 	int c, ret;
 
@@ -558,20 +588,7 @@ static int cmd_abi(int argc, char **argv)
 			ret = fail("%s", *err ? err : "stdout: write error");
 		goto out;
 	}
-	snprintf(dir, sizeof(dir), "%s", outpath);
-	if (strrchr(dir, '/'))
-		*strrchr(dir, '/') = '\0';
-	else
-		snprintf(dir, sizeof(dir), ".");
-	if ((ret = outfile__open(&of, dir, strrchr(outpath, '/') ? strrchr(outpath, '/') + 1 :
-				 outpath)))
-		goto out;
-	if (abi__write(&m, of.f, err, sizeof(err))) {
-		ret = fail("%s", *err ? err : "write error");
-		outfiles__abort(&of, 1);
-		goto out;
-	}
-	ret = outfiles__commit(&of, 1);
+	ret = outset__replace_file(outpath, w_abi, &m, err, sizeof(err)) ? fail("%s", err) : 0;
 	if (!ret && ref)
 		fprintf(stderr, "kvmgate: %u ioctls from %s\n", added, ref);
 out:

@@ -13,7 +13,7 @@ BINDINGS_OBJS := $(UTIL_OBJS) $(MODEL_OBJS) $(CLANG_OBJS) $(RUST_OBJS) $(C_OBJS)
 # what the front end may include: every folder of the library
 BINDINGS_INCLUDES := -Ibindings/util -Ibindings/model -Ibindings/clang -Ibindings/rust -Ibindings/c -Ibindings/gate -Ibindings/update
 
-BINDINGS_SH_TESTS := bindings/cli_test
+BINDINGS_SH_TESTS := bindings/cli_test bindings/outset_test bindings/hostile_test
 TEST_PROGS += $(BINDINGS_SH_TESTS)
 ALL_TARGETS += $(BINDINGS_SH_TESTS)
 

@@ -71,7 +71,7 @@ static bool btf__is_split(int fd, const unsigned char *head, size_t len)
  * decompressed size after the stream (trailing data for xz and zstd), so a non-empty output is
  * kept and the BTF carved from it decides. 0 or -errno with err naming what (the user's file). */
 static int decompress(const char *tool, const char *in, const char *out, const char *what,
-		      char *err, size_t errlen)
+		      bool *failed, char *err, size_t errlen)
 {
 	struct spawn_io io = { .out = { .path = out }, .err = { .path = "/dev/null" } };
 	char *argv[] = { (char *)tool, "-dc", (char *)in, NULL, NULL };
@@ -82,15 +82,21 @@ static int decompress(const char *tool, const char *in, const char *out, const c
 		argv[2] = "--single-stream";
 		argv[3] = (char *)in;
 	}
-	rc = spawn__run(argv, &io, &status);
+	rc = spawn__run_limited(argv, &io, &status);
 	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run %s: %s", what, tool, strerror(rc));
 		return -rc;
+	}
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "%s: %s -dc: no answer after %u s, killed "
+			 "(KVMGATE_CHILD_TIMEOUT sets the limit)", what, tool, spawn__time_limit());
+		return rc;
 	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: waitpid: %s", what, strerror(-rc));
 		return rc;
 	}
+	*failed = !spawn__ok(status);
 	if (!spawn__ok(status) &&
 	    (stat(out, &st) != 0 || st.st_size == 0)) {
 		snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed kernel",
@@ -218,7 +224,9 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 			rc = -ENOMEM;
 			goto out_unmap;
 		}
-		rc = decompress(tool, in ? in : path, out, path, err, errlen);
+		bool failed = false;
+
+		rc = decompress(tool, in ? in : path, out, path, &failed, err, errlen);
 		if (rc)
 			goto out_unmap;
 		munmap(img, len);
@@ -227,6 +235,13 @@ static int kfile__open_image(struct kfile *k, const unsigned char *head, size_t 
 		if (rc)
 			goto out_unmap;
 		rc = image__carve_btf(k, img, len, path, err, errlen);
+		if (rc == -ENOENT && failed) {
+			/* what came out before the error has no BTF: the image is broken, not
+			 * built without BTF */
+			snprintf(err, errlen, "%s: %s -dc failed: corrupt or truncated compressed "
+				 "kernel", path, tool);
+			rc = -EINVAL;
+		}
 		if (!k->arch)
 			k->arch = arch;
 		unlink(out);
@@ -434,7 +449,7 @@ int kfile__btf_strings_lack(const struct kfile *k, const char *const *names, siz
 		const unsigned char *s = buf + soff, *end = s + slen, *p = s;
 		bool found = false;
 
-		while (!found && (p = memmem(p, (size_t)(end - p), names[i], nl)) != NULL) {
+		while (!found && p < end && (p = memmem(p, (size_t)(end - p), names[i], nl)) != NULL) {
 			found = (p == s || p[-1] == '\0') && p + nl < end && p[nl] == '\0';
 			p++;
 		}

@@ -156,6 +156,35 @@ static char *kernel__label(const char *path, const struct kfile *k)
 	return r ? r : strdup(b ? b + 1 : path);
 }
 
+/* The release a kernel file names for itself (a module's vermagic, a bzImage's version string,
+ * this machine's for /sys/kernel/btf/), or NULL when it names none (a raw BTF file, a vmlinux). */
+static char *release__of(const char *path, const struct kfile *k)
+{
+	struct utsname u;
+
+	if (strncmp(path, "/sys/kernel/btf/", 16) == 0)
+		return uname(&u) == 0 ? strdup(u.release) : NULL;
+	return kfile__release(path, k->kind == KFILE_ELF ? &k->elf : NULL);
+}
+
+/* Split BTF read on the base of another kernel is read without a word by pahole — with its type
+ * ids pointing at the wrong types. Where both files name their kernel, they must name the same. */
+static int base__check_release(const char *path, const struct kfile *k, const char *base_path,
+			       const struct kfile *base, char *err, size_t errlen)
+{
+	char *mr = release__of(path, k), *br = release__of(base_path, base);
+	int rc = 0;
+
+	if (mr && br && strcmp(mr, br)) {
+		snprintf(err, errlen, "%s: a module of kernel %s, but --btf-base %s is of kernel %s: "
+			 "give the BTF of the module's own kernel", path, mr, base_path, br);
+		rc = -EINVAL;
+	}
+	free(mr);
+	free(br);
+	return rc;
+}
+
 static int debuginfo__load(struct manifest *m, const char *path, const struct source_opts *o,
 			   const struct load_ctx *c, char *err, size_t errlen)
 {
@@ -201,6 +230,9 @@ static int debuginfo__load(struct manifest *m, const char *path, const struct so
 			rc = -EINVAL;
 			goto out;
 		}
+		rc = base__check_release(path, &k, base_path, &base, err, errlen);
+		if (rc)
+			goto out;
 		if (asprintf(&basearg, "--btf_base=%s", base.path) < 0) {
 			rc = -ENOMEM;
 			goto out;

@@ -256,7 +256,7 @@ static int parser__member(struct parser *p, char *text, char *comment)
 
 	attrs__strip(text, &aligned, &packed);
 	decl = trim(text);
-	if (decl[strlen(decl) - 1] != ';')
+	if (!*decl || decl[strlen(decl) - 1] != ';')
 		return parser__error(p, "expected a member", text);
 	decl[strlen(decl) - 1] = '\0';
 	decl = trim(decl);
@@ -451,6 +451,8 @@ static int parser__line(struct parser *p, char *line)
 	}
 	comment = line__comment(text);
 	text = trim(text);
+	if (!*text)
+		return parser__error(p, "expected a member before its comment", comment ? comment : "");
 	if (p->depth == 0)
 		return parser__open_type(p, text);
 	if (p->stack[p->depth - 1]->anon_enum && *text != '}')

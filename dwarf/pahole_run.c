@@ -3,10 +3,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pahole.h"
@@ -20,19 +22,34 @@ const char *pahole__path(void)
 	return p && *p ? p : "pahole";
 }
 
-/* Read both pipes until EOF on each, so that neither child stream can block the other. */
-static int pipes__drain(int outfd, int errfd, struct sbuf *out, struct sbuf *errb)
+static long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Read both pipes until EOF on each, so that neither child stream can block the other; -ETIMEDOUT
+ * when they are still open after secs seconds (0: no limit). */
+static int pipes__drain(int outfd, int errfd, struct sbuf *out, struct sbuf *errb, unsigned secs)
 {
 	struct pollfd p[2] = { { .fd = outfd, .events = POLLIN }, { .fd = errfd, .events = POLLIN } };
+	long deadline = now_ms() + (long)secs * 1000;
 	char chunk[65536];
 	int open = 2;
 
 	while (open > 0) {
-		if (poll(p, 2, -1) < 0) {
+		long left = deadline - now_ms();
+		int n = poll(p, 2, secs ? (left > 0 ? (int)left : 0) : -1);
+
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
+		if (n == 0)
+			return -ETIMEDOUT;
 		for (int i = 0; i < 2; i++) {
 			ssize_t n;
 
@@ -134,8 +151,15 @@ int pahole__run(const char *const *argv, struct pahole_result *r, char *err, siz
 		rc = -rc;
 		goto out_close;
 	}
-	rc = pipes__drain(po[0], pe[0], &out, &errb);
+	rc = pipes__drain(po[0], pe[0], &out, &errb, spawn__time_limit());
+	if (rc == -ETIMEDOUT)
+		kill(pid, SIGKILL);
 	serr = spawn__wait(pid, &status);
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "%s: no answer after %u s, killed (KVMGATE_CHILD_TIMEOUT "
+			 "sets the limit)", prog, spawn__time_limit());
+		goto out_close;
+	}
 	if (rc) {
 		snprintf(err, errlen, "pahole: reading its output: %s", strerror(-rc));
 		goto out_close;

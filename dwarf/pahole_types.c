@@ -35,11 +35,20 @@ static int run__parse(struct manifest *m, const char *const *argv, const char *c
 		      size_t errlen)
 {
 	int rc = pahole__run(argv, r, err, errlen);
+	size_t from = m->nrecs;
 
 	if (warnings)
 		*warnings += r->warnings;
 	if (!rc)
 		rc = pahole__parse(r->out, m, wanted, nwanted, err, errlen);
+	/* pahole answers every run with types or with "type 'X' not found": a run that printed
+	 * neither (a broken pahole, an unreadable file it did not complain about) proves nothing */
+	if (!rc && m->nrecs == from && r->nmissing == 0 &&
+	    r->out[strspn(r->out, " \t\n")] == '\0') {
+		snprintf(err, errlen, "%s printed no type and no \"not found\": no answer to trust",
+			 pahole__path());
+		rc = -EIO;
+	}
 	return rc;
 }
 

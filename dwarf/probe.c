@@ -105,7 +105,19 @@ static int probe__compile_start(const char *cc, char **argv, const char *log, pi
 				char *err, size_t errlen)
 {
 	struct spawn_io io = { .out = { .path = "/dev/null" }, .err = { .path = log } };
-	int rc = spawn__start(pid, argv, &io);
+	char *dir = strdup(log), *slash = dir ? strrchr(dir, '/') : NULL;
+	int rc;
+
+	if (!slash) {
+		free(dir);
+		snprintf(err, errlen, "%s: %s", log, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	/* the compiler's own temporaries (cc*.s) in the probe's directory: removed with it */
+	*slash = '\0';
+	io.tmpdir = dir;
+	rc = spawn__start(pid, argv, &io);
+	free(dir);
 
 	if (rc > 0) {
 		snprintf(err, errlen, "%s: cannot run: %s", cc, strerror(rc));
@@ -117,8 +129,13 @@ static int probe__compile_start(const char *cc, char **argv, const char *log, pi
 static int probe__compile_wait(const char *cc, pid_t pid, const char *log, char *err,
 			       size_t errlen)
 {
-	int status, rc = spawn__wait(pid, &status);
+	int status, rc = spawn__wait_timeout(pid, &status, spawn__time_limit());
 
+	if (rc == -ETIMEDOUT) {
+		snprintf(err, errlen, "%s: the probe (%s): no answer after %u s, killed "
+			 "(KVMGATE_CHILD_TIMEOUT sets the limit)", cc, log, spawn__time_limit());
+		return rc;
+	}
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: waitpid: %s", cc, strerror(-rc));
 		return rc;

@@ -8,6 +8,7 @@
 
 #include "allow.h"
 #include "errbuf.h"
+#include "file.h"
 
 static const char *const allow_kinds[] = { "type", "field", "const", "ioctl", "uneval" };
 
@@ -54,29 +55,27 @@ static int allow__add(struct allowlist *a, char **cols, int ncol, unsigned line)
 
 int allowlist__read(struct allowlist *a, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	struct file_line fl = { 0 };
 	unsigned lineno = 0;
-	int ret = 0;
+	int ret = 0, got;
+	FILE *f;
 
 	memset(a, 0, sizeof(*a));
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	f = file__open_text(path, err, errlen, &ret);
+	if (!f)
 		return ret;
-	}
 	a->path = strdup(path);
 	if (!a->path)
 		ret = -ENOMEM;
-	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
-		char *cols[5], *p = line;
+	while (!ret && (got = file__getline(f, path, ++lineno, &fl, err, errlen)) != 0) {
+		char *cols[5], *p, *line = fl.s;
 		int ncol = 0;
 
-		lineno++;
-		if (len && line[len - 1] == '\n')
-			line[--len] = '\0';
+		if (got < 0) {
+			ret = got;
+			break;
+		}
+		p = line;
 		if (!*line || *line == '#')
 			continue;
 		while (ncol < 5) {
@@ -107,8 +106,10 @@ int allowlist__read(struct allowlist *a, const char *path, char *err, size_t err
 		}
 		ret = allow__add(a, cols, ncol, lineno);
 	}
-	free(line);
+	free(fl.s);
 	fclose(f);
+	if (ret == -ENOMEM && !*err)
+		snprintf(err, errlen, "%s: out of memory", path);
 	if (ret)
 		allowlist__fini(a);
 	return ret;

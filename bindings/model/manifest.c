@@ -231,7 +231,7 @@ static int mrec__cmp_total(const void *pa, const void *pb)
 	return mrec__cmp_content(a, b);
 }
 
-static bool mrec__same(const struct mrec *a, const struct mrec *b)
+bool mrec__same(const struct mrec *a, const struct mrec *b)
 {
 	return a->kind == b->kind && !strcmp(a->key, b->key) &&
 	       !!a->member == !!b->member && (!a->member || !strcmp(a->member, b->member)) &&

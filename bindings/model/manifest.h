@@ -75,6 +75,8 @@ const char *ioctl__dir_name(uint32_t dir);
 
 /* Canonical order (MANIFEST.md); also drops exact duplicate records. */
 void manifest__sort(struct manifest *m);
+/* True when a and b are the same record, every value alike (the sort merges such copies). */
+bool mrec__same(const struct mrec *a, const struct mrec *b);
 /* Lookup in a sorted manifest; NULL when absent. member is NULL except for MREC_FIELD. */
 const struct mrec *manifest__find(const struct manifest *m, enum mrec_kind kind, const char *key,
 				  const char *member);

@@ -166,6 +166,64 @@ ATF_TC_BODY(read_errors, tc)
 		  "# end: 2 records\n", "bad", "listed twice");
 }
 
+ATF_TC(read_contradictions);
+ATF_TC_HEAD(read_contradictions, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "Facts no C type can have together are rejected with the "
+			  "line (issue 14): a record twice (a copy or a conflict, both lines named), "
+			  "size not a multiple of align, a field, flexible array or bitfield past its "
+			  "type's end, a field whose size is not its type's, a bitfield wider than its "
+			  "type, an offset that overflows");
+}
+ATF_TC_BODY(read_contradictions, tc)
+{
+#define H "# kvmgate layout manifest 1\n"
+	/* each record once: an exact copy is named, not merged without a word */
+	check_bad(H "const\tA\tvalue=1\nconst\tA\tvalue=1\n# end: 2 records\n", "bad:3: ",
+		  "const A is listed twice: a copy of line 2");
+	check_bad(H "type\tstruct a\tsize=8\talign=8\nconst\tB\tvalue=1\n"
+		  "type\tstruct a\tsize=16\talign=8\n# end: 3 records\n", "bad:4: ",
+		  "type struct a is listed twice: and differs from line 2");
+	check_bad(H "type\tstruct a\tsize=8\talign=8\nfield\tstruct a\tx\toffset=0\tsize=4\ttype=__u32\n"
+		  "field\tstruct a\tx\toffset=4\tsize=4\ttype=__u32\n# end: 3 records\n", "bad:4: ",
+		  "field struct a.x is listed twice: and differs from line 3");
+	check_bad(H "type\tstruct a\tsize=12\talign=8\n# end: 1 records\n", "bad:2: ",
+		  "size 12 is not a multiple of its alignment 8");
+	check_bad(H "type\tstruct a\tsize=8\talign=8\nfield\tstruct a\tx\toffset=4\tsize=8\ttype=__u64\n"
+		  "# end: 2 records\n", "bad:3: ", "field struct a.x ends at byte 12, past the size 8 of "
+		  "struct a (line 2)");
+	check_bad(H "type\tstruct a\tsize=8\talign=4\nfield\tstruct a\tx\toffset=12\tsize=0\t"
+		  "type=__u8[]\tflex\n# end: 2 records\n", "bad:3: ", "flexible array struct a.x ends at byte 12");
+	check_bad(H "type\tstruct a\tsize=4\talign=4\nfield\tstruct a\tb\tbitoffset=30\tbitsize=3\t"
+		  "type=__u32\n# end: 2 records\n", "bad:3: ", "ends at bit 33, past the 32 bits of struct a");
+	check_bad(H "type\tstruct a\tsize=8\talign=8\nfield\tstruct a\tb\tbitoffset=0\tbitsize=9\t"
+		  "type=__u8\n# end: 2 records\n", "bad:3: ", "is 9 bits wide, its type __u8 has 8");
+	check_bad(H "type\tstruct a\tsize=8\talign=8\nfield\tstruct a\tx\toffset=0\tsize=8\ttype=__u32\n"
+		  "# end: 2 records\n", "bad:3: ", "size 8, but its type __u32 has 4");
+	check_bad(H "type\tstruct a\tsize=32\talign=8\nfield\tstruct a\tx\toffset=0\tsize=16\t"
+		  "type=__u32[2][4]\n# end: 2 records\n", "bad:3: ", "but its type __u32[2][4] has 32");
+	check_bad(H "type\tstruct a\tsize=32\talign=8\ntype\tstruct b\tsize=8\talign=8\n"
+		  "field\tstruct a\ts\toffset=0\tsize=16\ttype=struct b\n# end: 3 records\n", "bad:4: ",
+		  "but its type struct b has 8");
+	check_bad(H "field\tstruct a\tx\toffset=18446744073709551615\tsize=2\ttype=__u16\n"
+		  "# end: 1 records\n", "bad:2: ", "overflows");
+	/* what C does allow stays allowed: a union's members share bytes, a pointer is 8 bytes */
+	{
+		struct manifest m;
+		char err[ERRBUF_SIZE] = "";
+
+		write_text("good", H "type\tunion u\tsize=8\talign=8\n"
+			   "field\tunion u\ta\toffset=0\tsize=8\ttype=void *\n"
+			   "field\tunion u\tb\toffset=0\tsize=4\ttype=__u32\n"
+			   "field\tunion u\tc\tbitoffset=0\tbitsize=3\ttype=__u8\n"
+			   "# end: 4 records\n");
+		manifest__init(&m);
+		ATF_CHECK_MSG(manifest__read(&m, "good", err, sizeof(err)) == 0, "%s", err);
+		manifest__fini(&m);
+	}
+#undef H
+}
+
 static void diff_opt(struct manifest *a, struct manifest *b, const struct diff_opts *base,
 		     struct diff_counts *n, char **report)
 {
@@ -560,6 +618,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, write_canonical_order);
 	ATF_TP_ADD_TC(tp, read_roundtrip);
 	ATF_TP_ADD_TC(tp, read_errors);
+	ATF_TP_ADD_TC(tp, read_contradictions);
 	ATF_TP_ADD_TC(tp, diff_classifies);
 	ATF_TP_ADD_TC(tp, diff_padding_and_debuginfo);
 	ATF_TP_ADD_TC(tp, diff_layout_neutral);

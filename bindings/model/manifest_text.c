@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
+#include "manifest_check.h"
 #include "manifest_text.h"
 #include "source.h"
 
@@ -284,27 +286,24 @@ static int rd__check_dups(struct manifest_reader *rd, struct manifest *m)
 int manifest__read(struct manifest *m, const char *path, char *err, size_t errlen)
 {
 	struct manifest_reader rd = { .path = path, .err = err, .errlen = errlen };
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ret = 0;
+	struct file_line fl = { 0 };
+	unsigned *lines = NULL;
+	size_t nlines = 0;
+	char *line;
+	int ret = 0, got;
 	bool last_nl = true, end_seen = false;
+	FILE *f = file__open_text(path, err, errlen, &ret);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (!f)
 		return ret;
-	}
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		rd.line++;
-		last_nl = len > 0 && line[len - 1] == '\n';
-		if (last_nl)
-			line[--len] = '\0';
-		if (strlen(line) != (size_t)len) {
-			ret = rd__fail(&rd, "NUL byte in line");
+	while ((got = file__getline(f, path, rd.line + 1, &fl, err, errlen)) != 0) {
+		if (got < 0) {
+			ret = got;
 			break;
 		}
+		rd.line++;
+		line = fl.s;
+		last_nl = fl.had_nl;
 		if (rd.line == 1) {
 			if (strcmp(line, MANIFEST_MAGIC)) {
 				ret = rd__fail(&rd, "expected '%s'", MANIFEST_MAGIC);
@@ -333,10 +332,18 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 		ret = rd__line(&rd, m, line);
 		if (ret)
 			break;
-	}
-	if (!ret && ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
+		/* the line of each record, for the checks after the last line */
+		if (m->nrecs > nlines) {
+			unsigned *nl = realloc(lines, m->nrecs * sizeof(*lines));
+
+			if (!nl) {
+				ret = -ENOMEM;
+				break;
+			}
+			lines = nl;
+			while (nlines < m->nrecs)
+				lines[nlines++] = rd.line;
+		}
 	}
 	if (!ret && rd.line == 0)
 		ret = rd__fail(&rd, "empty file, expected '%s'", MANIFEST_MAGIC);
@@ -344,8 +351,13 @@ int manifest__read(struct manifest *m, const char *path, char *err, size_t errle
 		ret = rd__fail(&rd, "truncated: last line has no newline");
 	else if (!ret && !end_seen)
 		ret = rd__fail(&rd, "truncated: expected the end line '%sN records'", MANIFEST_END);
-	free(line);
+	free(fl.s);
 	fclose(f);
+	if (!ret)
+		ret = manifest__check_read(m, lines, path, err, errlen);
+	free(lines);
+	if (ret == -ENOMEM && !*err)
+		snprintf(err, errlen, "%s: out of memory", path);
 	if (!ret)
 		ret = rd__check_dups(&rd, m);
 	if (ret)

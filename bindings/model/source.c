@@ -39,6 +39,18 @@ const struct source_ops *source__probe(const char *path)
 	return NULL;
 }
 
+/* The file starts with the ELF magic (no loader took it: it has no debug info they read). */
+static bool source__is_elf(const char *path)
+{
+	unsigned char m[4];
+	FILE *f = fopen(path, "rb");
+	bool elf = f && fread(m, 1, 4, f) == 4 && !memcmp(m, "\x7f" "ELF", 4);
+
+	if (f)
+		fclose(f);
+	return elf;
+}
+
 int source__load(struct manifest *m, const char *path, const char *from,
 		 const struct source_opts *o, const struct source_ops **used, char *err,
 		 size_t errlen)
@@ -69,8 +81,13 @@ int source__load(struct manifest *m, const char *path, const char *from,
 		}
 		ops = source__probe(path);
 		if (!ops) {
-			snprintf(err, errlen, "%s: not a manifest, bindings.rs, headers tree, ELF or "
-				 "BTF file", path);
+			if (source__is_elf(path))
+				snprintf(err, errlen, "%s: an ELF file with neither BTF (.BTF) nor DWARF "
+					 "(.debug_info): no layouts to read (a kernel built without "
+					 "CONFIG_DEBUG_INFO_BTF?)", path);
+			else
+				snprintf(err, errlen, "%s: not a manifest, bindings.rs, headers tree, "
+					 "ELF or BTF file", path);
 			return -EINVAL;
 		}
 	}

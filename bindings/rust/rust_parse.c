@@ -163,18 +163,25 @@ static int rp__skip_item(struct rust_parser *p)
 	}
 }
 
+/* Iterative: a type is a chain through ->arg, as long as the file made it. */
 void rty__free(struct rty *t)
 {
-	if (!t)
-		return;
-	rty__free(t->arg);
-	free(t->name);
-	free(t);
+	while (t) {
+		struct rty *arg = t->arg;
+
+		free(t->name);
+		free(t);
+		t = arg;
+	}
 }
 
-static int rp__type(struct rust_parser *p, struct rty **out);
+/* How deeply types may nest ([[u8; 1]; 1], *mut *mut T, A<B<T>>): bindgen's deepest is a few
+ * levels; the bound is checked before each level recurses, so no input can exhaust the stack. */
+#define RP_TYPE_DEPTH_MAX 64
 
-static int rp__type_path(struct rust_parser *p, struct rty *t)
+static int rp__type_at(struct rust_parser *p, struct rty **out, unsigned depth);
+
+static int rp__type_path(struct rust_parser *p, struct rty *t, unsigned depth)
 {
 	bool first = true;
 	int ret;
@@ -209,7 +216,7 @@ static int rp__type_path(struct rust_parser *p, struct rty *t)
 	}
 	rp__accept(p, "::");
 	if (rp__accept(p, "<")) {
-		ret = rp__type(p, &t->arg);
+		ret = rp__type_at(p, &t->arg, depth + 1);
 		if (ret)
 			return ret;
 		while (rp__accept(p, ",")) {
@@ -217,7 +224,7 @@ static int rp__type_path(struct rust_parser *p, struct rty *t)
 
 			if (rtok__is(rp__cur(p), ">"))
 				break;
-			ret = rp__type(p, &extra);
+			ret = rp__type_at(p, &extra, depth + 1);
 			rty__free(extra);
 			if (ret)
 				return ret;
@@ -227,12 +234,17 @@ static int rp__type_path(struct rust_parser *p, struct rty *t)
 	return 0;
 }
 
-static int rp__type(struct rust_parser *p, struct rty **out)
+static int rp__type_at(struct rust_parser *p, struct rty **out, unsigned depth)
 {
-	struct rty *t = calloc(1, sizeof(*t));
+	struct rty *t;
 	const struct rtok *c;
 	int ret = 0;
 
+	*out = NULL;
+	if (depth >= RP_TYPE_DEPTH_MAX)
+		return errbuf__fail_at(p->err, p->errlen, p->path, rp__cur(p)->line,
+				       "a type nested more than %d levels deep", RP_TYPE_DEPTH_MAX);
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	*out = t;
@@ -245,7 +257,7 @@ static int rp__type(struct rust_parser *p, struct rty **out)
 		uint64_t n;
 
 		t->kind = RTY_ARRAY;
-		ret = rp__type(p, &t->arg);
+		ret = rp__type_at(p, &t->arg, depth + 1);
 		if (ret)
 			return ret;
 		ret = rp__expect(p, ";", "';' in an array type");
@@ -261,14 +273,14 @@ static int rp__type(struct rust_parser *p, struct rty **out)
 		t->kind = RTY_PTR;
 		if (!rp__accept(p, "mut") && !rp__accept(p, "const"))
 			return rp__fail(p, "'mut' or 'const' after '*'");
-		return rp__type(p, &t->arg);
+		return rp__type_at(p, &t->arg, depth + 1);
 	}
 	if (rp__accept(p, "&")) {
 		t->kind = RTY_PTR;
 		if (rp__cur(p)->kind == RT_LIFETIME)
 			p->i++;
 		rp__accept(p, "mut");
-		return rp__type(p, &t->arg);
+		return rp__type_at(p, &t->arg, depth + 1);
 	}
 	if (rtok__is(c, "unsafe") || rtok__is(c, "extern") || rtok__is(c, "fn")) {
 		t->kind = RTY_FN;
@@ -284,10 +296,15 @@ static int rp__type(struct rust_parser *p, struct rty **out)
 		if (ret)
 			return ret;
 		if (rp__accept(p, "->"))
-			ret = rp__type(p, &t->arg);
+			ret = rp__type_at(p, &t->arg, depth + 1);
 		return ret;
 	}
-	return rp__type_path(p, t);
+	return rp__type_path(p, t, depth);
+}
+
+static int rp__type(struct rust_parser *p, struct rty **out)
+{
+	return rp__type_at(p, out, 0);
 }
 
 /* u8 ... i64, usize: the integer type of a `#[repr(u32)]` enum. */

@@ -6,6 +6,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rust_lex.h"
@@ -345,6 +346,59 @@ ATF_TC_BODY(parse_enums, tc)
 		  "'}' closing the module");
 }
 
+/* "pub struct a { pub x: " + open * n + "u8" + close * n + " }": a type nested n deep. */
+static char *deep_type(const char *open, const char *close, size_t n)
+{
+	size_t lo = strlen(open), lc = strlen(close), len = 0;
+	char *s = malloc(64 + n * (lo + lc));
+
+	ATF_REQUIRE(s);
+	len += (size_t)sprintf(s, "pub struct a {\n    pub x: ");
+	for (size_t i = 0; i < n; i++, len += lo)
+		memcpy(s + len, open, lo);
+	len += (size_t)sprintf(s + len, "u8");
+	for (size_t i = 0; i < n; i++, len += lc)
+		memcpy(s + len, close, lc);
+	sprintf(s + len, ",\n}\n");
+	return s;
+}
+
+ATF_TC_WITHOUT_HEAD(parse_deep_nesting);
+ATF_TC_BODY(parse_deep_nesting, tc)
+{
+	/* issue 14: 100k nested arrays or a million '&' overflowed the stack of the type reader
+	 * (SIGSEGV); the bound is checked before each level recurses */
+	static const struct {
+		const char *open, *close;
+		size_t n;
+	} forms[] = {
+		{ "[", "; 1]", 100000 },
+		{ "&", "", 1000000 },
+		{ "*mut ", "", 1000000 },
+		{ "A<", ">", 1000000 },
+		{ "[", "; 1]", 65 },
+	};
+
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		char *src = deep_type(forms[i].open, forms[i].close, forms[i].n);
+
+		parse_bad(src, 2, "a type nested more than 64 levels deep");
+		free(src);
+	}
+	/* bindgen-like depth still reads */
+	{
+		char *src = deep_type("[", "; 2]", 8);
+		struct rs_model m;
+		struct rlex lx;
+		char err[256] = "";
+
+		ATF_CHECK_EQ_MSG(parse(src, &m, &lx, err, sizeof(err)), 0, "%s", err);
+		rs_model__fini(&m);
+		rlex__fini(&lx);
+		free(src);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, lex_tokens);
@@ -353,5 +407,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, parse_items);
 	ATF_TP_ADD_TC(tp, parse_malformed);
 	ATF_TP_ADD_TC(tp, parse_enums);
+	ATF_TP_ADD_TC(tp, parse_deep_nesting);
 	return atf_no_error();
 }

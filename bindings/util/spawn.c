@@ -1,5 +1,8 @@
 /* spawn.c - a child process with redirected output, and waiting for it (spawn.h). */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <signal.h>
@@ -8,6 +11,7 @@
 #include <unistd.h>
 
 #include "spawn.h"
+#include "tmpdir.h"
 
 extern char **environ;
 
@@ -21,22 +25,74 @@ static int spawn__redirect(posix_spawn_file_actions_t *fa, const struct spawn_to
 	return 0;
 }
 
+/* environ with TMPDIR=dir in place of the caller's (malloc'd array, strings shared but the new
+ * one, *own), or NULL on no memory. */
+static char **env__with_tmpdir(const char *dir, char **own)
+{
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n])
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (!env || asprintf(own, "TMPDIR=%s", dir) < 0) {
+		free(env);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "TMPDIR=", 7))
+			env[k++] = environ[i];
+	env[k++] = *own;
+	env[k] = NULL;
+	return env;
+}
+
 int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 {
+	char **env = environ, *own = NULL;
 	posix_spawn_file_actions_t fa;
 	int rc;
 
+	if (io && io->tmpdir && !(env = env__with_tmpdir(io->tmpdir, &own)))
+		return ENOMEM;
 	rc = posix_spawn_file_actions_init(&fa);
-	if (rc)
+	if (rc) {
+		if (own) {
+			free(own);
+			free(env);
+		}
 		return rc;
+	}
 	if (io) {
 		rc = spawn__redirect(&fa, &io->out, STDOUT_FILENO);
 		if (!rc)
 			rc = spawn__redirect(&fa, &io->err, STDERR_FILENO);
 	}
-	if (!rc)
-		rc = posix_spawnp(pid, argv[0], &fa, NULL, argv, environ);
+	if (!rc) {
+		posix_spawnattr_t at;
+		sigset_t old;
+
+		/* started and registered in one window: a signal between would not stop it; the
+		 * child starts with the mask the caller had, not the window's */
+		tmpdir__block(&old);
+		rc = posix_spawnattr_init(&at);
+		if (!rc) {
+			rc = posix_spawnattr_setsigmask(&at, &old);
+			if (!rc)
+				rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+			if (!rc)
+				rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
+			if (!rc)
+				tmpdir__child_started(*pid);
+			posix_spawnattr_destroy(&at);
+		}
+		tmpdir__unblock(&old);
+	}
 	posix_spawn_file_actions_destroy(&fa);
+	if (own) {
+		free(own);
+		free(env);
+	}
 	return rc;
 }
 
@@ -45,6 +101,7 @@ int spawn__wait(pid_t pid, int *status)
 	while (waitpid(pid, status, 0) < 0)
 		if (errno != EINTR)
 			return -errno;
+	tmpdir__child_reaped(pid);
 	return 0;
 }
 
@@ -69,8 +126,10 @@ int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 	for (;;) {
 		pid_t r = waitpid(pid, status, WNOHANG);
 
-		if (r == pid)
+		if (r == pid) {
+			tmpdir__child_reaped(pid);
 			return 0;
+		}
 		if (r < 0 && errno != EINTR)
 			return -errno;
 		if (secs && waited_ms >= secs * 1000UL) {
@@ -83,4 +142,25 @@ int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 		nanosleep(&tick, NULL);
 		waited_ms += 20;
 	}
+}
+
+unsigned spawn__time_limit(void)
+{
+	const char *s = getenv("KVMGATE_CHILD_TIMEOUT");
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return SPAWN_TIME_LIMIT_DEFAULT;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	return errno || *end || v > 86400 ? SPAWN_TIME_LIMIT_DEFAULT : (unsigned)v;
+}
+
+int spawn__run_limited(char *const argv[], const struct spawn_io *io, int *status)
+{
+	pid_t pid;
+	int rc = spawn__start(&pid, argv, io);
+
+	return rc ? rc : spawn__wait_timeout(pid, status, spawn__time_limit());
 }

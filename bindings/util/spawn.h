@@ -14,6 +14,9 @@ struct spawn_to {
 
 struct spawn_io {
 	struct spawn_to out, err;
+	/* TMPDIR of the child (NULL: inherited): a compiler's temporary files then land in a
+	 * directory of ours (tmpdir.h), removed whatever happens */
+	const char *tmpdir;
 };
 
 /* Start argv[0] (searched in PATH) with argv. 0, or the positive errno of posix_spawnp
@@ -27,6 +30,12 @@ int spawn__run(char *const argv[], const struct spawn_io *io, int *status);
 /* spawn__wait, but a child still running after secs seconds (0: no limit) is sent SIGTERM,
  * then SIGKILL a second later, and reaped: -ETIMEDOUT. 0 or -errno otherwise. */
 int spawn__wait_timeout(pid_t pid, int *status, unsigned secs);
+/* The time limit of a child of the project's tools (pahole, a compiler, a decompressor), in
+ * seconds: $KVMGATE_CHILD_TIMEOUT (0: none), else SPAWN_TIME_LIMIT_DEFAULT. */
+#define SPAWN_TIME_LIMIT_DEFAULT 600
+unsigned spawn__time_limit(void);
+/* spawn__run with spawn__time_limit(): -ETIMEDOUT for a child that ran out of time (killed). */
+int spawn__run_limited(char *const argv[], const struct spawn_io *io, int *status);
 /* True when status (of spawn__wait) says the child exited with 0. */
 int spawn__ok(int status);
 

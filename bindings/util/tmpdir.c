@@ -1,30 +1,221 @@
-/* tmpdir.c - private temporary directories (tmpdir.h). */
+/* tmpdir.c - private temporary directories, the registry of temporary paths and children, and
+ * their removal at exit and on SIGINT/SIGTERM/SIGHUP (tmpdir.h).
+ *
+ * The handler uses async-signal-safe calls only (kill, waitpid, nanosleep, open, getdents64,
+ * unlinkat, rmdir, sigaction, raise); the registry is fixed-size, and a slot is written before it
+ * is marked used and marked free before it is reused, so the handler never reads half a path. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tmpdir.h"
 
+static char live_path[TMPDIR_MAX_LIVE][PATH_MAX];
+static volatile sig_atomic_t live_used[TMPDIR_MAX_LIVE];
+static volatile pid_t live_child[TMPDIR_MAX_LIVE];
+static volatile sig_atomic_t installed;
+
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Remove path: a file, or a directory, the entries in it, and empty directories in it. */
+static void path__remove_now(const char *path)
+{
+	char buf[4096];
+	long n;
+	int fd;
+
+	if (unlink(path) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0) {
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+				unsigned short reclen;
+				const char *name = buf + off + 19;
+
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				if (strcmp(name, ".") && strcmp(name, "..") &&
+				    unlinkat(fd, name, 0) && errno == EISDIR)
+					unlinkat(fd, name, AT_REMOVEDIR);
+				off += reclen;
+			}
+		}
+		close(fd);
+	}
+	rmdir(path);
+}
+
+/* Stop every registered child: SIGTERM (a compiler removes its own temporary files then), and
+ * SIGKILL for one still running after 2 s. */
+static void children__stop(void)
+{
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	int left = 0;
+
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_child[i] > 0 && kill(live_child[i], SIGTERM) == 0)
+			left++;
+	for (int ms = 0; left && ms < 2000; ms += 20) {
+		left = 0;
+		for (int i = 0; i < TMPDIR_MAX_LIVE; i++) {
+			pid_t p = live_child[i];
+
+			if (p <= 0)
+				continue;
+			if (waitpid(p, NULL, WNOHANG) == 0)
+				left++;
+			else
+				live_child[i] = 0;
+		}
+		if (left)
+			nanosleep(&tick, NULL);
+	}
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++) {
+		pid_t p = live_child[i];
+
+		if (p > 0) {
+			kill(p, SIGKILL);
+			waitpid(p, NULL, 0);
+			live_child[i] = 0;
+		}
+	}
+}
+
+static void registry__clean(void)
+{
+	children__stop();
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_used[i]) {
+			path__remove_now(live_path[i]);
+			live_used[i] = 0;
+		}
+}
+
+static void on_signal(int sig)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t s;
+
+	registry__clean();
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&s);
+	sigaddset(&s, sig);
+	sigprocmask(SIG_UNBLOCK, &s, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
+static void on_exit_clean(void)
+{
+	registry__clean();
+}
+
+static void handlers__install(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	if (installed)
+		return;
+	installed = 1;
+	sigfillset(&sa.sa_mask);	/* one signal's clean-up is not cut by another's */
+	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++) {
+		struct sigaction old;
+
+		if (sigaction(cleanup_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;	/* nohup: stays ignored */
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+	atexit(on_exit_clean);
+}
+
+int tmpdir__register(const char *path)
+{
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	handlers__install();
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (!live_used[i]) {
+			memcpy(live_path[i], path, strlen(path) + 1);
+			live_used[i] = 1;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+void tmpdir__unregister(const char *path)
+{
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_used[i] && strcmp(live_path[i], path) == 0) {
+			live_used[i] = 0;
+			return;
+		}
+}
+
+void tmpdir__child_started(pid_t pid)
+{
+	handlers__install();
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_child[i] <= 0) {
+			live_child[i] = pid;
+			return;
+		}
+}
+
+void tmpdir__child_reaped(pid_t pid)
+{
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_child[i] == pid)
+			live_child[i] = 0;
+}
+
+void tmpdir__block(sigset_t *old)
+{
+	static const int faults[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS };
+	sigset_t all;
+
+	sigfillset(&all);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(&all, faults[i]);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+void tmpdir__unblock(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
 int tmpdir__new(const char *prefix, char **dir)
 {
 	const char *t = getenv("TMPDIR");
+	sigset_t old;
+	int rc = 0;
 
 	if (asprintf(dir, "%s/%s-XXXXXX", t && *t ? t : "/tmp", prefix) < 0) {
 		*dir = NULL;
 		return -ENOMEM;
 	}
-	if (!mkdtemp(*dir)) {
-		int rc = -errno;
-
+	/* made and registered in one window: a signal between the two would leave it */
+	tmpdir__block(&old);
+	if (!mkdtemp(*dir))
+		rc = -errno;
+	else if ((rc = tmpdir__register(*dir)) != 0)
+		rmdir(*dir);
+	tmpdir__unblock(&old);
+	if (rc) {
 		free(*dir);
 		*dir = NULL;
-		return rc;
 	}
-	return 0;
+	return rc;
 }
 
 void tmpdir__remove(const char *dir)
@@ -47,6 +238,7 @@ void tmpdir__remove(const char *dir)
 		closedir(d);
 	}
 	rmdir(dir);
+	tmpdir__unregister(dir);
 }
 
 static int remove_tree_rc;

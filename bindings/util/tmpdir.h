@@ -1,14 +1,42 @@
-/* tmpdir.h - private temporary directories (mkdtemp under $TMPDIR, else /tmp), and their
- * removal with the files in them. */
+/* tmpdir.h - private temporary directories (mkdtemp under $TMPDIR, else /tmp) and every other
+ * temporary path of the process, removed on every way out: by the code that made them, at exit(),
+ * and on SIGINT, SIGTERM and SIGHUP (the handler stops the children spawn.c started, removes every
+ * registered path and dies of the same signal, so the caller's shell sees it). The one place of
+ * the project for temporary files; SIGKILL is the only way out that leaves one behind. */
 #ifndef KVMGATE_TMPDIR_H
 #define KVMGATE_TMPDIR_H
 
-/* Make $TMPDIR/PREFIX-XXXXXX; *dir is malloc'd (NULL on failure). 0 or -errno. */
+#include <signal.h>
+#include <sys/types.h>
+
+/* How many temporary paths and children may be live at once. */
+#define TMPDIR_MAX_LIVE 32
+
+/* Make $TMPDIR/PREFIX-XXXXXX (registered); *dir is malloc'd (NULL on failure). 0 or -errno. */
 int tmpdir__new(const char *prefix, char **dir);
-/* Remove a directory made by tmpdir__new and the files in it (one level deep); NULL: none. */
+/* Remove a directory made by tmpdir__new and the files in it (one level deep), and forget it;
+ * NULL: none. */
 void tmpdir__remove(const char *dir);
 /* Remove a directory and everything under it, depth first, not following symlinks (a staged
  * output tree); NULL: none. 0, or -errno of the first entry that could not be removed. */
 int tmpdir__remove_tree(const char *dir);
+
+/* Register path (a file, or a directory and the files in it) for removal on exit and on the
+ * signals above; it is copied. Installs the handlers on first use (a signal the process ignores,
+ * as under nohup, stays ignored). 0 or -ENOSPC / -ENAMETOOLONG. */
+int tmpdir__register(const char *path);
+/* Forget path (it was removed or renamed into place): it is no longer removed. */
+void tmpdir__unregister(const char *path);
+
+/* A child the handler must stop (SIGTERM, SIGKILL after 2 s) before it removes the paths, so that
+ * no child writes into a removed directory (spawn.c calls these). */
+void tmpdir__child_started(pid_t pid);
+void tmpdir__child_reaped(pid_t pid);
+
+/* Hold SIGINT, SIGTERM and SIGHUP (and the other signals that end a process by default) for a
+ * window that must not be cut, e.g. putting an output set in place; *old for tmpdir__unblock,
+ * which delivers what arrived meanwhile (the handler then runs). */
+void tmpdir__block(sigset_t *old);
+void tmpdir__unblock(const sigset_t *old);
 
 #endif

@@ -14,6 +14,7 @@
 #include "errbuf.h"
 #include "file.h"
 #include "hset.h"
+#include "outset.h"
 #include "sbuf.h"
 #include "spawn.h"
 #include "tmpdir.h"
@@ -194,6 +195,119 @@ ATF_TC_BODY(spawn_children, tc)
 	ATF_CHECK_EQ(spawn__run(missing, NULL, &status), ENOENT);
 }
 
+ATF_TC_WITHOUT_HEAD(spawn_signal_mask);
+ATF_TC_BODY(spawn_signal_mask, tc)
+{
+	/* the child gets the caller's signal mask, not the one spawn__start holds while it
+	 * registers the child (a child with SIGTERM blocked cannot be stopped) */
+	char *const show[] = { "grep", "^SigBlk:", "/proc/self/status", NULL };	/* no shell: sh resets its mask */
+	struct spawn_io io = { .out = { .path = "mask.txt" } };
+	char err[ERRBUF_SIZE], *buf;
+	size_t len;
+	int status;
+
+	ATF_REQUIRE_EQ(spawn__run(show, &io, &status), 0);
+	ATF_REQUIRE(spawn__ok(status));
+	ATF_REQUIRE_EQ(file__read("mask.txt", &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK_MSG(len >= 24 && !memcmp(buf, "SigBlk:\t0000000000000000\n", 25),
+		      "the child's mask: %.*s", (int)len, buf);
+	free(buf);
+}
+
+static void put(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ATF_REQUIRE(f && fputs(text, f) >= 0 && fclose(f) == 0);
+}
+
+static bool holds(const char *path, const char *text)
+{
+	char err[ERRBUF_SIZE], *buf;
+	size_t len;
+	bool same;
+
+	if (file__read(path, &buf, &len, err, sizeof(err)))
+		return false;
+	same = len == strlen(text) && !memcmp(buf, text, len);
+	free(buf);
+	return same;
+}
+
+static int w_text(void *arg, FILE *f, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	return fputs(arg, f) < 0 ? -EIO : 0;
+}
+
+static int w_refuse(void *arg, FILE *f, char *err, size_t errlen)
+{
+	(void)arg;
+	fputs("partial", f);
+	return errbuf__fail(err, errlen, "refused");
+}
+
+ATF_TC_WITHOUT_HEAD(outset_whole_or_nothing);
+ATF_TC_BODY(outset_whole_or_nothing, tc)
+{
+	static const char *const names[] = { "a", "b", "c", NULL };
+	char err[ERRBUF_SIZE] = "";
+	struct outset o;
+	FILE *f;
+
+	/* a new OUTDIR appears only at the commit, whole */
+	ATF_REQUIRE_EQ_MSG(outset__begin(&o, "out", names, err, sizeof(err)), 0, "%s", err);
+	ATF_REQUIRE((f = outset__create(&o, "a", err, sizeof(err))) != NULL);
+	fputs("new a", f);
+	ATF_REQUIRE_EQ(outset__close(&o, f, "a", err, sizeof(err)), 0);
+	ATF_CHECK_EQ(access("out", F_OK), -1);
+	ATF_REQUIRE_EQ_MSG(outset__commit(&o, err, sizeof(err)), 0, "%s", err);
+	ATF_CHECK(holds("out/a", "new a"));
+
+	/* an old set with a file the new one lacks (c) and a file not of the set (keep, sub/) */
+	put("out/c", "old c");
+	put("out/keep", "kept");
+	ATF_REQUIRE_EQ(mkdir("out/sub", 0755), 0);
+	put("out/sub/f", "sub");
+	ATF_REQUIRE_EQ(outset__begin(&o, "out", names, err, sizeof(err)), 0);
+	ATF_REQUIRE((f = outset__create(&o, "b", err, sizeof(err))) != NULL);
+	fputs("new b", f);
+	ATF_REQUIRE_EQ(outset__close(&o, f, "b", err, sizeof(err)), 0);
+	/* aborted: the old set untouched, no staging directory left */
+	outset__abort(&o);
+	ATF_CHECK(holds("out/a", "new a") && holds("out/c", "old c"));
+	ATF_CHECK_EQ(access("out/b", F_OK), -1);
+	ATF_REQUIRE_EQ(outset__begin(&o, "out", names, err, sizeof(err)), 0);
+	ATF_REQUIRE((f = outset__create(&o, "b", err, sizeof(err))) != NULL);
+	fputs("new b", f);
+	ATF_REQUIRE_EQ(outset__close(&o, f, "b", err, sizeof(err)), 0);
+	ATF_REQUIRE_EQ_MSG(outset__commit(&o, err, sizeof(err)), 0, "%s", err);
+	ATF_CHECK(holds("out/b", "new b"));
+	ATF_CHECK_MSG(access("out/a", F_OK) && access("out/c", F_OK), "a file of the old set stayed");
+	ATF_CHECK(holds("out/keep", "kept") && holds("out/sub/f", "sub"));
+	{
+		/* nothing but out itself in the working directory: no staging directory left */
+		FILE *p = popen("ls -A | grep -v '^out$'", "r");
+		char line[256];
+
+		ATF_REQUIRE(p);
+		ATF_CHECK_MSG(!fgets(line, sizeof(line), p), "left: %s", line);
+		pclose(p);
+	}
+
+	/* one file replaced atomically, or not at all */
+	ATF_REQUIRE_EQ(outset__replace_file("one", w_text, "first", err, sizeof(err)), 0);
+	ATF_CHECK(holds("one", "first"));
+	ATF_CHECK(outset__replace_file("one", w_refuse, NULL, err, sizeof(err)) < 0);
+	ATF_CHECK_STREQ(err, "refused");
+	ATF_CHECK(holds("one", "first"));
+	/* a parent that is a file: one line naming the place */
+	put("file", "x");
+	ATF_CHECK_EQ(outset__begin(&o, "file/out", names, err, sizeof(err)), -ENOTDIR);
+	ATF_CHECK_STREQ(err, "file/out: Not a directory");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, hset_pointers);
@@ -204,5 +318,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tmpdir_and_files);
 	ATF_TP_ADD_TC(tp, tmpdir_remove_tree);
 	ATF_TP_ADD_TC(tp, spawn_children);
+	ATF_TP_ADD_TC(tp, spawn_signal_mask);
+	ATF_TP_ADD_TC(tp, outset_whole_or_nothing);
 	return atf_no_error();
 }
