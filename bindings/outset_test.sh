@@ -11,10 +11,7 @@ SET="bindings.rs kvm_abi.h layout layout.dwarf layout.h"
 # bg_gen ARGS...: gen in the background with SIGINT and SIGTERM at their defaults (a shell starts
 # a background job with SIGINT ignored, and kvmgate keeps an ignored signal ignored); PID = its pid
 bg_gen() {
-	python3 -c 'import os, signal, sys
-for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-    signal.signal(s, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' env TMPDIR=$PWD/tmp "$(kg)" gen "$@" 2>log &
+	$SIG_DEFAULTS TMPDIR=$PWD/tmp "$(kg)" gen "$@" 2>log &
 	PID=$!
 }
 

@@ -74,7 +74,6 @@ decompressor_hangs_body() {
 atf_test_case signal_during_unpack
 signal_during_unpack_head() {
 	atf_set descr 'SIGTERM, SIGINT or SIGHUP while a kernel image is unpacked: kvmgate dies of it, its xz is stopped, TMPDIR is empty'
-	atf_set require.progs python3
 	atf_set timeout 120
 }
 signal_during_unpack_body() {
@@ -83,10 +82,7 @@ signal_during_unpack_body() {
 	for sig in TERM INT HUP; do
 		rm -f xz.pid
 		# signals at their defaults: a shell starts a background job with SIGINT ignored
-		python3 -c 'import os, signal, sys
-for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-    signal.signal(s, signal.SIG_DFL)
-os.execvp(sys.argv[1], sys.argv[1:])' env PATH=$PWD/bin:$PATH TMPDIR=$PWD/tmp "$(kg)" \
+		$SIG_DEFAULTS PATH=$PWD/bin:$PATH TMPDIR=$PWD/tmp "$(kg)" \
 			dump --from btf "$KVMGATE_TOP/fuzz/corpus/fuzz_kfile/bzImage-xz" >/dev/null 2>&1 &
 		pid=$!
 		n=0

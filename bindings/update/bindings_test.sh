@@ -325,7 +325,7 @@ signals_body() {
 	mkdir tmp
 	for s in TERM INT HUP; do
 		rm -f helper.pid
-		TMPDIR=$PWD/tmp KVMGATE_TOP=$PWD/top "$(kg)" bindings --versions v6.1 --arches x86_64 \
+		$SIG_DEFAULTS TMPDIR=$PWD/tmp KVMGATE_TOP=$PWD/top "$(kg)" bindings --versions v6.1 --arches x86_64 \
 			-o out > /dev/null 2>&1 &
 		pid=$!
 		n=0

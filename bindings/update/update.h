@@ -67,14 +67,12 @@ int upd__stage_pair(const struct upd *u, const struct upd_version *v, const stru
 int upd__stage_crate(const struct upd *u);
 
 /* ---- update_stage.c ---- */
-/* The staging tree next to OUT (.OUT.tmp-XXXXXX) and the log dir; both removed by
- * upd__cleanup and on SIGINT, SIGTERM, SIGHUP (the handler also stops the running helper). */
+/* The staging tree next to OUT (.OUT.tmp-XXXXXX) and the log dir, registered temporary paths
+ * (util/tmpdir): removed by upd__cleanup, at exit and on SIGINT, SIGTERM, SIGHUP. */
 int upd__stage_begin(struct upd *u, char *err, size_t errlen);
 /* Rename the staging tree to OUT (an existing OUT only with --force: swapped out, removed). */
 int upd__stage_commit(struct upd *u, char *err, size_t errlen);
 void upd__cleanup(struct upd *u);
-/* The child the signal handler stops (0: none). */
-void upd__set_child(int pid);
 
 /* ---- update.c ---- */
 int update__main(int argc, char **argv);

@@ -55,9 +55,7 @@ int upd__headers(struct upd *u, const struct upd_version *v, const struct arch_i
 		snprintf(err, errlen, "cannot run %s: %s", script, strerror(rc));
 		return -1;
 	}
-	upd__set_child(pid);
 	rc = spawn__wait_timeout(pid, &status, u->timeout);
-	upd__set_child(0);
 	if (rc) {
 		snprintf(err, errlen, "%s %s %s: %s", script, v->name, a->name,
 			 rc == -ETIMEDOUT ? "timed out" : strerror(-rc));

@@ -17,6 +17,12 @@ if [ -z "${KVMGATE_CACHE:-}" ]; then
 fi
 
 # arch_cc ARCH: the C compiler of an arch (KVMGATE_CC_<arch> overrides, as for kvmgate).
+# $SIG_DEFAULTS CMD ARGS... &: CMD with SIGHUP, SIGINT and SIGTERM at their defaults (a shell
+# starts a background job with SIGINT ignored, and kvmgate keeps an ignored signal ignored, as
+# nohup expects), for the tests that send them; a command word, not a function, so that $! is
+# the pid of CMD itself (env execs it).
+SIG_DEFAULTS="env --default-signal=HUP,INT,TERM"
+
 arch_cc() {
 	case $1 in
 	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;

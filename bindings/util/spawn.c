@@ -1,14 +1,16 @@
 /* spawn.c - a child process with redirected output, and waiting for it (spawn.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <spawn.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 
 #include "spawn.h"
 #include "tmpdir.h"
@@ -118,12 +120,50 @@ int spawn__ok(int status)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* The child's end after secs, or -ETIMEDOUT after stopping it (SIGTERM, a second, SIGKILL). */
+static int wait__stop(pid_t pid, int *status)
+{
+	kill(pid, SIGTERM);
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	kill(pid, SIGKILL);
+	spawn__wait(pid, status);
+	return -ETIMEDOUT;
+}
+
+static long ms__since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000L + (t.tv_nsec - t0->tv_nsec) / 1000000L;
+}
+
 int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 {
-	struct timespec tick = { 0, 20 * 1000 * 1000 };
-	unsigned long waited_ms = 0;
+	struct timespec t0;
+	int fd;
 
-	for (;;) {
+	if (!secs)
+		return spawn__wait(pid, status);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* a pidfd turns readable when the child ends: no polling delay on the way out */
+	fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		for (;;) {
+			long left = secs * 1000L - ms__since(&t0);
+			int r = left > 0 ? poll(&p, 1, (int)left) : 0;
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			close(fd);
+			if (r == 0)
+				return wait__stop(pid, status);
+			return r < 0 ? -errno : spawn__wait(pid, status);
+		}
+	}
+	for (;;) {	/* no pidfd (a kernel before 5.3): ask every 20 ms */
 		pid_t r = waitpid(pid, status, WNOHANG);
 
 		if (r == pid) {
@@ -132,15 +172,9 @@ int spawn__wait_timeout(pid_t pid, int *status, unsigned secs)
 		}
 		if (r < 0 && errno != EINTR)
 			return -errno;
-		if (secs && waited_ms >= secs * 1000UL) {
-			kill(pid, SIGTERM);
-			nanosleep(&(struct timespec){ 1, 0 }, NULL);
-			kill(pid, SIGKILL);
-			spawn__wait(pid, status);
-			return -ETIMEDOUT;
-		}
-		nanosleep(&tick, NULL);
-		waited_ms += 20;
+		if (ms__since(&t0) >= secs * 1000L)
+			return wait__stop(pid, status);
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
 }
 

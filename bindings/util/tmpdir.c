@@ -1,14 +1,13 @@
 /* tmpdir.c - private temporary directories, the registry of temporary paths and children, and
  * their removal at exit and on SIGINT/SIGTERM/SIGHUP (tmpdir.h).
  *
- * The handler uses async-signal-safe calls only (kill, waitpid, nanosleep, open, getdents64,
- * unlinkat, rmdir, sigaction, raise); the registry is fixed-size, and a slot is written before it
+ * The handler uses async-signal-safe calls only (kill, waitpid, nanosleep, openat, getdents64,
+ * unlinkat, lseek, close, sigaction, raise); the registry is fixed-size, and a slot is written before it
  * is marked used and marked free before it is reused, so the handler never reads half a path. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,33 +25,52 @@ static volatile sig_atomic_t installed;
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
-/* Remove path: a file, or a directory, the entries in it, and empty directories in it. */
-static void path__remove_now(const char *path)
+/* How deep tree__remove_at goes: a temporary tree of ours (the staging tree of `kvmgate
+ * bindings`: OUT/src/<arch>/...) is a few levels; a deeper one stops the descent (what is below
+ * stays, the rmdir above it fails) rather than the stack. */
+#define TREE_MAX_DEPTH 24
+
+/* Remove name in dirfd: a file, or a directory and everything in it. Async-signal-safe (openat,
+ * getdents64, unlinkat, close), so the signal handler uses it too. 0 or -errno (ENOENT: gone). */
+static int tree__remove_at(int dirfd, const char *name, int depth)
 {
-	char buf[4096];
+	char buf[1024];
 	long n;
 	int fd;
 
-	if (unlink(path) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
-		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-			for (long off = 0; off < n;) {
-				/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
-				unsigned short reclen;
-				const char *name = buf + off + 19;
+	if (unlinkat(dirfd, name, 0) == 0)
+		return 0;
+	if (errno != EISDIR && errno != EPERM)
+		return -errno;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -errno;
+	while (depth < TREE_MAX_DEPTH && (n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		int removed = 0;
 
-				memcpy(&reclen, buf + off + 16, sizeof(reclen));
-				if (strcmp(name, ".") && strcmp(name, "..") &&
-				    unlinkat(fd, name, 0) && errno == EISDIR)
-					unlinkat(fd, name, AT_REMOVEDIR);
-				off += reclen;
-			}
+		for (long off = 0; off < n;) {
+			/* struct linux_dirent64: ino 8, off 8, reclen 2, type 1, name */
+			unsigned short reclen;
+			const char *e = buf + off + 19;
+
+			memcpy(&reclen, buf + off + 16, sizeof(reclen));
+			if (strcmp(e, ".") && strcmp(e, "..") && tree__remove_at(fd, e, depth + 1) == 0)
+				removed++;
+			off += reclen;
 		}
-		close(fd);
+		if (removed && lseek(fd, 0, SEEK_SET) < 0)	/* entries moved: read afresh */
+			break;
+		if (!removed)
+			break;
 	}
-	rmdir(path);
+	close(fd);
+	return unlinkat(dirfd, name, AT_REMOVEDIR) == 0 ? 0 : -errno;
+}
+
+/* Remove path: a file, or a directory and everything in it. */
+static int path__remove_now(const char *path)
+{
+	return tree__remove_at(AT_FDCWD, path, 0);
 }
 
 /* Stop every registered child: SIGTERM (a compiler removes its own temporary files then), and
@@ -220,44 +238,16 @@ int tmpdir__new(const char *prefix, char **dir)
 
 void tmpdir__remove(const char *dir)
 {
-	struct dirent *e;
-	DIR *d;
-
-	if (!dir)
-		return;
-	d = opendir(dir);
-	if (d) {
-		while ((e = readdir(d)) != NULL) {
-			char p[4096];
-
-			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-				continue;
-			snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(dir);
-	tmpdir__unregister(dir);
-}
-
-static int remove_tree_rc;
-
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) && errno != ENOENT && !remove_tree_rc)
-		remove_tree_rc = -errno;
-	return 0;
+	tmpdir__remove_tree(dir);
 }
 
 int tmpdir__remove_tree(const char *dir)
 {
+	int rc;
+
 	if (!dir)
 		return 0;
-	remove_tree_rc = 0;
-	if (nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) && errno != ENOENT && !remove_tree_rc)
-		remove_tree_rc = -errno;
-	return remove_tree_rc;
+	rc = path__remove_now(dir);
+	tmpdir__unregister(dir);
+	return rc == -ENOENT ? 0 : rc;
 }

@@ -14,11 +14,11 @@
 
 /* Make $TMPDIR/PREFIX-XXXXXX (registered); *dir is malloc'd (NULL on failure). 0 or -errno. */
 int tmpdir__new(const char *prefix, char **dir);
-/* Remove a directory made by tmpdir__new and the files in it (one level deep), and forget it;
- * NULL: none. */
+/* Remove a directory made by tmpdir__new and everything in it, and forget it; NULL: none. */
 void tmpdir__remove(const char *dir);
-/* Remove a directory and everything under it, depth first, not following symlinks (a staged
- * output tree); NULL: none. 0, or -errno of the first entry that could not be removed. */
+/* Remove a directory (or file) and everything under it, not following symlinks (a staged
+ * output tree), and forget it if it was registered; the signal handler removes registered paths
+ * the same way. NULL or gone: 0. Else 0, or -errno of the directory that could not be removed. */
 int tmpdir__remove_tree(const char *dir);
 
 /* Register path (a file, or a directory and the files in it) for removal on exit and on the
