@@ -87,17 +87,6 @@ static int stage_all(struct gate *g, size_t ai)
 	return 0;
 }
 
-static void gate__fini(struct gate *g)
-{
-	for (size_t i = 0; i < g->ncases; i++) {
-		free(g->cases[i].name);
-		free(g->cases[i].msg);
-		free(g->cases[i].detail);
-		free(g->cases[i].report);
-	}
-	free(g->cases);
-}
-
 int gate__verdict(const struct gate *g)
 {
 	int rc = 0;

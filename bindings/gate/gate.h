@@ -67,6 +67,8 @@ struct gate {
 struct gate_case *gate__record(struct gate *g, size_t ai, enum gate_stage stage, const char *name,
 			       enum gate_st st, const char *detail, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Free the recorded cases (not g itself). */
+void gate__fini(struct gate *g);
 /* Set a case's report file (relative to the report folder). */
 void gate__set_report(struct gate *g, struct gate_case *c, const char *relpath);
 /* Run one stage for arch ai, time it, print its progress line. */

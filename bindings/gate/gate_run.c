@@ -1,6 +1,6 @@
-/* gate_run.c - the stage runner of `kvmgate gate`: cases recorded by the stages, each stage
- * timed with one progress line on stdout as it finishes, and the spawning of tools with a time
- * limit (through util/spawn). */
+/* gate_run.c - the stage runner of `kvmgate gate`: cases recorded by the stages (and freed),
+ * each stage timed with one progress line on stdout as it finishes, and the spawning of tools
+ * with a time limit (through util/spawn). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -177,4 +177,15 @@ int gate__spawn(const struct gate *g, char *const argv[], const char *log)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	return -1;
+}
+
+void gate__fini(struct gate *g)
+{
+	for (size_t i = 0; i < g->ncases; i++) {
+		free(g->cases[i].name);
+		free(g->cases[i].msg);
+		free(g->cases[i].detail);
+		free(g->cases[i].report);
+	}
+	free(g->cases);
 }

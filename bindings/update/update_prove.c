@@ -71,13 +71,7 @@ int upd__prove(const struct upd *u, const struct upd_version *v, const struct ar
 		rc = 2;
 	sbuf__fini(&sb);
 out:
-	for (size_t i = 0; i < g->ncases; i++) {
-		free(g->cases[i].name);
-		free(g->cases[i].msg);
-		free(g->cases[i].detail);
-		free(g->cases[i].report);
-	}
-	free(g->cases);
+	gate__fini(g);
 	free(g);
 	return rc;
 }
