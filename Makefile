@@ -50,7 +50,9 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 LLVM_INCDIR = $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
 LLVM_LIBDIR = $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
 CLANG_CFLAGS = -I$(LLVM_INCDIR)
-CLANG_LIBS = -L$(LLVM_LIBDIR) -Wl,-rpath,$(LLVM_LIBDIR) -lclang
+# the file the dynamic loader would load for -lclang (libclang1-19's, not the -dev symlink)
+CLANG_SONAME = $(LLVM_LIBDIR)/$(shell objdump -p $(LLVM_LIBDIR)/libclang.so 2>/dev/null | \
+	sed -n 's/^ *SONAME *//p')
 
 .PHONY: all check gate clean install deps FORCE
 all:

@@ -249,6 +249,9 @@ static int cmd_gen(int argc, char **argv)
 	if (!label__valid(kernel))
 		return fail("gen: --kernel takes a label of 1 to 128 printable characters, without "
 			    "'\"', '\\' or '*'");
+	/* libclang and libLLVM load on a thread; the DWARF probe needs no layout: its compiler
+	 * runs while libclang loads and parses */
+	cmodel__preload();
 	/* the DWARF probe needs no layout: its compiler runs while libclang parses */
 	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err)))
 		return fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);

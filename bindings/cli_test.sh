@@ -101,6 +101,26 @@ probe_cancelled_body() {
 	atf_check -s exit:0 -o empty ls -A tmp
 }
 
+atf_test_case libclang_missing
+libclang_missing_head() {
+	atf_set descr 'gen without a usable libclang (KVMGATE_LIBCLANG): exit 2 with one line naming it, its DWARF probe stopped, no outputs'
+}
+libclang_missing_body() {
+	mkdir tmp
+	for opt in "" --no-dwarf; do
+		atf_check -s exit:2 -o empty \
+			-e match:'^kvmgate: cannot load libclang: /nonexistent/libclang.so: ' \
+			env TMPDIR="$PWD/tmp" KVMGATE_LIBCLANG=/nonexistent/libclang.so \
+			"$(kg)" gen --arch x86_64 $opt -o out
+		# a library that is not libclang: the first function it lacks is named
+		atf_check -s exit:2 -o empty \
+			-e match:'^kvmgate: libz.so.1: no clang_[A-Za-z_]+ \(libclang 19 or later is needed\)$' \
+			env TMPDIR="$PWD/tmp" KVMGATE_LIBCLANG=libz.so.1 "$(kg)" gen --arch x86_64 $opt -o out
+		[ ! -e out ] || atf_fail "gen wrote out/ without libclang"
+		atf_check -s exit:0 -o empty ls -A tmp
+	done
+}
+
 atf_test_case keep_probe
 keep_probe_head() {
 	atf_set descr 'gen --keep-probe leaves the probe object; dump of it (pahole on its DWARF) equals layout.dwarf'
@@ -240,7 +260,7 @@ valgrind_clean_body() {
 	if ldd "$(kg)" | grep -q 'libasan'; then
 		atf_skip "kvmgate is built with sanitizers (make SANITIZE=1): valgrind cannot run it"
 	fi
-	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+	vg=$VALGRIND
 	for a in x86_64 arm64; do
 		atf_check -s exit:0 -o empty -e match:"^kvmgate: $a" $vg "$(kg)" gen --arch $a -o $a
 	done
@@ -258,6 +278,7 @@ atf_init_test_cases() {
 	atf_add_test_case prescan_equivalent
 	atf_add_test_case split_parse_equivalent
 	atf_add_test_case probe_cancelled
+	atf_add_test_case libclang_missing
 	atf_add_test_case keep_probe
 	atf_add_test_case dump_roundtrip
 	atf_add_test_case diff_exit_status

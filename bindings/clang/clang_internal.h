@@ -20,6 +20,9 @@ struct clang_args {
 	int argc;
 };
 
+/* clang_dl.c: load libclang (once; every later call returns 0). 0, or -ENOENT with err filled. */
+int clang_dl__open(char *err, size_t errlen);
+
 /* A malloc'd copy of a libclang string, which it disposes ("" for none); NULL: out of memory. */
 char *clang__strdup(CXString s);
 

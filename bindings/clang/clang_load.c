@@ -560,12 +560,6 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		argv[a.argc++] = "-isystem";
 		argv[a.argc++] = dirs[i];
 	}
-	idx = clang_createIndex(0, 0);
-	if (!idx) {
-		snprintf(err, errlen, "libclang: cannot create an index");
-		ret = -EIO;
-		goto out;
-	}
 	timing__mark("start");
 	/* KVMGATE_NO_PRESCAN: every macro through the second parse (the suite checks both agree) */
 	ret = prescan__run(&ps, dirs, getenv("KVMGATE_NO_PRESCAN") ? 0 : ndirs);
@@ -574,6 +568,18 @@ int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *header
 		goto out;
 	}
 	timing__mark("prescan");
+	/* all of the above runs while libclang loads (cmodel__preload), if it was started */
+	ret = clang_dl__open(err, errlen);
+	if (ret)
+		goto out;
+	timing__mark("libclang loaded");
+	idx = clang_createIndex(0, 0);
+	if (!idx) {
+		snprintf(err, errlen, "libclang: cannot create an index");
+		ret = -EIO;
+		goto out;
+	}
+	timing__mark("index");
 	/* one parse: the headers, then an evaluation declaration for each macro the scan found;
 	 * on two threads, each with half of the declarations */
 	ret = clang_split__start(&sp, &a, &ps, &mine);

@@ -109,6 +109,10 @@ char *ctype__spell(const struct ctype *t);
  * ioctls and uneval macros to m. Returns 0 or -ENOMEM. */
 int cmodel__flatten(const struct cmodel *cm, struct manifest *m);
 
+/* clang_dl.c: start loading libclang on a thread of its own, so that the first
+ * cmodel__load_headers finds it loaded (gen calls it first thing). Optional: without it, the
+ * first parse loads libclang itself. */
+void cmodel__preload(void);
 /* clang_load.c: parse DIR/include/linux/kvm.h (or the default headers when headers is NULL).
  * Returns 0, or -errno with err filled ("FILE:LINE: message"). */
 int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,

@@ -429,7 +429,7 @@ valgrind_clean_body() {
 	if ldd "$(kg)" | grep -q 'libasan'; then
 		atf_skip "kvmgate is built with sanitizers (make SANITIZE=1): valgrind cannot run it"
 	fi
-	vg="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99"
+	vg=$VALGRIND
 	atf_check -s exit:0 -e ignore $vg "$(kg)" gen --arch x86_64 --no-dwarf \
 		--headers "$(testdata)/demo" -o d
 	atf_check -s exit:0 -o ignore $vg "$(kg)" dump d/bindings.rs

@@ -23,6 +23,11 @@ fi
 # the pid of CMD itself (env execs it).
 SIG_DEFAULTS="env --default-signal=HUP,INT,TERM"
 
+# $VALGRIND CMD ARGS...: CMD under memcheck as the tests run it: any error or definite/indirect
+# leak exits 99; bindings/valgrind.supp has the suppressions, each with its reason.
+VALGRIND="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+--error-exitcode=99 --suppressions=$KVMGATE_TOP/bindings/valgrind.supp"
+
 arch_cc() {
 	case $1 in
 	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;
