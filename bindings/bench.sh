@@ -6,7 +6,8 @@
 # bindgen with kvm-bindings' flags, and kvmgate's share of bindgen's time (goals: at most 0.10
 # without the DWARF check, 0.15 with it). Then all four arch x version sets (x86_64/arm64 x
 # installed/6.12 headers_install trees) generated back to back, against one bindgen run (goal:
-# at most 0.5). The load average before and after says how busy the machine was. Needs GNU time
+# at most 0.5). The floor rows (bench_floor.c: libclang loaded; loaded and one parse of the same
+# headers, nothing evaluated or written) say how much of that no libclang-based gen can avoid. The load average before and after says how busy the machine was. Needs GNU time
 # (Debian package `time`) for peak memory.
 #
 #   bindings/bench.sh [-n RUNS] [-k KVMGATE] [-v VERSION]
@@ -89,12 +90,15 @@ row() {
 	echo "$last_row"
 }
 
-# ratio KVMGATE_MS BINDGEN_MS GOAL: wall-time share (the goal) and CPU-time share (steadier when
-# the machine is busy) of the last measure against bindgen's
+# ratio KVMGATE_MS BINDGEN_MS [GOAL]: wall-time share (against the goal, if any) and CPU-time
+# share (steadier when the machine is busy) of the last measure against bindgen's
 ratio() {
 	awk -v a="$1" -v b="$2" -v ca="$cpu_ms" -v cb="$bg_cpu" -v g="$3" 'BEGIN {
-		r = a / b; printf "wall %.3fx %s, cpu %.3fx", r,
-			(r <= g ? "(goal <= " g ": met)" : "(goal <= " g ": MISSED)"),
+		r = a / b
+		if (g == "") note = "(no goal: a bound)"
+		else if (r <= g) note = "(goal <= " g ": met)"
+		else note = "(goal <= " g ": MISSED)"
+		printf "wall %.3fx %s, cpu %.3fx", r, note,
 			(cb > 0 ? ca / cb : 0) }'
 }
 
@@ -105,6 +109,23 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) CPUs)"
 echo
 printf '%-8s %-30s %18s %7s %9s  %s\n' arch command "wall_ms (median)" cpu_ms rss_kb \
 	"kvmgate/bindgen"
+# The floor: bench_floor.c, linked with libclang, loads it and parses the same headers once with
+# gen's options, evaluating and writing nothing; what it takes is out of reach of any libclang
+# parse of these headers here, whatever gen does around it.
+llvm_config=${LLVM_CONFIG:-llvm-config-19}
+llvm_lib=$("$llvm_config" --libdir) && llvm_inc=$("$llvm_config" --includedir) ||
+	{ echo "bench.sh: $llvm_config not found" >&2; exit 2; }
+${CC:-gcc} -std=c11 -O2 -I"$llvm_inc" "$here/bench_floor.c" -o "$tmp/floor" -L"$llvm_lib" \
+	-Wl,-rpath,"$llvm_lib" -lclang || { echo "bench.sh: cannot build bench_floor.c" >&2; exit 2; }
+floor_args() {
+	t=$(arch_triple "$1")
+	if [ "$1" = x86_64 ]; then
+		echo "-target $t -nostdinc -isystem /usr/include/$t -isystem /usr/include"
+	else
+		echo "-target $t -nostdinc -isystem /usr/$t/include"
+	fi
+}
+
 for arch in x86_64 arm64 riscv64; do
 	# shellcheck disable=SC2046
 	measure bg_$arch env LIBCLANG_PATH="$libclang" bindgen $(bindgen_args $arch "")
@@ -113,6 +134,11 @@ for arch in x86_64 arm64 riscv64; do
 	if [ $arch = x86_64 ]; then
 		bg1_ms=$min_ms bg1_row=$last_row
 	fi
+	measure fl0_$arch "$tmp/floor" --load-only
+	row $arch "floor: libclang loaded" "$(ratio "$min_ms" "$bg_ms" "")"
+	# shellcheck disable=SC2046
+	measure fl_$arch "$tmp/floor" $(floor_args $arch)
+	row $arch "floor: loaded + one parse" "$(ratio "$min_ms" "$bg_ms" "")"
 	measure kg_$arch "$kvmgate" gen --arch $arch --no-dwarf -o "$tmp/out_$arch"
 	row $arch "kvmgate gen --no-dwarf" "$(ratio "$min_ms" "$bg_ms" $goal_nd)"
 	measure kgd_$arch "$kvmgate" gen --arch $arch -o "$tmp/outd_$arch"
