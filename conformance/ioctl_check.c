@@ -223,6 +223,17 @@ bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e)
 	return false;
 }
 
+bool ictx_needs_hold(struct ictx *c, const struct cat_entry *e)
+{
+	char words[256], *w, *save = NULL;
+
+	snprintf(words, sizeof(words), "%s", e->needs != NULL ? e->needs : "");
+	for (w = strtok_r(words, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save))
+		if (!ioctl_arch_need_holds(c, w))
+			return false;
+	return true;
+}
+
 bool ictx_setup(struct ictx *c, const struct catalog *cat, const struct cat_entry *e)
 {
 	const struct cat_entry *partner = e->partner != NULL ? catalog_find(cat, e->partner) : NULL;

@@ -54,6 +54,12 @@ extern const unsigned int ioctl_nr_hooks;
 bool ioctl_arch_need(struct ictx *c, const char *need);
 /* ioctl_arch_need_probes: whether the need word may skip (a feature the machine may lack). */
 bool ioctl_arch_need_probes(const char *need);
+/* ioctl_arch_need_holds: for a need word that is a condition of the machine which can change
+ * while a test runs (x86_64: stable_tsc), whether it holds now, c->skip saying why not; true
+ * for every other word. */
+bool ioctl_arch_need_holds(struct ictx *c, const char *need);
+/* ictx_needs_hold: ioctl_arch_need_holds of each of e's needs= words. */
+bool ictx_needs_hold(struct ictx *c, const struct cat_entry *e);
 /* ictx_may_skip: whether e's set-up can skip for more than a missing capability. */
 bool ictx_may_skip(const struct catalog *cat, const struct cat_entry *e);
 /* ioctl_arch_vcpu: what a fresh vCPU needs before ioctls on it (arm64: KVM_ARM_VCPU_INIT). */

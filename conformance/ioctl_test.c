@@ -185,6 +185,13 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 		ok = r >= 0 && call_get(c, g, 0x5a, b);
 	}
 	if (ok && !masked_equal(g, a, b, total, &at)) {
+		if (!ictx_needs_hold(c, g)) {
+			/* what the round trip needs stopped holding while it ran: a skip */
+			cov_ioctl(g->name, COV_SKIPPED, c->skip);
+			cov_ioctl(s->name, COV_SKIPPED, c->skip);
+			printf("%s: skipped: %s\n", g->name, c->skip);
+			goto out;
+		}
 		ATF_CHECK_MSG(false, "%s -> %s -> %s: byte %zu differs (0x%02x, then 0x%02x)",
 			      g->name, s->name, g->name, at, a[at], b[at]);
 		ok = false;
@@ -228,6 +235,7 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 		if (s->type != NULL && s->type != g->type)
 			cov_struct(s->type->name, true, s->name);
 	}
+out:
 	free(a);
 	free(b);
 }

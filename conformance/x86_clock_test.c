@@ -3,14 +3,18 @@
  * KVM_GET_TSC_KHZ / KVM_SET_TSC_KHZ are the rate the guest's pvclock record encodes; the TSC the
  * host sets (MSR_IA32_TSC) is what rdtsc reads, and what the guest writes what KVM_GET_MSRS
  * returns. Time moves between the two sides: every comparison allows BOUND_NS (10 s, for QEMU's
- * TCG) of it, and a rate 0.2%. */
+ * TCG) of it, and a rate 0.2%. The TSC offset round trip of ioctl_test needs a stable TSC
+ * (needs=stable_tsc): checked here against a stand-in clocksource list. */
 #include <atf-c.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "catalog.h"
 #include "coverage.h"
+#include "ioctl_check.h"
 #include "x86_vm.h"
 
 #define BOUND_NS 10000000000ull
@@ -225,8 +229,59 @@ ATF_TC_BODY(tsc_guest_view, tc)
 	vm_free(&vm);
 }
 
+/* sources_file: a stand-in for available_clocksource (KVMGATE_CLOCKSOURCES) listing what. */
+static void sources_file(const char *what)
+{
+	FILE *f = fopen("clocksources", "w");
+
+	ATF_REQUIRE(f != NULL);
+	fprintf(f, "%s\n", what);
+	ATF_REQUIRE(fclose(f) == 0);
+	ATF_REQUIRE(setenv("KVMGATE_CLOCKSOURCES", "clocksources", 1) == 0);
+}
+
+ATF_TC(tsc_offset_needs_stable_tsc);
+ATF_TC_HEAD(tsc_offset_needs_stable_tsc, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "The TSC offset round trip (KVM_GET/SET_DEVICE_ATTR, needs="
+			  "stable_tsc) is set up while the kernel lists the TSC among its clocksources, "
+			  "and is a skip naming the unstable TSC when it does not");
+	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
+}
+ATF_TC_BODY(tsc_offset_needs_stable_tsc, tc)
+{
+	const struct cat_entry *e;
+	struct catalog cat;
+	struct ictx c;
+	bool up;
+
+	ictx_catalog(&cat, tc);
+	e = catalog_find(&cat, "KVM_GET_DEVICE_ATTR");
+	ATF_REQUIRE_MSG(e != NULL && catalog_needs(e, "stable_tsc"),
+			"the catalog's KVM_GET_DEVICE_ATTR has no needs=stable_tsc");
+	sources_file("kvm-clock tsc hpet acpi_pm");
+	up = ictx_setup(&c, &cat, e);
+	if (!up && strstr(c.skip, "absent") != NULL) {
+		ictx_teardown(&c);
+		catalog_free(&cat);
+		atf_tc_skip("%s", c.skip);
+	}
+	ATF_CHECK_MSG(up, "set up with the TSC listed: %s", c.skip);
+	ATF_CHECK(ictx_needs_hold(&c, e));
+	sources_file("kvm-clock hpet acpi_pm");	/* the watchdog marked it unstable meanwhile */
+	ATF_CHECK(!ictx_needs_hold(&c, e));
+	ATF_CHECK_MSG(strstr(c.skip, "the TSC is unstable") != NULL, "the reason: %s", c.skip);
+	ictx_teardown(&c);
+	up = ictx_setup(&c, &cat, e);
+	ATF_CHECK_MSG(!up && strstr(c.skip, "the TSC is unstable") != NULL,
+		      "set up without the TSC listed: %s", up ? "it was" : c.skip);
+	ictx_teardown(&c);
+	catalog_free(&cat);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, tsc_offset_needs_stable_tsc);
 	ATF_TP_ADD_TC(tp, clock_guest_view);
 	ATF_TP_ADD_TC(tp, tsc_khz_guest_view);
 	ATF_TP_ADD_TC(tp, tsc_guest_view);
