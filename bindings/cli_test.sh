@@ -41,6 +41,94 @@ prescan_equivalent_body() {
 	done
 }
 
+# ioctl_headers DIR [IOCTL_H]: a headers tree whose kvm.h writes ioctls in every way the text scan
+# predicts or does not (clang_ioctl.c), with Debian's asm-generic/ioctl.h or IOCTL_H instead.
+ioctl_headers() {
+	mkdir -p $1/include/linux $1/include/asm $1/include/asm-generic
+	cp /usr/include/linux/ioctl.h $1/include/linux/
+	echo '#include <asm-generic/ioctl.h>' > $1/include/asm/ioctl.h
+	cp "${2:-/usr/include/asm-generic/ioctl.h}" $1/include/asm-generic/ioctl.h
+	cat > $1/include/linux/kvm.h <<'EOF_KVM'
+#ifndef _LINUX_KVM_H
+#define _LINUX_KVM_H
+#include <linux/ioctl.h>
+#define KVMIO 0xAE
+#define KVM_NR_H 0x08
+struct kvm_a { int x; long y; };
+struct kvm_inc;
+#define KVM_A _IOW(KVMIO, 0x01, struct kvm_a)
+#define KVM_B _IOR(KVMIO, 0x02, struct kvm_inc)
+#define KVM_C _IO(KVMIO, 0x03)
+#define KVM_D _IOW(KVM_UNDEF_IO, 0x04, struct kvm_a)
+#ifdef __x86_64__
+#define KVM_E _IOWR(KVMIO, 0x05, struct kvm_a)
+#else
+#define KVM_E _IOWR(KVMIO, 0x05, struct kvm_missing)
+#endif
+#define KVM_F _IOWR(KVMIO, 0x100, unsigned int)
+#define KVM_G _IOW(KVMIO, 0x07, \
+		   struct kvm_a)
+#define KVM_H _IOW(KVMIO, KVM_NR_H, unsigned long) /* a comment */
+#define KVM_I _IOR(KVMIO, 0x09, struct kvm_a[2])
+#define KVM_J KVM_A
+#define KVM_K _IOW(KVMIO, 0x0b, char *)
+#endif
+EOF_KVM
+}
+
+atf_test_case ioctl_parts_equivalent
+ioctl_parts_equivalent_head() {
+	atf_set descr 'ioctl numbers put together from _IOC parts equal the expansion by the compiler (KVMGATE_NO_PRESCAN=1), on the 6.12 headers and on a tree with every form, another _IOC layout and a non-generic _IOC'
+}
+ioctl_parts_equivalent_body() {
+	for v in 6.12; do
+		for a in x86_64 arm64 riscv64; do
+			headers_tree $v $a
+			atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --headers "$TREE" --no-dwarf \
+				-o one-$v-$a
+			atf_check -s exit:0 -e ignore env KVMGATE_NO_PRESCAN=1 "$(kg)" gen --arch $a \
+				--headers "$TREE" --no-dwarf -o two-$v-$a
+			for f in layout bindings.rs layout.h kvm_abi.h; do
+				atf_check -s exit:0 cmp one-$v-$a/$f two-$v-$a/$f
+			done
+		done
+	done
+	# powerpc's layout of the bits (3 direction bits, 13 size bits), and an _IOC that is not
+	# asm-generic's (its size masked): numbers from the parts, and the compiler's, agree
+	sed -e 's/_IOC_SIZEBITS\t14/_IOC_SIZEBITS\t13/; s/_IOC_DIRBITS\t2/_IOC_DIRBITS\t3/' \
+		-e 's/_IOC_NONE\t0U/_IOC_NONE\t1U/; s/_IOC_READ\t2U/_IOC_READ\t4U/' \
+		/usr/include/asm-generic/ioctl.h > ppc.h
+	sed 's/((size) << _IOC_SIZESHIFT))/(((size) \& _IOC_SIZEMASK) << _IOC_SIZESHIFT))/' \
+		/usr/include/asm-generic/ioctl.h > masked.h
+	atf_check -s exit:1 cmp -s ppc.h /usr/include/asm-generic/ioctl.h
+	atf_check -s exit:1 cmp -s masked.h /usr/include/asm-generic/ioctl.h
+	for t in generic ppc masked; do
+		case $t in generic) ioctl_headers $t ;; *) ioctl_headers $t $t.h ;; esac
+		for a in x86_64 arm64; do
+			atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --headers $t --no-dwarf -o $t-$a
+			atf_check -s exit:0 -e ignore env KVMGATE_NO_PRESCAN=1 "$(kg)" gen --arch $a \
+				--headers $t --no-dwarf -o $t-$a-cc
+			for f in layout bindings.rs; do
+				atf_check -s exit:0 cmp $t-$a/$f $t-$a-cc/$f
+			done
+		done
+	done
+	# the values themselves: struct kvm_a is 16 bytes; _IOC_WRITE (1U) is shifted by 30 here,
+	# by 29 in the ppc layout, where _IOC_NONE is 1U
+	atf_check -s exit:0 -o match:'number=0x4010ae01' grep '^ioctl	KVM_A	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:'number=0x2010ae01' grep '^ioctl	KVM_A	' ppc-x86_64/layout
+	atf_check -s exit:0 -o match:'number=0x2000ae03' grep '^ioctl	KVM_C	' ppc-x86_64/layout
+	atf_check -s exit:0 -o match:'number=0x4008ae08' grep '^ioctl	KVM_H	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:'number=0x8020ae09' grep '^ioctl	KVM_I	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:"incomplete type 'struct kvm_inc'" \
+		grep '^uneval	KVM_B	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:"undeclared identifier 'KVM_UNDEF_IO'" \
+		grep '^uneval	KVM_D	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:'number=0xc010ae05' grep '^ioctl	KVM_E	' generic-x86_64/layout
+	atf_check -s exit:0 -o match:"incomplete type 'struct kvm_missing'" \
+		grep '^uneval	KVM_E	' generic-arm64/layout
+}
+
 # A headers tree of one struct, two macros that call an undeclared function (one first, one
 # last) and enough evaluated macros between them that gen splits its parse in two.
 implicit_headers() {
@@ -62,18 +150,20 @@ implicit_headers() {
 
 atf_test_case split_parse_equivalent
 split_parse_equivalent_head() {
-	atf_set descr 'The parse split over two threads gives the outputs of one parse, also where an earlier macro declares a function implicitly for a later one'
+	atf_set descr 'The parse split over two threads (KVMGATE_SPLIT=1) gives the outputs of one parse, also where an earlier macro declares a function implicitly for a later one'
 }
 split_parse_equivalent_body() {
 	for a in x86_64 arm64 riscv64; do
-		atf_check -s exit:0 -e ignore "$(kg)" gen --arch $a --no-dwarf -o split-$a
+		atf_check -s exit:0 -e ignore env KVMGATE_SPLIT=1 "$(kg)" gen --arch $a --no-dwarf \
+			-o split-$a
 		atf_check -s exit:0 -e ignore env KVMGATE_NO_SPLIT=1 "$(kg)" gen --arch $a --no-dwarf -o one-$a
 		for f in layout bindings.rs layout.h kvm_abi.h; do
 			atf_check -s exit:0 cmp split-$a/$f one-$a/$f
 		done
 	done
 	implicit_headers
-	atf_check -s exit:0 -e ignore "$(kg)" gen --arch x86_64 --headers imp --no-dwarf -o split
+	atf_check -s exit:0 -e ignore env KVMGATE_SPLIT=1 "$(kg)" gen --arch x86_64 --headers imp \
+		--no-dwarf -o split
 	atf_check -s exit:0 -e ignore env KVMGATE_NO_SPLIT=1 "$(kg)" gen --arch x86_64 --headers imp \
 		--no-dwarf -o one
 	for f in layout bindings.rs; do
@@ -277,6 +367,7 @@ atf_init_test_cases() {
 	atf_add_test_case gen_deterministic
 	atf_add_test_case prescan_equivalent
 	atf_add_test_case split_parse_equivalent
+	atf_add_test_case ioctl_parts_equivalent
 	atf_add_test_case probe_cancelled
 	atf_add_test_case libclang_missing
 	atf_add_test_case keep_probe

@@ -42,12 +42,51 @@ bool clang__in_kvm_header(CXCursor c);
  * "+ 0" but an error, as it is in C. */
 #define EVAL_DECL_FMT "static const __auto_type %s%zu = ((%s)) + 0;\n"
 
+/* The evaluation declaration of an ioctl macro the text scan predicted (clang_ioctl.c): the
+ * size of its argument (printf: prefix, index, the argument's type name). */
+#define EVAL_SIZE_FMT "static const __auto_type %s%zu = sizeof(%s);\n"
+
+/* clang_ioctl.c: ioctl numbers from their parts, not from the compiler's _IOC expansion. */
+enum { IOCTL_IO, IOCTL_IOR, IOCTL_IOW, IOCTL_IOWR, IOCTL_IOC, IOCTL_TYPECHECK, IOCTL_NR_FNS };
+enum { IOCTL_SHIFT_NR, IOCTL_SHIFT_TYPE, IOCTL_SHIFT_SIZE, IOCTL_SHIFT_DIR, IOCTL_NR_SHIFTS };
+extern const char *const ioctl_fn_names[IOCTL_NR_FNS];
+/* What the headers' ioctl.h says: which function-like macros are asm-generic's, the
+ * directions (_IOC_NONE, _IOC_READ, _IOC_WRITE, both) and the shifts. */
+struct ioctl_frame {
+	bool fn_ok[IOCTL_NR_FNS];
+	uint64_t dir[IOCTL_IOWR + 1];
+	bool dir_unsigned;	/* the directions are unsigned (0U, 1U, 2U) */
+	unsigned shift[IOCTL_NR_SHIFTS];
+};
+/* One use, _IOW(type, nr, arg): which macro, the type and nr tokens, the arg's tokens. */
+struct ioctl_use {
+	int kind;
+	const char *type, *nr;
+	size_t arg_first, arg_end;
+};
+/* A text body (after the name): 0 when it is no one-line ioctl form, 1 for _IO(type, nr), 2 for
+ * a sized one, with its argument's type name, normalized, in arg. */
+int ioctl__scan_body(const char *body, char *arg, size_t arglen);
+/* Whether toks (name, parameters, body) is asm-generic's definition of ioctl_fn_names[fn]. */
+bool ioctl__fn_canonical(int fn, const char *const *toks, size_t ntoks);
+/* A macro body's tokens as one ioctl use (type and nr one token each); false otherwise. */
+bool ioctl__split(const char *const *toks, size_t ntoks, struct ioctl_use *u);
+/* Whether the use's arg tokens are the scan's normalized text. */
+bool ioctl__arg_is(const char *const *toks, const struct ioctl_use *u, const char *text);
+/* The number of the use with these values (size 0 for _IO); false where the frame does not
+ * hold for it or a value is out of the range computed here (the compiler evaluates it then). */
+bool ioctl__number(const struct ioctl_frame *f, const struct ioctl_use *u, uint64_t type,
+		   uint64_t nr, uint64_t size, uint64_t *number);
+
 /* clang_prescan.c: the object-like macro names of the headers reachable from linux/kvm.h, read
  * as text; src is the main file to parse: line 1 includes linux/kvm.h, line i + 2 holds the
  * evaluation declaration PRESCAN_PREFIX<i> of names[i] (empty for a literal). */
 struct prescan {
 	char **names;
 	bool *has_decl;	/* names[i] has an evaluation declaration (not a literal) */
+	unsigned char *ioctl;	/* ioctl__scan_body's prediction: 0, 1 (_IO: no declaration) or 2
+				 * (a sized one: the declaration is the argument's size) */
+	char **ioctl_arg;	/* 2: the argument's type name, normalized; else NULL */
 	unsigned *weight;	/* its share of the parse's cost (0 for none), for clang_split.c */
 	size_t n, cap;
 	size_t *order;	/* indices sorted by name */
@@ -56,6 +95,8 @@ struct prescan {
 };
 int prescan__run(struct prescan *ps, char **dirs, size_t ndirs);
 ssize_t prescan__find(const struct prescan *ps, const char *name);
+/* The entries of name, as a range of ps->order: [*first, *end) (empty when none). */
+void prescan__range(const struct prescan *ps, const char *name, size_t *first, size_t *end);
 void prescan__fini(struct prescan *ps);
 
 /* clang_split.c: the parse on two threads. clang_split__start gives the evaluation

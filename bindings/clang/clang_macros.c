@@ -23,11 +23,16 @@ struct mdef {
 	char **toks;	/* body tokens */
 	size_t ntoks;
 	bool in_kvm;
+	bool dup;	/* its name has another definition too */
 };
 
 struct macro_defs {
 	struct mdef *d;
 	size_t n;
+	/* asm-generic's _IO.., _IOC, _IOC_TYPECHECK: how often each is defined, and whether as
+	 * asm-generic does (clang_ioctl.c) */
+	unsigned fn_defs[IOCTL_NR_FNS];
+	bool fn_canonical[IOCTL_NR_FNS];
 	struct hset by_name;	/* name -> its first definition's index + 1 (macro_defs__index) */
 	int error;	/* first failure (-errno): the visit stops */
 };
@@ -125,6 +130,43 @@ bool clang__in_kvm_header(CXCursor c)
 	return r;
 }
 
+/* A function-like definition: counted, and compared with asm-generic's, when it is one of the
+ * ioctl macros (clang_ioctl.c); false when out of memory. */
+static bool fn__visit(struct macro_defs *defs, CXCursor c)
+{
+	CXTranslationUnit tu = clang_Cursor_getTranslationUnit(c);
+	char *name = clang__strdup(clang_getCursorSpelling(c)), **ts;
+	CXToken *toks = NULL;
+	unsigned ntoks = 0;
+	int fn;
+	bool ok = true;
+
+	if (!name) {
+		defs->error = -ENOMEM;
+		return false;
+	}
+	for (fn = 0; fn < IOCTL_NR_FNS && strcmp(name, ioctl_fn_names[fn]); fn++)
+		;
+	free(name);
+	if (fn == IOCTL_NR_FNS)
+		return true;
+	clang_tokenize(tu, clang_getCursorExtent(c), &toks, &ntoks);
+	ts = calloc(ntoks + 1, sizeof(*ts));
+	for (unsigned i = 0; ts && i < ntoks && ok; i++)
+		ok = (ts[i] = clang__strdup(clang_getTokenSpelling(tu, toks[i]))) != NULL;
+	if (!ts || !ok) {
+		defs->error = -ENOMEM;
+	} else {
+		defs->fn_defs[fn]++;
+		defs->fn_canonical[fn] = ioctl__fn_canonical(fn, (const char *const *)ts, ntoks);
+	}
+	for (unsigned i = 0; ts && i < ntoks; i++)
+		free(ts[i]);
+	free(ts);
+	clang_disposeTokens(tu, toks, ntoks);
+	return !defs->error;
+}
+
 static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientData data)
 {
 	struct macro_defs *defs = data;
@@ -136,9 +178,10 @@ static enum CXChildVisitResult macros__visit(CXCursor c, CXCursor p, CXClientDat
 	CXFile f;
 	(void)p;
 
-	if (clang_getCursorKind(c) != CXCursor_MacroDefinition || clang_Cursor_isMacroBuiltin(c) ||
-	    clang_Cursor_isMacroFunctionLike(c))
+	if (clang_getCursorKind(c) != CXCursor_MacroDefinition || clang_Cursor_isMacroBuiltin(c))
 		return CXChildVisit_Continue;
+	if (clang_Cursor_isMacroFunctionLike(c))
+		return fn__visit(defs, c) ? CXChildVisit_Continue : CXChildVisit_Break;
 	loc = clang_getCursorLocation(c);
 	clang_getSpellingLocation(loc, &f, NULL, NULL, NULL);
 	if (!f)
@@ -205,6 +248,8 @@ static int macro_defs__index(struct macro_defs *defs)
 			return added;
 		if (added)
 			slot->value = (void *)(uintptr_t)(i + 1);
+		else
+			defs->d[(uintptr_t)slot->value - 1].dup = defs->d[i].dup = true;
 	}
 	return 0;
 }
@@ -425,6 +470,143 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 	return ret;
 }
 
+/* An ioctl macro the scan predicted (clang_ioctl.c): its macro, definition and use. */
+struct fast_ioctl {
+	size_t macro;
+	const struct mdef *d;
+	struct ioctl_use u;
+};
+
+/* The scan's entry that predicted d, the definition of an ioctl macro the parse has: of d's
+ * form, with d's argument; -1 when none did (or d is not one form of it). */
+static ssize_t fast__entry(const struct prescan *ps, const struct mdef *d, struct ioctl_use *u)
+{
+	size_t first, end;
+
+	if (d->dup || !ioctl__split((const char *const *)d->toks, d->ntoks, u))
+		return -1;
+	prescan__range(ps, d->name, &first, &end);
+	for (size_t k = first; k < end; k++) {
+		size_t i = ps->order[k];
+
+		if (u->kind == IOCTL_IO ? ps->ioctl[i] == 1 :
+		    ps->ioctl[i] == 2 && ioctl__arg_is((const char *const *)d->toks, u,
+						       ps->ioctl_arg[i]))
+			return (ssize_t)i;
+	}
+	return -1;
+}
+
+/* The scan's entry of name whose declaration evaluates the macro itself; -1 for none. */
+static ssize_t full__entry(const struct prescan *ps, const char *name)
+{
+	size_t first, end;
+
+	prescan__range(ps, name, &first, &end);
+	for (size_t k = first; k < end; k++)
+		if (ps->has_decl[ps->order[k]] && !ps->ioctl[ps->order[k]])
+			return (ssize_t)ps->order[k];
+	return -1;
+}
+
+/* The value of a token of an ioctl use: an integer literal, or the macro of one name defined
+ * once whose value is known by now; false for anything else. */
+static bool fast__value(const struct cmodel *cm, size_t base, const struct macro_defs *defs,
+			const char *tok, uint64_t *v, bool *is_unsigned)
+{
+	const struct mdef *d;
+	const struct cmacro *m;
+	int64_t x;
+
+	if (!literal__eval(&tok, 1, &x, is_unsigned)) {
+		d = macro_defs__find(defs, tok);
+		if (!d || d->dup)
+			return false;
+		m = &cm->macros[base + (size_t)(d - defs->d)];
+		if (m->kind != CM_INT)
+			return false;
+		x = m->value;
+		*is_unsigned = m->is_unsigned;
+	}
+	if (!*is_unsigned && x < 0)
+		return false;
+	*v = (uint64_t)x;
+	return true;
+}
+
+/* What the headers' ioctl.h says (struct ioctl_frame); every fn_ok false when its directions
+ * or shifts are not what the number can be put together from. */
+static void fast__frame(const struct cmodel *cm, size_t base, const struct macro_defs *defs,
+			struct ioctl_frame *f)
+{
+	static const char *const dirs[] = { "_IOC_NONE", "_IOC_READ", "_IOC_WRITE" };
+	static const char *const shifts[IOCTL_NR_SHIFTS] = {
+		[IOCTL_SHIFT_NR] = "_IOC_NRSHIFT", [IOCTL_SHIFT_TYPE] = "_IOC_TYPESHIFT",
+		[IOCTL_SHIFT_SIZE] = "_IOC_SIZESHIFT", [IOCTL_SHIFT_DIR] = "_IOC_DIRSHIFT",
+	};
+	uint64_t v[3], sh;
+	bool u, ok = true, dir_unsigned = true;
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < 3 && ok; i++) {
+		ok = fast__value(cm, base, defs, dirs[i], &v[i], &u) && v[i] < 4;
+		dir_unsigned = dir_unsigned && u;
+	}
+	for (size_t i = 0; i < IOCTL_NR_SHIFTS && ok; i++) {
+		ok = fast__value(cm, base, defs, shifts[i], &sh, &u) && sh < 64;
+		f->shift[i] = (unsigned)sh;
+	}
+	if (!ok)
+		return;
+	f->dir[IOCTL_IO] = v[0];
+	f->dir[IOCTL_IOR] = v[1];
+	f->dir[IOCTL_IOW] = v[2];
+	f->dir[IOCTL_IOWR] = v[1] | v[2];
+	f->dir_unsigned = dir_unsigned;
+	for (int fn = 0; fn < IOCTL_NR_FNS; fn++)
+		f->fn_ok[fn] = defs->fn_defs[fn] == 1 && defs->fn_canonical[fn];
+}
+
+/* The predicted ioctls' numbers, from the sizes their declarations gave; the ones that cannot
+ * be put together here go back to the compiler (todo), as they were. */
+static int fast__finish(struct cmodel *cm, size_t base, const struct macro_defs *defs,
+			const struct fast_ioctl *fast, size_t nfast, ssize_t *todo, size_t *ntodo)
+{
+	struct ioctl_frame f;
+
+	fast__frame(cm, base, defs, &f);
+	for (size_t i = 0; i < nfast; i++) {
+		struct cmacro *m = &cm->macros[fast[i].macro];
+		uint64_t type, nr, number;
+		bool u;
+
+		/* (a failed size: the frame is checked with size 0, the number is not used) */
+		if (!fast__value(cm, base, defs, fast[i].u.type, &type, &u) ||
+		    !fast__value(cm, base, defs, fast[i].u.nr, &nr, &u) ||
+		    !ioctl__number(&f, &fast[i].u, type, nr, fast[i].u.kind == IOCTL_IO ||
+				   m->kind != CM_IOCTL ? 0 : m->number, &number)) {
+			/* the compiler's whole expansion, and its reason if it fails */
+			free(m->reason);
+			m->reason = NULL;
+			m->kind = CM_IOCTL;
+			m->number = 0;
+			todo[(*ntodo)++] = (ssize_t)fast[i].macro;
+			continue;
+		}
+		if (m->kind == CM_UNEVAL)
+			continue;	/* the argument's size failed: the compiler's reason, as before */
+		if (number > 0xffffffffull) {
+			m->kind = CM_UNEVAL;
+			m->reason = strdup("ioctl number does not fit 32 bits");
+			if (!m->reason)
+				return -ENOMEM;
+		} else {
+			m->number = (uint32_t)number;
+		}
+	}
+	return 0;
+}
+
 int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		       CXTranslationUnit tu2, size_t from, const struct clang_args *a,
 		       const struct prescan *ps, char *err, size_t errlen)
@@ -432,7 +614,8 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 	struct macro_defs defs = { .by_name = HSET_INIT_STR };
 	struct eval_ctx ec = { .cm = cm, .prefix = PRESCAN_PREFIX, .nmap = ps->n };
 	ssize_t *map = NULL, *todo = NULL;
-	size_t ntodo = 0;
+	struct fast_ioctl *fast = NULL;
+	size_t ntodo = 0, nfast = 0, base = cm->nmacros;
 	int ret;
 
 	clang_visitChildren(clang_getTranslationUnitCursor(tu), macros__visit, &defs);
@@ -441,7 +624,8 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 	cm->macros = realloc(cm->macros, (cm->nmacros + defs.n + 1) * sizeof(*cm->macros));
 	map = malloc((ps->n + 1) * sizeof(*map));
 	todo = malloc((defs.n + 1) * sizeof(*todo));
-	if (!cm->macros || !map || !todo) {
+	fast = malloc((defs.n + 1) * sizeof(*fast));
+	if (!cm->macros || !map || !todo || !fast) {
 		ret = -ENOMEM;
 		goto out_nomem;
 	}
@@ -464,10 +648,20 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 				  &m->is_unsigned))
 			continue;	/* a literal is no ioctl */
 		m->arg = macro__ioctl_arg(&defs, &defs.d[i]);
-		if (m->arg)
+		if (m->arg) {
 			m->kind = CM_IOCTL;
-		p = prescan__find(ps, m->name);
-		if (p >= 0 && ps->has_decl[p])
+			/* written _IOW(type, nr, arg) as the scan predicted: put together here */
+			p = fast__entry(ps, &defs.d[i], &fast[nfast].u);
+			if (p >= 0) {
+				fast[nfast].macro = cm->nmacros - 1;
+				fast[nfast++].d = &defs.d[i];
+				if (ps->ioctl[p] == 2)
+					map[p] = (ssize_t)(cm->nmacros - 1);	/* its size */
+				continue;
+			}
+		}
+		p = full__entry(ps, m->name);
+		if (p >= 0)
 			map[p] = (ssize_t)(cm->nmacros - 1);
 		else
 			todo[ntodo++] = (ssize_t)(cm->nmacros - 1);
@@ -479,6 +673,8 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		ec.from = from;
 		ret = eval__run(&ec, tu2, err, errlen);
 	}
+	if (!ret && (ret = fast__finish(cm, base, &defs, fast, nfast, todo, &ntodo)))
+		snprintf(err, errlen, "out of memory");
 	if (!ret && ntodo)
 		ret = eval__fallback(cm, idx, a, todo, ntodo, err, errlen);
 	timing__mark("macros: evaluate");
@@ -488,6 +684,7 @@ out_nomem:
 out:
 	free(map);
 	free(todo);
+	free(fast);
 	macro_defs__fini(&defs);
 	return ret;
 }

@@ -78,7 +78,7 @@ static void scan__define(struct prescan_scan *s, const char *p)
 {
 	struct prescan *ps = s->ps;
 	size_t n = 0;
-	char name[128];
+	char name[128], arg[256];
 
 	while (isalnum((unsigned char)p[n]) || p[n] == '_')
 		n++;
@@ -89,7 +89,9 @@ static void scan__define(struct prescan_scan *s, const char *p)
 	if (ps->n == ps->cap) {
 		size_t cap = ps->cap ? ps->cap * 2 : 1024;
 		char **nn = realloc(ps->names, cap * sizeof(*nn));
+		unsigned char *ni;
 		unsigned *nw;
+		char **na;
 		bool *nd;
 
 		if (!nn) {
@@ -109,17 +111,41 @@ static void scan__define(struct prescan_scan *s, const char *p)
 			return;
 		}
 		ps->weight = nw;
+		ni = realloc(ps->ioctl, cap * sizeof(*ni));
+		if (!ni) {
+			s->error = -ENOMEM;
+			return;
+		}
+		ps->ioctl = ni;
+		na = realloc(ps->ioctl_arg, cap * sizeof(*na));
+		if (!na) {
+			s->error = -ENOMEM;
+			return;
+		}
+		ps->ioctl_arg = na;
 		ps->cap = cap;
 	}
 	if (!(ps->names[ps->n] = strdup(name))) {
 		s->error = -ENOMEM;
 		return;
 	}
-	/* line n + 2 of the main file: the declaration, or nothing for a literal */
-	ps->has_decl[ps->n] = !body__is_literal(p + n);	/* (or empty) */
-	ps->weight[ps->n] = ps->has_decl[ps->n] ? decl__weight(p + n) : 0;
+	/* line n + 2 of the main file: the declaration; nothing for a literal or an _IO(type, nr);
+	 * the argument's size for a sized ioctl (clang_ioctl.c puts its number together) */
+	ps->ioctl_arg[ps->n] = NULL;
+	ps->ioctl[ps->n] = (unsigned char)ioctl__scan_body(p + n, arg, sizeof(arg));
+	if (ps->ioctl[ps->n] == 2 && !(ps->ioctl_arg[ps->n] = strdup(arg))) {
+		free(ps->names[ps->n]);
+		s->error = -ENOMEM;
+		return;
+	}
+	ps->has_decl[ps->n] = ps->ioctl[ps->n] == 2 ||
+			      (!ps->ioctl[ps->n] && !body__is_literal(p + n));	/* (or empty) */
+	ps->weight[ps->n] = !ps->has_decl[ps->n] ? 0 :
+			    ps->ioctl[ps->n] ? (unsigned)strlen(arg) + 16 : decl__weight(p + n);
 	if (!ps->has_decl[ps->n])
 		fputc('\n', s->src);
+	else if (ps->ioctl[ps->n])
+		fprintf(s->src, EVAL_SIZE_FMT, PRESCAN_PREFIX, ps->n, arg);
 	else
 		fprintf(s->src, EVAL_DECL_FMT, PRESCAN_PREFIX, ps->n, name);
 	ps->n++;
@@ -229,6 +255,24 @@ int prescan__run(struct prescan *ps, char **dirs, size_t ndirs)
 	return s.error;
 }
 
+void prescan__range(const struct prescan *ps, const char *name, size_t *first, size_t *end)
+{
+	size_t lo = 0, hi = ps->n;
+
+	while (lo < hi) {	/* the first position not before name */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ps->names[ps->order[mid]], name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = lo;
+	while (hi < ps->n && !strcmp(ps->names[ps->order[hi]], name))
+		hi++;
+	*end = hi;
+}
+
 ssize_t prescan__find(const struct prescan *ps, const char *name)
 {
 	size_t lo = 0, hi = ps->n;
@@ -249,9 +293,13 @@ ssize_t prescan__find(const struct prescan *ps, const char *name)
 
 void prescan__fini(struct prescan *ps)
 {
-	for (size_t i = 0; i < ps->n; i++)
+	for (size_t i = 0; i < ps->n; i++) {
 		free(ps->names[i]);
+		free(ps->ioctl_arg[i]);
+	}
 	free(ps->names);
+	free(ps->ioctl);
+	free(ps->ioctl_arg);
 	free(ps->has_decl);
 	free(ps->weight);
 	free(ps->order);
