@@ -263,27 +263,7 @@ static int cmd_gen(int argc, char **argv)
 	}
 	manifest__init(&m);
 	manifest__init(&dw);
-	if (cmodel__flatten(&cm, &m)) {
-		ret = fail("out of memory");
-		goto out;
-	}
-	timing__mark("flatten");
-	if (!gen__has_api(&m)) {
-		char p[PATH_MAX];
-
-		snprintf(p, sizeof(p), "%s/include/linux/kvm.h", headers ? headers : "");
-		if (headers && access(p, F_OK))
-			snprintf(p, sizeof(p), "%s/linux/kvm.h", headers);
-		ret = fail("%s: no struct, union, constant or ioctl: not the KVM API header",
-			   headers ? p : "linux/kvm.h (the installed headers)");
-		goto out;
-	}
-	if (dwarf) {
-		/* pahole reads the probe while the other files are written; m stays as it is
-		 * (sorted now, the writers' sorts leave it untouched) */
-		manifest__sort(&m);
-		dwarf__probe_read_start(&probe, &m, &dw);
-	}
+	/* bindings.rs comes from the C model alone: its thread writes it from now on */
 	ret = outset__begin(&os, outdir, gen_names, err, sizeof(err));
 	if (ret) {
 		ret = fail("%s", err);
@@ -296,6 +276,27 @@ static int cmd_gen(int argc, char **argv)
 		goto out_abort;
 	}
 	rust_job__start(&rj, &cm, rs);
+	if (cmodel__flatten(&cm, &m)) {
+		fail("out of memory");
+		goto out_rust;
+	}
+	timing__mark("flatten");
+	if (!gen__has_api(&m)) {
+		char p[PATH_MAX];
+
+		snprintf(p, sizeof(p), "%s/include/linux/kvm.h", headers ? headers : "");
+		if (headers && access(p, F_OK))
+			snprintf(p, sizeof(p), "%s/linux/kvm.h", headers);
+		fail("%s: no struct, union, constant or ioctl: not the KVM API header",
+		     headers ? p : "linux/kvm.h (the installed headers)");
+		goto out_rust;
+	}
+	if (dwarf) {
+		/* pahole reads the probe while the other files are written; m stays as it is
+		 * (sorted now, the writers' sorts leave it untouched) */
+		manifest__sort(&m);
+		dwarf__probe_read_start(&probe, &m, &dw);
+	}
 	if (gen__write(&os, "layout", w_manifest, &m) ||
 	    (timing__mark("write layout"), 0) ||
 	    gen__write(&os, "layout.h", w_layout_h, &m))
