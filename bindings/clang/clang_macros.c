@@ -518,6 +518,7 @@ static bool fast__value(const struct cmodel *cm, size_t base, const struct macro
 	const struct cmacro *m;
 	int64_t x;
 
+	*is_unsigned = false;
 	if (!literal__eval(&tok, 1, &x, is_unsigned)) {
 		d = macro_defs__find(defs, tok);
 		if (!d || d->dup)
@@ -544,13 +545,13 @@ static void fast__frame(const struct cmodel *cm, size_t base, const struct macro
 		[IOCTL_SHIFT_NR] = "_IOC_NRSHIFT", [IOCTL_SHIFT_TYPE] = "_IOC_TYPESHIFT",
 		[IOCTL_SHIFT_SIZE] = "_IOC_SIZESHIFT", [IOCTL_SHIFT_DIR] = "_IOC_DIRSHIFT",
 	};
-	uint64_t v[3], sh;
-	bool u, ok = true, dir_unsigned = true;
+	uint64_t v[3], sh = 0;
+	bool u = false, ok = true, dir_unsigned = true;
 
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < 3 && ok; i++) {
 		ok = fast__value(cm, base, defs, dirs[i], &v[i], &u) && v[i] < 4;
-		dir_unsigned = dir_unsigned && u;
+		dir_unsigned = ok && dir_unsigned && u;
 	}
 	for (size_t i = 0; i < IOCTL_NR_SHIFTS && ok; i++) {
 		ok = fast__value(cm, base, defs, shifts[i], &sh, &u) && sh < 64;
