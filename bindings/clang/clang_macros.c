@@ -1,10 +1,12 @@
-/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: a plain
- * integer literal is typed by C's rules here (literal__eval); every other object-like macro has a
- * constant initialiser in the one parse (the evaluation declarations clang_prescan.c put after
- * the #include), or in a second parse for the macros the scan missed, so that function-like
- * macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are evaluated for the target exactly as C
- * would. Ioctls are told apart and their argument type read from the tokens (through aliases); a
- * macro the compiler rejects keeps the compiler's reason. */
+/* clang_macros.c - the macros of the KVM headers, evaluated by the compiler itself: a body of
+ * integer literals and operators (no name) is evaluated by C's rules here (literal.c); every
+ * other object-like macro has a constant initialiser in the one parse (the evaluation
+ * declarations clang_prescan.c put after the #include), or in a second parse for the macros the
+ * scan missed, so that function-like macros such as _IOR(KVMIO, 0x81, struct kvm_regs) are
+ * evaluated for the target exactly as C would; an ioctl the scan predicted has only its
+ * argument's size declared, and its number put together here (clang_ioctl.c). Ioctls are told
+ * apart and their argument type read from the tokens (through aliases); a macro the compiler
+ * rejects keeps the compiler's reason. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
@@ -645,8 +647,8 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 		m->in_kvm_header = defs.d[i].in_kvm;
 		m->kind = CM_INT;
 		cm->nmacros++;
-		if (literal__eval((const char *const *)defs.d[i].toks, defs.d[i].ntoks, &m->value,
-				  &m->is_unsigned))
+		if (literal__eval_body((const char *const *)defs.d[i].toks, defs.d[i].ntoks,
+				       &m->value, &m->is_unsigned))
 			continue;	/* a literal is no ioctl */
 		m->arg = macro__ioctl_arg(&defs, &defs.d[i]);
 		if (m->arg) {

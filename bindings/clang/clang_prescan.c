@@ -1,8 +1,10 @@
 /* clang_prescan.c - the names of the object-like macros the KVM headers may define, read from
  * the headers as text (following #include through the include directories, ignoring
  * conditionals, so a superset), so that the one libclang parse of linux/kvm.h can carry an
- * evaluation declaration for each. Which of them the compiler really defined, and their values,
- * come from that parse; a macro the scan missed is evaluated by a second parse. */
+ * evaluation declaration for each that needs one (not a body literal.c evaluates; for a
+ * one-line ioctl, only its argument's size: clang_ioctl.c). Which of them the compiler really
+ * defined, and their values, come from that parse; a macro the scan missed or mispredicted is
+ * evaluated by a second parse. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "clang_internal.h"
+#include "literal.h"
 
 struct prescan_scan {
 	struct prescan *ps;
@@ -40,27 +43,45 @@ static bool scan__seen(struct prescan_scan *s, const char *path)
 	return false;
 }
 
-/* A body that is empty (an include guard, __KVM_HAVE_*) or one integer literal, maybe
- * parenthesised, needs no evaluation declaration. */
+/* A body that is empty (an include guard, __KVM_HAVE_*), or one that literal.c evaluates
+ * (literals and operators, no name), needs no evaluation declaration. The text of its first
+ * line is cut into tokens as libclang would (numbers and names, << >>, one-character
+ * operators); anything else, a continuation line among it, needs the declaration. */
 static bool body__is_literal(const char *b)
 {
-	size_t n;
-	const char *e = b;
+	const char *toks[64];
+	char buf[512];
+	size_t n = 0, o = 0;
+	int64_t v;
+	bool u;
 
-	while (*e == ' ' || *e == '\t')
-		e++;
-	if (!*e || *e == '\n' || !strncmp(e, "/*", 2) || !strncmp(e, "//", 2))
+	while (*b == ' ' || *b == '\t')
+		b++;
+	if (!*b || *b == '\n' || !strncmp(b, "/*", 2) || !strncmp(b, "//", 2))
 		return true;	/* empty */
+	while (*b && *b != '\n' && strncmp(b, "/*", 2) && strncmp(b, "//", 2)) {
+		size_t l = 1;
 
-	while (isspace((unsigned char)*b) || *b == '(')
-		b++;
-	if (!isdigit((unsigned char)*b))
-		return false;
-	n = strspn(b, "0123456789abcdefABCDEFxXuUlL");
-	b += n;
-	while (isspace((unsigned char)*b) || *b == ')')
-		b++;
-	return !*b || !strncmp(b, "/*", 2) || !strncmp(b, "//", 2);
+		if (*b == ' ' || *b == '\t' || *b == '\r') {
+			b++;
+			continue;
+		}
+		if (isalnum((unsigned char)*b) || *b == '_')
+			for (l = 0; isalnum((unsigned char)b[l]) || b[l] == '_'; l++)
+				;
+		else if (!strncmp(b, "<<", 2) || !strncmp(b, ">>", 2))
+			l = 2;
+		else if (!strchr("()+-~|&^*", *b))
+			return false;
+		if (n == 64 || o + l + 1 > sizeof(buf))
+			return false;
+		memcpy(buf + o, b, l);
+		buf[o + l] = '\0';
+		toks[n++] = buf + o;
+		o += l + 1;
+		b += l;
+	}
+	return literal__eval_body(toks, n, &v, &u);
 }
 
 /* What the evaluation declaration of a body costs the parse, roughly (callgrind): the
