@@ -95,6 +95,28 @@ static unsigned decl__weight(const char *body)
 	return (unsigned)(len + 16) * (io && io < body + len ? 3 : 1);
 }
 
+/* Room for twice as many entries in each of the parallel arrays; -ENOMEM leaves the ones
+ * already grown (ps->cap still says what all of them hold). */
+static int prescan__grow(struct prescan *ps)
+{
+	size_t cap = ps->cap ? ps->cap * 2 : 1024;
+
+#define GROW(field) do {						\
+		void *n_ = realloc(ps->field, cap * sizeof(*ps->field));	\
+		if (!n_)						\
+			return -ENOMEM;					\
+		ps->field = n_;						\
+	} while (0)
+	GROW(names);
+	GROW(has_decl);
+	GROW(weight);
+	GROW(ioctl);
+	GROW(ioctl_arg);
+#undef GROW
+	ps->cap = cap;
+	return 0;
+}
+
 static void scan__define(struct prescan_scan *s, const char *p)
 {
 	struct prescan *ps = s->ps;
@@ -107,44 +129,9 @@ static void scan__define(struct prescan_scan *s, const char *p)
 		return;	/* function-like, or not a name */
 	memcpy(name, p, n);
 	name[n] = '\0';
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 1024;
-		char **nn = realloc(ps->names, cap * sizeof(*nn));
-		unsigned char *ni;
-		unsigned *nw;
-		char **na;
-		bool *nd;
-
-		if (!nn) {
-			s->error = -ENOMEM;
-			return;
-		}
-		ps->names = nn;
-		nd = realloc(ps->has_decl, cap * sizeof(*nd));
-		if (!nd) {
-			s->error = -ENOMEM;
-			return;
-		}
-		ps->has_decl = nd;
-		nw = realloc(ps->weight, cap * sizeof(*nw));
-		if (!nw) {
-			s->error = -ENOMEM;
-			return;
-		}
-		ps->weight = nw;
-		ni = realloc(ps->ioctl, cap * sizeof(*ni));
-		if (!ni) {
-			s->error = -ENOMEM;
-			return;
-		}
-		ps->ioctl = ni;
-		na = realloc(ps->ioctl_arg, cap * sizeof(*na));
-		if (!na) {
-			s->error = -ENOMEM;
-			return;
-		}
-		ps->ioctl_arg = na;
-		ps->cap = cap;
+	if (ps->n == ps->cap && prescan__grow(ps)) {
+		s->error = -ENOMEM;
+		return;
 	}
 	if (!(ps->names[ps->n] = strdup(name))) {
 		s->error = -ENOMEM;

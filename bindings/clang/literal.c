@@ -200,81 +200,55 @@ static bool arith(char op, struct cval *a, struct cval b)
 	return true;
 }
 
-static bool expr_mul(struct cparse *p, struct cval *r)
-{
-	struct cval b;
-
-	if (!expr_unary(p, r))
-		return false;
-	while (is(p, "*")) {
-		p->i++;
-		if (!expr_unary(p, &b) || !arith('*', r, b))
-			return false;
-	}
-	return true;
-}
-
-static bool expr_add(struct cparse *p, struct cval *r)
-{
-	struct cval b;
-
-	if (!expr_mul(p, r))
-		return false;
-	while (is(p, "+") || is(p, "-")) {
-		char op = p->t[p->i++][0];
-
-		if (!expr_mul(p, &b) || !arith(op, r, b))
-			return false;
-	}
-	return true;
-}
-
 /* E1 << E2, E1 >> E2: the type of E1; a negative or too wide E2, a negative E1, or a signed
  * result that does not fit are refused (undefined or the implementation's) */
-static bool expr_shift(struct cparse *p, struct cval *r)
+static bool shift(bool left, struct cval *r, struct cval b)
 {
-	struct cval b;
-
-	if (!expr_add(p, r))
+	if ((!b.is_unsigned && (int64_t)b.v < 0) || b.v >= width(r->rank) ||
+	    (!r->is_unsigned && (int64_t)r->v < 0))
 		return false;
-	while (is(p, "<<") || is(p, ">>")) {
-		bool left = p->t[p->i++][0] == '<';
-
-		if (!expr_add(p, &b))
-			return false;
-		if ((!b.is_unsigned && (int64_t)b.v < 0) || b.v >= width(r->rank) ||
-		    (!r->is_unsigned && (int64_t)r->v < 0))
-			return false;
-		if (!left) {
-			r->v >>= b.v;
-			continue;
-		}
-		if (!r->is_unsigned && b.v && r->v > ((r->rank ? (uint64_t)INT64_MAX : INT32_MAX) >> b.v))
-			return false;
-		r->v = fit(r->v << b.v, r->rank, r->is_unsigned);
+	if (!left) {
+		r->v >>= b.v;
+		return true;
 	}
+	if (!r->is_unsigned && b.v && r->v > ((r->rank ? (uint64_t)INT64_MAX : INT32_MAX) >> b.v))
+		return false;
+	r->v = fit(r->v << b.v, r->rank, r->is_unsigned);
 	return true;
 }
 
-static bool expr_bits(struct cparse *p, struct cval *r, int level)
+/* The binary operators by precedence, loosest first (C11 6.5.5 to 6.5.12). */
+static const char *const levels[][3] = {
+	{ "|" }, { "^" }, { "&" }, { "<<", ">>" }, { "+", "-" }, { "*" },
+};
+#define NLEVELS (sizeof(levels) / sizeof(levels[0]))
+
+static bool expr_level(struct cparse *p, struct cval *r, size_t level)
 {
-	static const char *const ops[] = { "|", "^", "&" };
 	struct cval b;
 
-	if (!(level == 2 ? expr_shift(p, r) : expr_bits(p, r, level + 1)))
+	if (level == NLEVELS)
+		return expr_unary(p, r);
+	if (!expr_level(p, r, level + 1))
 		return false;
-	while (is(p, ops[level])) {
+	for (;;) {
+		const char *op = NULL;
+
+		for (size_t k = 0; k < 3 && levels[level][k] && !op; k++)
+			if (is(p, levels[level][k]))
+				op = levels[level][k];
+		if (!op)
+			return true;
 		p->i++;
-		if (!(level == 2 ? expr_shift(p, &b) : expr_bits(p, &b, level + 1)) ||
-		    !arith(ops[level][0], r, b))
+		if (!expr_level(p, &b, level + 1) ||
+		    !(op[1] ? shift(op[0] == '<', r, b) : arith(op[0], r, b)))
 			return false;
 	}
-	return true;
 }
 
 static bool expr_or(struct cparse *p, struct cval *r)
 {
-	return expr_bits(p, r, 0);
+	return expr_level(p, r, 0);
 }
 
 bool literal__eval_expr(const char *const *toks, size_t ntoks, int64_t *value, bool *is_unsigned)

@@ -9,25 +9,28 @@
 
 #include "literal.h"
 
-/* One token a word of body (space-separated). */
-static bool eval(const char *body, int64_t *v, bool *is_unsigned)
+typedef bool (*evaluator)(const char *const *toks, size_t ntoks, int64_t *value,
+			  bool *is_unsigned);
+
+/* One token a word of body (space-separated), as libclang gives them. */
+static bool eval(evaluator f, const char *body, int64_t *v, bool *is_unsigned)
 {
-	char buf[128], *save = NULL;
-	const char *toks[8];
+	char buf[256], *save = NULL;
+	const char *toks[32];
 	size_t n = 0;
 
 	snprintf(buf, sizeof(buf), "%s", body);
-	for (char *t = strtok_r(buf, " ", &save); t && n < 8; t = strtok_r(NULL, " ", &save))
+	for (char *t = strtok_r(buf, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
 		toks[n++] = t;
-	return literal__eval(toks, n, v, is_unsigned);
+	return f(toks, n, v, is_unsigned);
 }
 
-static void check(const char *body, uint64_t value, bool is_unsigned)
+static void check_by(evaluator f, const char *body, uint64_t value, bool is_unsigned)
 {
 	int64_t v = 0x5a5a;
 	bool u = !is_unsigned;
 
-	if (!eval(body, &v, &u)) {
+	if (!eval(f, body, &v, &u)) {
 		ATF_CHECK_MSG(false, "'%s' refused", body);
 		return;
 	}
@@ -37,12 +40,34 @@ static void check(const char *body, uint64_t value, bool is_unsigned)
 		      is_unsigned ? "unsigned" : "signed");
 }
 
-static void refused(const char *body)
+static void refused_by(evaluator f, const char *body)
 {
 	int64_t v;
 	bool u;
 
-	ATF_CHECK_MSG(!eval(body, &v, &u), "'%s' accepted", body);
+	ATF_CHECK_MSG(!eval(f, body, &v, &u), "'%s' accepted", body);
+}
+
+/* literals (literal__eval), and expressions (literal__eval_expr: every literal is one too) */
+static void check(const char *body, uint64_t value, bool is_unsigned)
+{
+	check_by(literal__eval, body, value, is_unsigned);
+	check_by(literal__eval_expr, body, value, is_unsigned);
+}
+
+static void refused(const char *body)
+{
+	refused_by(literal__eval, body);
+}
+
+static void check_expr(const char *body, uint64_t value, bool is_unsigned)
+{
+	check_by(literal__eval_expr, body, value, is_unsigned);
+}
+
+static void refused_expr(const char *body)
+{
+	refused_by(literal__eval_expr, body);
 }
 
 ATF_TC_WITHOUT_HEAD(decimal_types);
@@ -107,43 +132,8 @@ ATF_TC_BODY(refused_bodies, tc)
 	refused("");
 }
 
-/* The expressions, a token a word as libclang gives them: each value and type is C's (checked
- * against gcc with _Generic when written). */
-static bool eval_expr(const char *body, int64_t *v, bool *is_unsigned)
-{
-	char buf[256], *save = NULL;
-	const char *toks[32];
-	size_t n = 0;
-
-	snprintf(buf, sizeof(buf), "%s", body);
-	for (char *t = strtok_r(buf, " ", &save); t && n < 32; t = strtok_r(NULL, " ", &save))
-		toks[n++] = t;
-	return literal__eval_expr(toks, n, v, is_unsigned);
-}
-
-static void check_expr(const char *body, uint64_t value, bool is_unsigned)
-{
-	int64_t v = 0x5a5a;
-	bool u = !is_unsigned;
-
-	if (!eval_expr(body, &v, &u)) {
-		ATF_CHECK_MSG(false, "'%s' refused", body);
-		return;
-	}
-	ATF_CHECK_MSG((uint64_t)v == value, "'%s': value 0x%jx, expected 0x%jx", body,
-		      (uintmax_t)(uint64_t)v, (uintmax_t)value);
-	ATF_CHECK_MSG(u == is_unsigned, "'%s': %s, expected %s", body, u ? "unsigned" : "signed",
-		      is_unsigned ? "unsigned" : "signed");
-}
-
-static void refused_expr(const char *body)
-{
-	int64_t v;
-	bool u;
-
-	ATF_CHECK_MSG(!eval_expr(body, &v, &u), "'%s' accepted", body);
-}
-
+/* The expressions: each value and type is C's (checked against gcc with _Generic when
+ * written). */
 ATF_TC_WITHOUT_HEAD(expressions);
 ATF_TC_BODY(expressions, tc)
 {
