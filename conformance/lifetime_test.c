@@ -168,55 +168,29 @@ static void watchdog(const atf_tc_t *tc, const char *hcase)
 	printf("lifetime_spin:%s killed %ld ms after it started\n", hcase, ms);
 }
 
-ATF_TC(orphan_in_kvm_run);
-ATF_TC_HEAD(orphan_in_kvm_run, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "A conformance program in KVM_RUN of a spinning guest, deaf "
-			  "to SIGTERM and SIGALRM, dies of SIGKILL when its parent is killed");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-	atf_tc_set_md_var(tc, "timeout", "120");
-}
-ATF_TC_BODY(orphan_in_kvm_run, tc)
-{
-	orphan(tc, "kvm_run");
-}
+/* A case: check (orphan or watchdog) on the helper's case hcase, which needs /dev/kvm or not. */
+#define LIFETIME_TC(name, check, hcase, kvm, descr) \
+	ATF_TC(name); \
+	ATF_TC_HEAD(name, tc) \
+	{ \
+		atf_tc_set_md_var(tc, "descr", descr); \
+		if (kvm) \
+			atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH); \
+		atf_tc_set_md_var(tc, "timeout", "120"); \
+	} \
+	ATF_TC_BODY(name, tc) \
+	{ \
+		check(tc, hcase); \
+	}
 
-ATF_TC(orphan_asleep);
-ATF_TC_HEAD(orphan_asleep, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "A conformance program asleep for ever, deaf to SIGTERM, dies "
-			  "of SIGKILL when its parent is killed");
-	atf_tc_set_md_var(tc, "timeout", "120");
-}
-ATF_TC_BODY(orphan_asleep, tc)
-{
-	orphan(tc, "asleep");
-}
-
-ATF_TC(watchdog_in_kvm_run);
-ATF_TC_HEAD(watchdog_in_kvm_run, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "A conformance program in KVM_RUN of a spinning guest, its "
-			  "parent alive, dies of SIGKILL when its wall-time bound runs out");
-	atf_tc_set_md_var(tc, "require.files", KVM_DEV_PATH);
-	atf_tc_set_md_var(tc, "timeout", "120");
-}
-ATF_TC_BODY(watchdog_in_kvm_run, tc)
-{
-	watchdog(tc, "kvm_run");
-}
-
-ATF_TC(watchdog_asleep);
-ATF_TC_HEAD(watchdog_asleep, tc)
-{
-	atf_tc_set_md_var(tc, "descr", "A conformance program asleep for ever, its parent alive, dies "
-			  "of SIGKILL when its wall-time bound runs out");
-	atf_tc_set_md_var(tc, "timeout", "120");
-}
-ATF_TC_BODY(watchdog_asleep, tc)
-{
-	watchdog(tc, "asleep");
-}
+LIFETIME_TC(orphan_in_kvm_run, orphan, "kvm_run", true, "A conformance program in KVM_RUN of a "
+	    "spinning guest, deaf to SIGTERM and SIGALRM, dies of SIGKILL when its parent is killed")
+LIFETIME_TC(orphan_asleep, orphan, "asleep", false, "A conformance program asleep for ever, deaf "
+	    "to SIGTERM, dies of SIGKILL when its parent is killed")
+LIFETIME_TC(watchdog_in_kvm_run, watchdog, "kvm_run", true, "A conformance program in KVM_RUN of "
+	    "a spinning guest, its parent alive, dies of SIGKILL when its wall-time bound runs out")
+LIFETIME_TC(watchdog_asleep, watchdog, "asleep", false, "A conformance program asleep for ever, "
+	    "its parent alive, dies of SIGKILL when its wall-time bound runs out")
 
 ATF_TP_ADD_TCS(tp)
 {
