@@ -264,12 +264,7 @@ int tmpdir__new(const char *prefix, char **dir)
 	return rc;
 }
 
-void tmpdir__remove(const char *dir)
-{
-	tmpdir__remove_tree(dir);
-}
-
-int tmpdir__remove_tree(const char *dir)
+int tmpdir__remove(const char *dir)
 {
 	int rc;
 

@@ -15,12 +15,11 @@
 
 /* Make $TMPDIR/PREFIX-XXXXXX (registered); *dir is malloc'd (NULL on failure). 0 or -errno. */
 int tmpdir__new(const char *prefix, char **dir);
-/* Remove a directory made by tmpdir__new and everything in it, and forget it; NULL: none. */
-void tmpdir__remove(const char *dir);
-/* Remove a directory (or file) and everything under it, not following symlinks (a staged
- * output tree), and forget it if it was registered; the signal handler removes registered paths
- * the same way. NULL or gone: 0. Else 0, or -errno of the directory that could not be removed. */
-int tmpdir__remove_tree(const char *dir);
+/* Remove a directory (one of tmpdir__new, a staged output tree) or a file, and everything under
+ * it, not following symlinks, and forget it if it was registered; the signal handler removes
+ * registered paths the same way. NULL or gone: 0. Else 0, or -errno of the directory that could
+ * not be removed. */
+int tmpdir__remove(const char *dir);
 
 /* Register path (a file, or a directory and the files in it) for removal on exit and on the
  * signals above; it is copied. Installs the handlers on first use (a signal the process ignores,
