@@ -2,8 +2,9 @@
 # kvm_abi.h, conformance/abi.mk): built
 # natively next to this Kyuafile, and per guest arch (without sanitizers; arm64 cross-compiled)
 # under $(B)/guest/<arch>/ for the vmimages/ guests. Included by the top-level Makefile.
+# (lifetime.c: every program dies with its parent and within a wall-time bound, lifetime.h)
 CONFORMANCE_LIB := kvm_util.c coverage.c abi_tables.c catalog.c ioctl_check.c ioctl_hooks.c \
-	ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c
+	ioctl_hooks_x86_64.c ioctl_hooks_arm64.c guest_x86_64.c guest_arm64.c lifetime.c
 CONFORMANCE_PROGS := kvm_basic_test coverage_test catalog_test ioctl_test
 # VM-level state and exits (memory slots, dirty log, exits, eventfds, stats)
 CONFORMANCE_LIB += vm_util.c guest_progs_vm_x86_64.c guest_progs_vm_arm64.c irqchip_x86_64.c \
@@ -25,6 +26,14 @@ CONFORMANCE_LIB_OBJS := $(addprefix $(B)/conformance/,$(patsubst %.c,%.o,$(CONFO
 	$(CONFORMANCE_LIB_$(NATIVE_ARCH))))
 CONFORMANCE_HDRS := $(wildcard conformance/*.h conformance/guest/*/abi.h conformance/guest/arm64/*.h)
 TEST_PROGS += $(CONFORMANCE_TESTS)
+# host-only C programs (not built for the guests): lifetime_test, and lifetime_spin, the
+# conformance program that never ends which it runs (in no Kyuafile)
+CONFORMANCE_HOST_PROGS := conformance/lifetime_test conformance/lifetime_spin
+TEST_PROGS += $(CONFORMANCE_HOST_PROGS)
+ALL_TARGETS += $(CONFORMANCE_HOST_PROGS)
+$(CONFORMANCE_HOST_PROGS): conformance/%: $(B)/conformance/%.o $(CONFORMANCE_LIB_OBJS)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ -latf-c
 # host-only shell tests (not built for the guests; their Kyuafile lines say "host only")
 CONFORMANCE_SH_TESTS := conformance/coverage_report_test
 TEST_PROGS += $(CONFORMANCE_SH_TESTS)

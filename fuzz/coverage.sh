@@ -1,6 +1,7 @@
 #!/bin/sh
 # coverage.sh - `make fuzz-coverage`: the source coverage the fuzzers reached in each reader. Every
-# input of a target's corpus (OUTDIR/<target>/corpus from `make fuzz`, and its seeds) is run once
+# input of a target's corpus (OUTDIR/<target>/corpus from `make fuzz`, and its seed folders:
+# fuzz/corpus/<target>/ and those of fuzz/seed-dirs.txt) is run once
 # through the coverage build (OUTDIR/cov/<target>), then llvm-cov reports lines, regions and
 # branches of the reader's own files.
 #   sh fuzz/coverage.sh OUTDIR TARGET...
@@ -8,6 +9,7 @@ set -u
 out=$1
 shift
 top=$(cd "$(dirname "$0")/.." && pwd)
+KVMGATE_TOP=$top && . "$top/bindings/util/shlib.sh"
 PROFDATA=${LLVM_PROFDATA:-llvm-profdata-19}
 COV=${LLVM_COV:-llvm-cov-19}
 
@@ -25,7 +27,7 @@ files_of() {
 
 rc=0
 for t in "$@"; do
-	dirs="$top/fuzz/corpus/$t"
+	dirs=$(fuzz_seed_dirs "$t" | tr '\n' ' ')
 	[ -d "$out/$t/corpus" ] && dirs="$out/$t/corpus $dirs"
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvmgate-fuzzcov-XXXXXX") || exit 2
 	rm -f "$out/cov/$t.profraw"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh - `make fuzz`: run each libFuzzer target for SECONDS on a scratch corpus (its seeds
-# under fuzz/corpus/<target>/ are read, never written), one after another, and print per target
+# under fuzz/corpus/<target>/, and the folders fuzz/seed-dirs.txt adds, are read, never written),
+# one after another, and print per target
 # the runs, the coverage reached (libFuzzer's cov: edges and ft: features) and the corpus size.
 #   sh fuzz/run.sh OUTDIR SECONDS TARGET...
 # A crash, leak or timeout leaves OUTDIR/<target>/crash-* (or leak-*, timeout-*) and makes the
@@ -9,6 +10,7 @@ set -u
 out=$1 secs=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
+KVMGATE_TOP=$top && . "$top/bindings/util/shlib.sh"
 mkdir -p "$out" || exit 2
 rc=0
 for t in "$@"; do
@@ -16,9 +18,10 @@ for t in "$@"; do
 	log=$out/$t.log
 	# TMPDIR private to the run: what the unpackers leave behind is seen (fuzz_kfile checks)
 	mkdir -p "$out/$t/tmp"
+	# shellcheck disable=SC2046
 	TMPDIR=$out/$t/tmp "$top/fuzz/$t" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$out/$t/" \
-		"$out/$t/corpus" "$top/fuzz/corpus/$t" >"$log" 2>&1
+		"$out/$t/corpus" $(fuzz_seed_dirs "$t") >"$log" 2>&1
 	st=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	last=$(grep -E '^#[0-9]+' "$log" | tail -n 1)

@@ -3,7 +3,7 @@
 # the failure paths of the guests. A guest whose init exits early, one that hangs (the timeout
 # fires), one that loses /dev/kvm: each boot is reported as failed, and the per-arch test program
 # then fails the guest's cases with the reason and the console excerpt. A missing kernel package
-# is a clear error naming it.
+# is a clear error naming it. A signal to the process group of run-guest.sh ends its QEMU.
 TOP=@TOP@
 B=@B@
 # kyua gives each test case its own HOME: the cache is the one the build used.
@@ -50,19 +50,91 @@ init_exits_early_body()
 	check_cases_fail x86_64_6.1 'Kernel panic'
 }
 
+# boot_hanging GUEST: boot GUEST with its init hanging, under a boot timeout that outlasts the
+# way to the hang, which is what the timeout must find: the first is twice the time this image
+# took to the suite's start at its last boot here (results/timing of make vmimages-run: the hang
+# comes before that point), else 20 s; a boot whose timeout fired before init got to the hang
+# (the console lacks its line) proves nothing, and runs again with twice the timeout, up to
+# HANG_BUDGET s of boots in all. Sets T to the timeout of the boot in ./res.
+HANG_BUDGET=420
+boot_hanging()
+{
+	first=$(sed -n 's/^first_test=\([0-9.]*\) .*/\1/p' "$B/vmimages/$1/results/timing" 2>/dev/null)
+	T=$(awk -v f="${first:-0}" 'BEGIN { t = int(2 * f + 0.999); print t < 20 ? 20 : t }')
+	spent=0
+	while :; do
+		boot_faulty "$1" hang "$T"
+		grep -q 'fault injected: init hangs' res/console.log && return
+		spent=$((spent + T))
+		grep -q "^fail: timed out after $T s" res/host-status ||
+			atf_fail "the boot ended before init hung: $(cat res/host-status)"
+		T=$((T * 2))
+		[ $((spent + T)) -le $HANG_BUDGET ] ||
+			atf_fail "init did not get to its hang in $spent s of boots"
+		echo "init not at its hang when the timeout fired: again with $T s"
+	done
+}
+
 atf_test_case guest_hangs
 guest_hangs_head()
 {
 	atf_set descr "arm64 guest that hangs: the boot timeout fires and is reported, every case fails"
 	atf_set require.progs qemu-system-aarch64
-	atf_set timeout 300
+	atf_set timeout 600
 }
 guest_hangs_body()
 {
-	boot_faulty arm64_6.1 hang 30	# long enough for init to start on a loaded host (8 s was not)
-	atf_check -o inline:'fail: timed out after 30 s\n' cat res/host-status
+	boot_hanging arm64_6.1
+	atf_check -o inline:"fail: timed out after $T s\n" cat res/host-status
 	atf_check -o match:'fault injected: init hangs' cat res/console.log
-	check_cases_fail arm64_6.1 'timed out after 30 s'
+	check_cases_fail arm64_6.1 "timed out after $T s"
+}
+
+# console_has TEXT: the console of the boot run-guest.sh is running into ./res (its RESULTDIR.tmp.*)
+# holds TEXT
+console_has()
+{
+	cat res.tmp.*/console.log 2>/dev/null | grep -q -- "$1"
+}
+
+# qemu_of_boot: the pids of the QEMU that boots into ./res (its command line names the disk)
+qemu_of_boot()
+{
+	ps -eo pid=,args= | awk -v d="$PWD/res.tmp." '$2 ~ /qemu-system/ && index($0, d) { print $1 }'
+}
+
+atf_test_case runner_group_killed
+runner_group_killed_head()
+{
+	atf_set descr "SIGTERM to the process group of run-guest.sh (as kvmgate gate stops its children) while its guest hangs: QEMU is gone within 5 s, not left to the boot timeout"
+	atf_set require.progs "qemu-system-x86_64 setsid"
+	atf_set timeout 300
+}
+runner_group_killed_body()
+{
+	[ -r "$B/vmimages/x86_64_6.1/image.env" ] || atf_skip "no x86_64_6.1 guest image in $B/vmimages (make vmimages)"
+	KVMGATE_GUEST_FAULT=hang KVMGATE_BOOT_TIMEOUT=280 env --default-signal=TERM setsid \
+		bash "$TOP/vmimages/run-guest.sh" x86_64 "$B/vmimages/x86_64_6.1" "$PWD/res" 2> run.err &
+	group=$!
+	n=0
+	until console_has 'fault injected: init hangs'; do
+		n=$((n + 1))
+		[ $n -lt 2400 ] || { kill -KILL -- -$group; atf_fail "the guest never reached its hang"; }
+		sleep 0.1
+	done
+	q=$(qemu_of_boot)
+	[ -n "$q" ] || atf_fail "no QEMU of the boot found while it hangs: the case proves nothing"
+	kill -TERM -- -$group
+	n=0
+	while [ -n "$(qemu_of_boot)" ]; do
+		n=$((n + 1))
+		if [ $n -ge 50 ]; then
+			kill -KILL $(qemu_of_boot) 2>/dev/null
+			atf_fail "QEMU ($q) still ran 5 s after SIGTERM to run-guest.sh's process group"
+		fi
+		sleep 0.1
+	done
+	wait $group || true	# it died of the signal
 }
 
 atf_test_case guest_loses_kvm
@@ -150,6 +222,7 @@ atf_init_test_cases()
 	atf_add_test_case init_exits_early
 	atf_add_test_case guest_hangs
 	atf_add_test_case guest_loses_kvm
+	atf_add_test_case runner_group_killed
 	atf_add_test_case guest_case_results
 	atf_add_test_case missing_kernel_package
 	atf_add_test_case bad_arch

@@ -58,8 +58,10 @@ trap 'rm -rf "$tmp"' EXIT
 truncate -s 64M "$tmp/disk.img" || die "cannot create $tmp/disk.img"
 
 # Boot. The console goes through a reader that notes the host time of the suite's start.
+# timeout stays in our process group (--foreground; by default it makes one of its own), so that
+# a signal to the group (kvmgate gate stops its children's groups so) reaches QEMU too.
 start=$EPOCHREALTIME
-timeout --kill-after=5 "$timeout" "$qemu" -nodefaults -no-user-config -display none -nic none \
+timeout --foreground --kill-after=5 "$timeout" "$qemu" -nodefaults -no-user-config -display none -nic none \
 	-no-reboot -serial stdio -kernel "$KERNEL" -initrd "$INITRD" \
 	-drive "if=none,id=res,format=raw,file=$tmp/disk.img" "${args[@]}" \
 	< /dev/null 2> "$tmp/qemu.stderr" |

@@ -79,9 +79,10 @@ const char *gate__st_name(enum gate_st st);
 double gate__now(void);
 /* The first max bytes of a file, NUL-terminated (malloc'd), or NULL. */
 char *gate__read_head(const char *path, size_t max);
-/* Run argv with stdout and stderr to log (path), in the foreground, killed after g->timeout
- * seconds. 0 when it exited 0, its exit status (>0) otherwise, -1 when it could not start or
- * was killed (log then says why). */
+/* Run argv and wait for it: stdout and stderr to log (path), stdin /dev/null, in a process
+ * group of its own that is killed after g->timeout seconds or on a signal to the gate. 0 when it
+ * exited 0, its exit status (>0) otherwise, -1 when it could not start or was killed (log then
+ * says why). */
 int gate__spawn(const struct gate *g, char *const argv[], const char *log);
 
 /* ---- the stages ---- */

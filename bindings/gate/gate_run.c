@@ -151,7 +151,10 @@ char *gate__read_head(const char *path, size_t max)
 
 int gate__spawn(const struct gate *g, char *const argv[], const char *log)
 {
-	struct spawn_io io = { .out = { .path = log }, .err = { .fd = -1 } };
+	/* a group of its own: the gate's time limit, or a signal to the gate, stops everything the
+	 * child started (make's jobs, the guest runner's QEMU, kyua; kyua's cases, in groups of
+	 * their own, die with kyua: conformance/lifetime.c) */
+	struct spawn_io io = { .out = { .path = log }, .err = { .fd = -1 }, .group = 1 };
 	int fd, status, rc;
 	pid_t pid;
 

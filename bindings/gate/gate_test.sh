@@ -3,12 +3,11 @@
 # naming the field in the summary and the drift report) on a candidate bindings.rs with one field
 # changed, passes on a bindings.rs of Debian's bindgen (its layout tests and a VM run through its
 # Rust structs), fails on a mutated header copy naming the struct and the conformance case, runs
-# the conformance suite on /dev/kvm, writes JUnit that parses as XML whatever it holds, and
-# compares with the BTF of each guest kernel of the arch.
+# the conformance suite on /dev/kvm (its kyua, with all it started, stopped as one process group
+# on a signal to the gate and at the time limit), writes JUnit that parses as XML whatever it
+# holds, and compares with the BTF of each guest kernel of the arch.
 
-kg() {
-	atf_config_get kvmgate "$(atf_get_srcdir)/../../kvmgate"
-}
+KVMGATE_TOP=$(cd "$(atf_get_srcdir)/../.." && pwd) && . "$KVMGATE_TOP/bindings/util/shlib.sh"
 
 # junit_failures FILE: python3 parses FILE as XML; prints its failure count
 junit_failures() {
@@ -190,6 +189,77 @@ host_conformance_body() {
 	[ -s out/build/coverage/host-x86_64.txt ] || atf_fail "no coverage report"
 }
 
+# fake_conformance: bin/make that builds nothing, and bin/kyua whose `kyua test` hangs deaf to
+# SIGTERM, its child (a sleep, deaf too) in its process group; they record their pids.
+fake_conformance() {
+	mkdir -p bin
+	printf '#!/bin/sh\nexit 0\n' > bin/make
+	printf '#!/bin/sh\n[ "$1" = test ] || exit 1\ntrap "" TERM\nsleep 300 &\necho $! > %s/sleep.pid\necho $$ > %s/kyua.pid\nwait\n' \
+		"$PWD" "$PWD" > bin/kyua
+	chmod +x bin/make bin/kyua
+}
+
+# gone PIDFILE: the process is no more (or a zombie: dead, its reaper not yet there)
+gone() {
+	[ ! -e /proc/$(cat "$1") ] || [ "$(sed 's/.*) //' /proc/$(cat "$1")/stat | cut -d' ' -f1)" = Z ]
+}
+
+# gone_within PIDFILE...: each gone within 5 s
+gone_within() {
+	for f in "$@"; do
+		n=0
+		until gone "$f"; do
+			n=$((n + 1))
+			if [ $n -ge 250 ]; then
+				kill -KILL "$(cat "$f")"
+				atf_fail "$f: still running 5 s after the gate stopped it"
+			fi
+			sleep 0.02
+		done
+	done
+}
+
+atf_test_case conformance_signalled
+conformance_signalled_head() {
+	atf_set descr 'SIGTERM to the gate while the conformance stage'"'"'s kyua runs: the gate dies of it, and kyua and what it started (deaf to SIGTERM) are gone: their process group is killed'
+	atf_set require.progs 'gcc pahole'
+	atf_set timeout 120
+}
+conformance_signalled_body() {
+	need_kvm
+	fake_conformance
+	$SIG_DEFAULTS PATH=$PWD/bin:$PATH "$(kg)" gate --arch x86_64 --no-rust -o out > out.log 2>&1 &
+	pid=$!
+	n=0
+	until [ -s kyua.pid ] && [ -s sleep.pid ]; do
+		n=$((n + 1))
+		[ $n -lt 3000 ] || { kill $pid; atf_fail "the gate never started kyua: $(tail -3 out.log)"; }
+		sleep 0.02
+	done
+	kill -TERM $pid
+	wait $pid
+	st=$?
+	[ $st = 143 ] || atf_fail "the gate exited $st on SIGTERM, not 143"
+	gone_within kyua.pid sleep.pid
+}
+
+atf_test_case conformance_timeout
+conformance_timeout_head() {
+	atf_set descr 'A conformance stage whose kyua outlives --timeout: kyua and what it started (deaf to SIGTERM) are killed as a group, the stage is an error (exit 2) naming kyua'
+	atf_set require.progs 'gcc pahole'
+	atf_set timeout 120
+}
+conformance_timeout_body() {
+	need_kvm
+	fake_conformance
+	atf_check -s exit:2 -o save:stdout -e ignore env PATH=$PWD/bin:$PATH "$(kg)" gate \
+		--arch x86_64 --no-rust --timeout 2 -o out
+	grep -Eq '^x86_64 +conformance +ERROR' stdout || atf_fail "no conformance error: $(grep conformance stdout)"
+	grep -q 'kvmgate gate: kyua killed after 2 s' out/x86_64/conformance.log ||
+		atf_fail "conformance.log does not say kyua was killed"
+	gone_within kyua.pid sleep.pid
+}
+
 atf_test_case mutated_headers
 mutated_headers_head() {
 	atf_set descr 'A copy of the headers with kvm_regs.rax and .rbx swapped fails the gate: the summary names struct kvm_regs (kernel BTF) and the failing conformance case regs_guest_add'
@@ -327,6 +397,8 @@ atf_init_test_cases() {
 	atf_add_test_case bad_input
 	atf_add_test_case html_report
 	atf_add_test_case host_conformance
+	atf_add_test_case conformance_signalled
+	atf_add_test_case conformance_timeout
 	atf_add_test_case mutated_headers
 	atf_add_test_case guest_btf
 }

@@ -81,12 +81,12 @@ int upd__stage_commit(struct upd *u, char *err, size_t errlen)
 void upd__cleanup(struct upd *u)
 {
 	if (u->stage) {
-		tmpdir__remove_tree(u->stage);
+		tmpdir__remove(u->stage);
 		free(u->stage);
 		u->stage = NULL;
 	}
 	if (u->logdir) {
-		tmpdir__remove_tree(u->logdir);
+		tmpdir__remove(u->logdir);
 		free(u->logdir);
 		u->logdir = NULL;
 	}

@@ -16,7 +16,6 @@ if [ -z "${KVMGATE_CACHE:-}" ]; then
 	export KVMGATE_CACHE
 fi
 
-# arch_cc ARCH: the C compiler of an arch (KVMGATE_CC_<arch> overrides, as for kvmgate).
 # $SIG_DEFAULTS CMD ARGS... &: CMD with SIGHUP, SIGINT and SIGTERM at their defaults (a shell
 # starts a background job with SIGINT ignored, and kvmgate keeps an ignored signal ignored, as
 # nohup expects), for the tests that send them; a command word, not a function, so that $! is
@@ -28,6 +27,15 @@ SIG_DEFAULTS="env --default-signal=HUP,INT,TERM"
 VALGRIND="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 --error-exitcode=99 --suppressions=$KVMGATE_TOP/bindings/valgrind.supp"
 
+# fuzz_seed_dirs TARGET: the seed folders of a fuzz target, one a line, absolute:
+# fuzz/corpus/TARGET, then those fuzz/seed-dirs.txt names for it.
+fuzz_seed_dirs() {
+	echo "$KVMGATE_TOP/fuzz/corpus/$1"
+	awk -F '\t' -v t="$1" -v top="$KVMGATE_TOP" '!/^#/ && $1 == t { print top "/" $2 }' \
+		"$KVMGATE_TOP/fuzz/seed-dirs.txt"
+}
+
+# arch_cc ARCH: the C compiler of an arch (KVMGATE_CC_<arch> overrides, as for kvmgate).
 arch_cc() {
 	case $1 in
 	x86_64) echo "${KVMGATE_CC_x86_64:-gcc}" ;;

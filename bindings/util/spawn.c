@@ -69,6 +69,9 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 		rc = spawn__redirect(&fa, &io->out, STDOUT_FILENO);
 		if (!rc)
 			rc = spawn__redirect(&fa, &io->err, STDERR_FILENO);
+		if (!rc && io->group)
+			rc = posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+							      O_RDONLY, 0);
 	}
 	if (!rc) {
 		posix_spawnattr_t at;
@@ -79,13 +82,18 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 		tmpdir__block(&old);
 		rc = posix_spawnattr_init(&at);
 		if (!rc) {
+			int group = io && io->group;
+
 			rc = posix_spawnattr_setsigmask(&at, &old);
+			if (!rc && group)
+				rc = posix_spawnattr_setpgroup(&at, 0);	/* its own pid */
 			if (!rc)
-				rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+				rc = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+							      (group ? POSIX_SPAWN_SETPGROUP : 0));
 			if (!rc)
 				rc = posix_spawnp(pid, argv[0], &fa, &at, argv, env);
 			if (!rc)
-				tmpdir__child_started(*pid);
+				tmpdir__child_started(*pid, group);
 			posix_spawnattr_destroy(&at);
 		}
 		tmpdir__unblock(&old);
@@ -120,12 +128,13 @@ int spawn__ok(int status)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* The child's end after secs, or -ETIMEDOUT after stopping it (SIGTERM, a second, SIGKILL). */
+/* The child's end after secs, or -ETIMEDOUT after stopping it (SIGTERM, a second, SIGKILL; to
+ * its group if it leads one of ours: the leader, not yet reaped, keeps the group's id ours). */
 static int wait__stop(pid_t pid, int *status)
 {
-	kill(pid, SIGTERM);
+	tmpdir__child_kill(pid, SIGTERM);
 	nanosleep(&(struct timespec){ 1, 0 }, NULL);
-	kill(pid, SIGKILL);
+	tmpdir__child_kill(pid, SIGKILL);
 	spawn__wait(pid, status);
 	return -ETIMEDOUT;
 }

@@ -17,6 +17,10 @@ struct spawn_io {
 	/* TMPDIR of the child (NULL: inherited): a compiler's temporary files then land in a
 	 * directory of ours (tmpdir.h), removed whatever happens */
 	const char *tmpdir;
+	/* true: the child leads a process group of its own, and its stdin is /dev/null (a group
+	 * outside the terminal's foreground must not read it); a time limit and a signal to us
+	 * (tmpdir.h) then stop the whole group, everything the child started that stayed in it */
+	int group;
 };
 
 /* Start argv[0] (searched in PATH) with argv. 0, or the positive errno of posix_spawnp
@@ -28,7 +32,8 @@ int spawn__wait(pid_t pid, int *status);
  * posix_spawnp, or -errno of waitpid. */
 int spawn__run(char *const argv[], const struct spawn_io *io, int *status);
 /* spawn__wait, but a child still running after secs seconds (0: no limit) is sent SIGTERM,
- * then SIGKILL a second later, and reaped: -ETIMEDOUT. 0 or -errno otherwise. */
+ * then SIGKILL a second later (its whole group, for spawn_io.group), and reaped: -ETIMEDOUT.
+ * 0 or -errno otherwise. */
 int spawn__wait_timeout(pid_t pid, int *status, unsigned secs);
 /* The time limit of a child of the project's tools (pahole, a compiler, a decompressor), in
  * seconds: $KVMGATE_CHILD_TIMEOUT (0: none), else SPAWN_TIME_LIMIT_DEFAULT. */

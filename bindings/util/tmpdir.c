@@ -1,9 +1,10 @@
 /* tmpdir.c - private temporary directories, the registry of temporary paths and children, and
  * their removal at exit and on SIGINT/SIGTERM/SIGHUP (tmpdir.h).
  *
- * The handler uses async-signal-safe calls only (kill, waitpid, nanosleep, openat, getdents64,
- * unlinkat, lseek, close, sigaction, raise); the registry is fixed-size, and a slot is written before it
- * is marked used and marked free before it is reused, so the handler never reads half a path. */
+ * The handler uses async-signal-safe calls only (kill, waitid, waitpid, nanosleep, openat,
+ * getdents64, unlinkat, lseek, close, sigaction, raise); the registry is fixed-size, and a slot is
+ * written before it is marked used and marked free before it is reused, so the handler never reads
+ * half a path. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 static char live_path[TMPDIR_MAX_LIVE][PATH_MAX];
 static volatile sig_atomic_t live_used[TMPDIR_MAX_LIVE];
 static volatile pid_t live_child[TMPDIR_MAX_LIVE];
+static volatile sig_atomic_t live_group[TMPDIR_MAX_LIVE];	/* live_child[i] leads a group */
 static volatile sig_atomic_t installed;
 
 static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -73,26 +75,43 @@ static int path__remove_now(const char *path)
 	return tree__remove_at(AT_FDCWD, path, 0);
 }
 
+/* sig to the child of slot i, or to the process group it leads. */
+static int slot__kill(int i, pid_t p, int sig)
+{
+	return kill(live_group[i] ? -p : p, sig);
+}
+
+/* 1: p is a child of ours still running; 0: ended (not reaped: its pid, and the id of the group
+ * it leads, are not reused until then); -1: not our child (reaped already). */
+static int child__running(pid_t p)
+{
+	siginfo_t si = { .si_pid = 0 };
+
+	if (waitid(P_PID, (id_t)p, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+		return -1;
+	return si.si_pid == 0;
+}
+
 /* Stop every registered child: SIGTERM (a compiler removes its own temporary files then), and
- * SIGKILL for one still running after 2 s. */
+ * SIGKILL for one still running after 2 s; a child that leads a group gets both as a group, and
+ * the SIGKILL even when it ended by itself, for what it started. Reaped after that. */
 static void children__stop(void)
 {
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	int left = 0;
 
 	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
-		if (live_child[i] > 0 && kill(live_child[i], SIGTERM) == 0)
+		if (live_child[i] > 0 && slot__kill(i, live_child[i], SIGTERM) == 0)
 			left++;
 	for (int ms = 0; left && ms < 2000; ms += 20) {
 		left = 0;
 		for (int i = 0; i < TMPDIR_MAX_LIVE; i++) {
 			pid_t p = live_child[i];
+			int r = p > 0 ? child__running(p) : 0;
 
-			if (p <= 0)
-				continue;
-			if (waitpid(p, NULL, WNOHANG) == 0)
+			if (r > 0)
 				left++;
-			else
+			else if (r < 0)
 				live_child[i] = 0;
 		}
 		if (left)
@@ -102,7 +121,7 @@ static void children__stop(void)
 		pid_t p = live_child[i];
 
 		if (p > 0) {
-			kill(p, SIGKILL);
+			slot__kill(i, p, SIGKILL);
 			waitpid(p, NULL, 0);
 			live_child[i] = 0;
 		}
@@ -179,14 +198,23 @@ void tmpdir__unregister(const char *path)
 		}
 }
 
-void tmpdir__child_started(pid_t pid)
+void tmpdir__child_started(pid_t pid, int group)
 {
 	handlers__install();
 	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
 		if (live_child[i] <= 0) {
+			live_group[i] = group;	/* before the pid: the handler reads the pid first */
 			live_child[i] = pid;
 			return;
 		}
+}
+
+int tmpdir__child_kill(pid_t pid, int sig)
+{
+	for (int i = 0; i < TMPDIR_MAX_LIVE; i++)
+		if (live_child[i] == pid)
+			return slot__kill(i, pid, sig);
+	return kill(pid, sig);
 }
 
 void tmpdir__child_reaped(pid_t pid)
@@ -236,12 +264,7 @@ int tmpdir__new(const char *prefix, char **dir)
 	return rc;
 }
 
-void tmpdir__remove(const char *dir)
-{
-	tmpdir__remove_tree(dir);
-}
-
-int tmpdir__remove_tree(const char *dir)
+int tmpdir__remove(const char *dir)
 {
 	int rc;
 

@@ -1,11 +1,13 @@
 /* util_test.c - the utility layer: the hash set (pointers and strings, across growth), growable
  * arrays, the growable string, error lines, temporary directories (and removing a tree), whole
- * files, and child processes. */
+ * files, and child processes (with the process groups they lead). */
 #include <atf-c.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -165,11 +167,11 @@ ATF_TC_BODY(tmpdir_remove_tree, tc)
 	ATF_REQUIRE(realpath("outside", link) != NULL);
 	snprintf(p, sizeof(p), "%s/a/l", dir);
 	ATF_REQUIRE_EQ(symlink(link, p), 0);
-	ATF_CHECK_EQ(tmpdir__remove_tree(dir), 0);
+	ATF_CHECK_EQ(tmpdir__remove(dir), 0);
 	ATF_CHECK_EQ(access(dir, F_OK) == 0 ? 0 : errno, ENOENT);
 	ATF_CHECK_EQ(access("outside/keep", F_OK), 0);
-	ATF_CHECK_EQ(tmpdir__remove_tree(dir), 0);	/* gone already: nothing to do */
-	ATF_CHECK_EQ(tmpdir__remove_tree(NULL), 0);
+	ATF_CHECK_EQ(tmpdir__remove(dir), 0);	/* gone already: nothing to do */
+	ATF_CHECK_EQ(tmpdir__remove(NULL), 0);
 	free(dir);
 }
 
@@ -212,6 +214,98 @@ ATF_TC_BODY(spawn_signal_mask, tc)
 	ATF_CHECK_MSG(len >= 24 && !memcmp(buf, "SigBlk:\t0000000000000000\n", 25),
 		      "the child's mask: %.*s", (int)len, buf);
 	free(buf);
+}
+
+/* A shell deaf to SIGTERM in a group of its own (spawn_io.group) whose child, a sleep deaf to
+ * SIGTERM too, stays in the group; *sleeper is the sleep's pid (read from the shell's stdout).
+ * This process is made the subreaper, so that the sleep, orphaned, becomes its child. */
+static pid_t deaf_group_start(pid_t *sleeper)
+{
+	char *const sh[] = { "sh", "-c", "trap '' TERM; sleep 300 & echo $!; wait", NULL };
+	struct spawn_io io = { .err = { .fd = -1 }, .group = 1 };
+	char line[32] = "";
+	long v = 0;
+	pid_t pid;
+	int p[2];
+	FILE *f;
+
+	ATF_REQUIRE_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ATF_REQUIRE_EQ(pipe(p), 0);
+	io.out.fd = p[1];
+	ATF_REQUIRE_EQ(spawn__start(&pid, sh, &io), 0);
+	close(p[1]);
+	ATF_REQUIRE((f = fdopen(p[0], "r")) != NULL);
+	ATF_REQUIRE_MSG(fgets(line, sizeof(line), f) && sscanf(line, "%ld", &v) == 1 && v > 0,
+			"no pid from the shell: '%s'", line);
+	fclose(f);
+	ATF_CHECK_EQ(getpgid(pid), pid);
+	ATF_CHECK_EQ(getpgid((pid_t)v), pid);
+	*sleeper = (pid_t)v;
+	return pid;
+}
+
+/* The sleep of deaf_group_start, orphaned: it must end by SIGKILL within 5 s (else it is killed
+ * here and the case fails). */
+static void check_sleeper_killed(pid_t sleeper)
+{
+	int status = 0, rc = spawn__wait_timeout(sleeper, &status, 5);
+
+	ATF_CHECK_MSG(rc != -ETIMEDOUT, "the group's sleep outlived its leader by 5 s");
+	ATF_CHECK_MSG(rc == -ETIMEDOUT || (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL),
+		      "the group's sleep: rc %d status 0x%x, not SIGKILL", rc, status);
+}
+
+ATF_TC(spawn_group_timeout);
+ATF_TC_HEAD(spawn_group_timeout, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A child of spawn_io.group that outlives its time limit is "
+			  "killed with its whole group: its own child, deaf to SIGTERM, dies too");
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(spawn_group_timeout, tc)
+{
+	pid_t sleeper, pid = deaf_group_start(&sleeper);
+	int status;
+
+	ATF_CHECK_EQ(spawn__wait_timeout(pid, &status, 1), -ETIMEDOUT);
+	check_sleeper_killed(sleeper);
+}
+
+ATF_TC(spawn_group_signal);
+ATF_TC_HEAD(spawn_group_signal, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "SIGTERM to a process whose child of spawn_io.group runs: "
+			  "the handler stops the whole group (its own child, deaf to SIGTERM, too) "
+			  "and the process dies of SIGTERM");
+	atf_tc_set_md_var(tc, "timeout", "60");
+}
+ATF_TC_BODY(spawn_group_signal, tc)
+{
+	pid_t sleeper, x;
+	int p[2], status;
+
+	ATF_REQUIRE_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	ATF_REQUIRE_EQ(pipe(p), 0);
+	x = fork();
+	ATF_REQUIRE(x >= 0);
+	if (x == 0) {	/* the spawner: starts the group, says so, waits for its signal */
+		pid_t s;
+
+		close(p[0]);
+		deaf_group_start(&s);
+		if (write(p[1], &s, sizeof(s)) != sizeof(s))
+			_exit(125);
+		for (;;)
+			pause();
+	}
+	close(p[1]);
+	ATF_REQUIRE_EQ(read(p[0], &sleeper, sizeof(sleeper)), (ssize_t)sizeof(sleeper));
+	close(p[0]);
+	ATF_REQUIRE_EQ(kill(x, SIGTERM), 0);
+	ATF_REQUIRE_EQ(waitpid(x, &status, 0), x);
+	ATF_CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM,
+		      "the spawner: status 0x%x, not SIGTERM", status);
+	check_sleeper_killed(sleeper);
 }
 
 static void put(const char *path, const char *text)
@@ -319,6 +413,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tmpdir_remove_tree);
 	ATF_TP_ADD_TC(tp, spawn_children);
 	ATF_TP_ADD_TC(tp, spawn_signal_mask);
+	ATF_TP_ADD_TC(tp, spawn_group_timeout);
+	ATF_TP_ADD_TC(tp, spawn_group_signal);
 	ATF_TP_ADD_TC(tp, outset_whole_or_nothing);
 	return atf_no_error();
 }
