@@ -9,16 +9,18 @@
 # Without clang-19 or libclang-rt-19-dev the harnesses are not built and fuzz_test skips.
 FUZZ_CC ?= clang-19
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := fuzz_manifest fuzz_rust fuzz_allow fuzz_pahole fuzz_elf fuzz_kfile
+FUZZ_TARGETS := fuzz_manifest fuzz_rust fuzz_allow fuzz_pahole fuzz_elf fuzz_kfile fuzz_macro
 FUZZ_PROGS := $(addprefix fuzz/,$(FUZZ_TARGETS))
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-missing-field-initializers \
 	-Wno-string-plus-int -Wno-unused-but-set-variable \
 	-g -O1 $(FUZZ_SANFLAGS)
 # the harnesses are above the library, like kvmgate.c; the library's files keep their own -I
-EXTRA_CFLAGS_fuzz/ = $(BINDINGS_INCLUDES) -Idwarf
-# the library as the readers need it (no libclang: cmodel.c is the C model alone)
+EXTRA_CFLAGS_fuzz/ = $(BINDINGS_INCLUDES) -Idwarf $(CLANG_CFLAGS)
+# the library as the readers need it (no libclang: cmodel.c is the C model alone; the text scan,
+# the ioctl forms and literal.c call none of it)
 FUZZ_LIB_SRCS := $(UTIL_SRCS) $(MODEL_SRCS) $(RUST_SRCS) bindings/clang/cmodel.c \
+	bindings/clang/clang_prescan.c bindings/clang/clang_ioctl.c bindings/clang/literal.c \
 	$(addprefix dwarf/,$(DWARF_SRCS)) fuzz/fuzz_input.c
 FUZZ_LIB_OBJS := $(addprefix $(B)/fuzz/obj/,$(FUZZ_LIB_SRCS:.c=.o))
 

@@ -22,6 +22,7 @@ files_of() {
 	fuzz_pahole) echo dwarf/pahole_parse.c ;;
 	fuzz_elf) echo dwarf/elf.c ;;
 	fuzz_kfile) echo dwarf/kfile.c ;;
+	fuzz_macro) echo bindings/clang/literal.c bindings/clang/clang_ioctl.c ;;
 	esac
 }
 

@@ -34,14 +34,14 @@ fuzz_one() {
 	grep -E '^#[0-9]+.*(DONE|pulse)' log | tail -n 1
 }
 
-for t in manifest rust allow pahole elf kfile; do
+for t in manifest rust allow pahole elf kfile macro; do
 	eval "atf_test_case $t
 ${t}_head() { atf_set descr 'fuzz_$t: its seeds and a few seconds of new inputs, no crash'; atf_set timeout 120; }
 ${t}_body() { fuzz_one fuzz_$t; }"
 done
 
 atf_init_test_cases() {
-	for t in manifest rust allow pahole elf kfile; do
+	for t in manifest rust allow pahole elf kfile macro; do
 		atf_add_test_case $t
 	done
 }

@@ -47,7 +47,7 @@ static bool scan__seen(struct prescan_scan *s, const char *path)
  * (literals and operators, no name), needs no evaluation declaration. The text of its first
  * line is cut into tokens as libclang would (numbers and names, << >>, one-character
  * operators); anything else, a continuation line among it, needs the declaration. */
-static bool body__is_literal(const char *b)
+bool prescan__body_evaluates(const char *b)
 {
 	const char *toks[64];
 	char buf[512];
@@ -147,7 +147,7 @@ static void scan__define(struct prescan_scan *s, const char *p)
 		return;
 	}
 	ps->has_decl[ps->n] = ps->ioctl[ps->n] == 2 ||
-			      (!ps->ioctl[ps->n] && !body__is_literal(p + n));	/* (or empty) */
+			      (!ps->ioctl[ps->n] && !prescan__body_evaluates(p + n));	/* (or empty) */
 	ps->weight[ps->n] = !ps->has_decl[ps->n] ? 0 :
 			    ps->ioctl[ps->n] ? (unsigned)strlen(arg) + 16 : decl__weight(p + n);
 	if (!ps->has_decl[ps->n])
