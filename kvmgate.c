@@ -35,6 +35,7 @@
 #include "outset.h"
 #include "source.h"
 #include "timing.h"
+#include "tmpdir.h"
 
 #define EXIT_BAD 2
 
@@ -174,7 +175,7 @@ static void rust_job__start(struct rust_job *j, const struct cmodel *cm, FILE *f
 {
 	j->cm = cm;
 	j->f = f;
-	if (!pthread_create(&j->thread, NULL, rust_job__run, j))
+	if (!tmpdir__thread_create(&j->thread, rust_job__run, j))
 		j->running = true;
 	else
 		rust_job__run(j);

@@ -329,7 +329,7 @@ void dwarf__probe_read_start(struct dwarf_probe *p, const struct manifest *layou
 {
 	p->layout = layout;
 	p->out = out;
-	if (!pthread_create(&p->thread, NULL, probe__read, p))
+	if (!tmpdir__thread_create(&p->thread, probe__read, p))
 		p->reading = true;
 	else
 		probe__read(p);

@@ -15,6 +15,7 @@
 
 #include "clang_internal.h"
 #include "cmodel.h"
+#include "tmpdir.h"
 
 /* The build's libclang (the Makefile's CLANG_SONAME); the environment's KVMGATE_LIBCLANG, a
  * file or a name for the loader's search, replaces it (as bindgen's LIBCLANG_PATH does). */
@@ -90,7 +91,7 @@ void cmodel__preload(void)
 	if (dl.started || dl.loaded)
 		return;
 	/* no thread (EAGAIN): the first parse loads it itself */
-	dl.started = pthread_create(&dl.thread, NULL, dl__thread, NULL) == 0;
+	dl.started = tmpdir__thread_create(&dl.thread, dl__thread, NULL) == 0;
 }
 
 int clang_dl__open(char *err, size_t errlen)

@@ -16,6 +16,7 @@
 
 #include "clang_internal.h"
 #include "hset.h"
+#include "tmpdir.h"
 
 /* Fewer declarations than this, or less weight (decl__weight of clang_prescan.c) than this:
  * one parse. The second unit parses the headers again, which costs as much as declarations of
@@ -117,7 +118,7 @@ int clang_split__start(struct clang_split *sp, const struct clang_args *a,
 	sp->a = a;
 	sp->src = theirs;
 	theirs = NULL;
-	rc = pthread_create(&sp->thread, NULL, split__parse, sp);
+	rc = tmpdir__thread_create(&sp->thread, split__parse, sp);
 	if (rc)
 		goto one_parse;
 	sp->started = true;

@@ -78,13 +78,16 @@ int spawn__start(pid_t *pid, char *const argv[], const struct spawn_io *io)
 		sigset_t old;
 
 		/* started and registered in one window: a signal between would not stop it; the
-		 * child starts with the mask the caller had, not the window's */
+		 * child starts with the mask the caller had, not the window's, and with the
+		 * handler's signals deliverable (a worker thread blocks those) */
 		tmpdir__block(&old);
 		rc = posix_spawnattr_init(&at);
 		if (!rc) {
 			int group = io && io->group;
+			sigset_t child = old;
 
-			rc = posix_spawnattr_setsigmask(&at, &old);
+			tmpdir__child_mask(&child);
+			rc = posix_spawnattr_setsigmask(&at, &child);
 			if (!rc && group)
 				rc = posix_spawnattr_setpgroup(&at, 0);	/* its own pid */
 			if (!rc)

@@ -274,3 +274,23 @@ int tmpdir__remove(const char *dir)
 	tmpdir__unregister(dir);
 	return rc == -ENOENT ? 0 : rc;
 }
+
+int tmpdir__thread_create(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	sigset_t set, old;
+	int rc;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++)
+		sigaddset(&set, cleanup_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, &old);	/* cannot fail: a valid how and set */
+	rc = pthread_create(thread, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+void tmpdir__child_mask(sigset_t *mask)
+{
+	for (size_t i = 0; i < sizeof(cleanup_signals) / sizeof(cleanup_signals[0]); i++)
+		sigdelset(mask, cleanup_signals[i]);
+}

@@ -7,6 +7,7 @@
 #ifndef KVMGATE_TMPDIR_H
 #define KVMGATE_TMPDIR_H
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/types.h>
 
@@ -42,5 +43,14 @@ int tmpdir__child_kill(pid_t pid, int sig);
  * which delivers what arrived meanwhile (the handler then runs). */
 void tmpdir__block(sigset_t *old);
 void tmpdir__unblock(const sigset_t *old);
+
+/* pthread_create for a worker thread that never runs the handler: it starts with SIGINT,
+ * SIGTERM and SIGHUP blocked, so that they reach the thread that registers paths, whose
+ * tmpdir__block window then holds them (on another thread, the handler could run while a path
+ * is made and not yet registered, and leave it). 0 or pthread_create's error. */
+int tmpdir__thread_create(pthread_t *thread, void *(*fn)(void *), void *arg);
+/* Unblock in mask the signals the handler catches: a child starts with them deliverable, even
+ * when a worker thread spawns it (spawn.c). */
+void tmpdir__child_mask(sigset_t *mask);
 
 #endif

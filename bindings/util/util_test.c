@@ -3,6 +3,7 @@
  * files, and child processes (with the process groups they lead). */
 #include <atf-c.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,49 @@ ATF_TC_BODY(spawn_signal_mask, tc)
 	free(buf);
 }
 
+/* In a worker thread (tmpdir__thread_create): its mask, and its child's. */
+struct worker_seen {
+	bool int_blocked, term_blocked, hup_blocked;
+	int spawn_rc, status;
+};
+
+static void *worker_spawn(void *arg)
+{
+	struct worker_seen *w = arg;
+	char *const show[] = { "grep", "^SigBlk:", "/proc/self/status", NULL };
+	struct spawn_io io = { .out = { .path = "worker-mask.txt" } };
+	sigset_t cur;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	w->int_blocked = sigismember(&cur, SIGINT) == 1;
+	w->term_blocked = sigismember(&cur, SIGTERM) == 1;
+	w->hup_blocked = sigismember(&cur, SIGHUP) == 1;
+	w->spawn_rc = spawn__run(show, &io, &w->status);
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(worker_thread_signals);
+ATF_TC_BODY(worker_thread_signals, tc)
+{
+	/* a worker never runs the handler (SIGINT, SIGTERM, SIGHUP blocked: they go to the thread
+	 * that registers paths), and what it spawns can still be stopped (a child of it starts with
+	 * them deliverable) */
+	struct worker_seen w = { 0 };
+	char err[ERRBUF_SIZE], *buf;
+	pthread_t t;
+	size_t len;
+
+	ATF_REQUIRE_EQ(tmpdir__thread_create(&t, worker_spawn, &w), 0);
+	ATF_REQUIRE_EQ(pthread_join(t, NULL), 0);
+	ATF_CHECK(w.int_blocked && w.term_blocked && w.hup_blocked);
+	ATF_REQUIRE_EQ(w.spawn_rc, 0);
+	ATF_REQUIRE(spawn__ok(w.status));
+	ATF_REQUIRE_EQ(file__read("worker-mask.txt", &buf, &len, err, sizeof(err)), 0);
+	ATF_CHECK_MSG(len >= 24 && !memcmp(buf, "SigBlk:\t0000000000000000\n", 25),
+		      "the worker's child's mask: %.*s", (int)len, buf);
+	free(buf);
+}
+
 /* A shell deaf to SIGTERM in a group of its own (spawn_io.group) whose child, a sleep deaf to
  * SIGTERM too, stays in the group; *sleeper is the sleep's pid (read from the shell's stdout).
  * This process is made the subreaper, so that the sleep, orphaned, becomes its child. */
@@ -413,6 +457,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tmpdir_remove_tree);
 	ATF_TP_ADD_TC(tp, spawn_children);
 	ATF_TP_ADD_TC(tp, spawn_signal_mask);
+	ATF_TP_ADD_TC(tp, worker_thread_signals);
 	ATF_TP_ADD_TC(tp, spawn_group_timeout);
 	ATF_TP_ADD_TC(tp, spawn_group_signal);
 	ATF_TP_ADD_TC(tp, outset_whole_or_nothing);
