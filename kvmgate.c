@@ -254,11 +254,14 @@ static int cmd_gen(int argc, char **argv)
 	 * runs while libclang loads and parses */
 	cmodel__preload();
 	/* the DWARF probe needs no layout: its compiler runs while libclang parses */
-	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err)))
+	if (dwarf && dwarf__probe_start(&probe, arch, headers, err, sizeof(err))) {
+		cmodel__preload_wait();
 		return fail("%s (the DWARF cross-check; --no-dwarf skips it)", err);
+	}
 	timing__mark("probe started");
 	ret = cmodel__load_headers(&cm, arch, headers, kernel, err, sizeof(err));
 	if (ret) {
+		cmodel__preload_wait();	/* (a bad headers tree fails before libclang is needed) */
 		dwarf__probe_cancel(&probe);
 		return fail("%s", err);
 	}

@@ -94,12 +94,17 @@ void cmodel__preload(void)
 	dl.started = tmpdir__thread_create(&dl.thread, dl__thread, NULL) == 0;
 }
 
-int clang_dl__open(char *err, size_t errlen)
+void cmodel__preload_wait(void)
 {
 	if (dl.started) {
 		pthread_join(dl.thread, NULL);	/* cannot fail: a joinable thread of ours */
 		dl.started = false;
 	}
+}
+
+int clang_dl__open(char *err, size_t errlen)
+{
+	cmodel__preload_wait();
 	if (!dl.loaded)
 		dl__load();
 	if (dl.ret)

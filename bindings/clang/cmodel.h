@@ -113,6 +113,9 @@ int cmodel__flatten(const struct cmodel *cm, struct manifest *m);
  * cmodel__load_headers finds it loaded (gen calls it first thing). Optional: without it, the
  * first parse loads libclang itself. */
 void cmodel__preload(void);
+/* Wait for a load cmodel__preload started (nothing if none): before exit, which must not run
+ * libLLVM's destructors while its constructors still run on the loader thread. */
+void cmodel__preload_wait(void);
 /* clang_load.c: parse DIR/include/linux/kvm.h (or the default headers when headers is NULL).
  * Returns 0, or -errno with err filled ("FILE:LINE: message"). */
 int cmodel__load_headers(struct cmodel *cm, const char *arch, const char *headers,
