@@ -166,6 +166,18 @@ static void distinct_fill(struct ictx *c, const struct cat_entry *e)
 		fill_distinct(c->payload, e->distinct.n, c->payload_len);
 }
 
+/* record_skip: e (and its partner p, if any) not exercised, and why; e's struct not
+ * round-tripped. */
+static void record_skip(const struct cat_entry *e, const struct cat_entry *p, const char *why)
+{
+	cov_ioctl(e->name, COV_SKIPPED, why);
+	if (p != NULL)
+		cov_ioctl(p->name, COV_SKIPPED, why);
+	if (e->type != NULL)
+		cov_struct(e->type->name, false, why);
+	printf("%s: skipped: %s\n", e->name, why);
+}
+
 /* check_pair: GET -> SET -> GET byte-equal, then distinct values SET -> GET. */
 static void check_pair(struct ictx *c, const struct cat_entry *g, const struct cat_entry *s)
 {
@@ -187,9 +199,7 @@ static void check_pair(struct ictx *c, const struct cat_entry *g, const struct c
 	if (ok && !masked_equal(g, a, b, total, &at)) {
 		if (!ictx_needs_hold(c, g)) {
 			/* what the round trip needs stopped holding while it ran: a skip */
-			cov_ioctl(g->name, COV_SKIPPED, c->skip);
-			cov_ioctl(s->name, COV_SKIPPED, c->skip);
-			printf("%s: skipped: %s\n", g->name, c->skip);
+			record_skip(g, s, c->skip);
 			goto out;
 		}
 		ATF_CHECK_MSG(false, "%s -> %s -> %s: byte %zu differs (0x%02x, then 0x%02x)",
@@ -291,12 +301,7 @@ static void run_family(const atf_tc_t *tc, bool (*pick)(const struct cat_entry *
 		up = ictx_setup(&c, &cat, e);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		if (!up) {
-			cov_ioctl(e->name, COV_SKIPPED, c.skip);
-			if (p != NULL)
-				cov_ioctl(p->name, COV_SKIPPED, c.skip);
-			if (e->type != NULL)
-				cov_struct(e->type->name, false, c.skip);
-			printf("%s: skipped: %s\n", e->name, c.skip);
+			record_skip(e, p, c.skip);
 			skipped++;
 		} else if (e->gone != 0 && is_gone(&c, e)) {
 			char detail[512];

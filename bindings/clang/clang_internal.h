@@ -97,7 +97,6 @@ int prescan__run(struct prescan *ps, char **dirs, size_t ndirs);
 /* Whether a #define's body text (after the name, up to the newline) needs no evaluation
  * declaration: empty, or one that literal.c evaluates (its first line cut into tokens). */
 bool prescan__body_evaluates(const char *body);
-ssize_t prescan__find(const struct prescan *ps, const char *name);
 /* The entries of name, as a range of ps->order: [*first, *end) (empty when none). */
 void prescan__range(const struct prescan *ps, const char *name, size_t *first, size_t *end);
 void prescan__fini(struct prescan *ps);

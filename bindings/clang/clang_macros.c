@@ -472,10 +472,10 @@ static int eval__fallback(struct cmodel *cm, CXIndex idx, const struct clang_arg
 	return ret;
 }
 
-/* An ioctl macro the scan predicted (clang_ioctl.c): its macro, definition and use. */
+/* An ioctl macro the scan predicted (clang_ioctl.c): its macro and its use (whose tokens are
+ * its definition's). */
 struct fast_ioctl {
 	size_t macro;
-	const struct mdef *d;
 	struct ioctl_use u;
 };
 
@@ -656,8 +656,7 @@ int clang__load_macros(struct cmodel *cm, CXIndex idx, CXTranslationUnit tu,
 			/* written _IOW(type, nr, arg) as the scan predicted: put together here */
 			p = fast__entry(ps, &defs.d[i], &fast[nfast].u);
 			if (p >= 0) {
-				fast[nfast].macro = cm->nmacros - 1;
-				fast[nfast++].d = &defs.d[i];
+				fast[nfast++].macro = cm->nmacros - 1;
 				if (ps->ioctl[p] == 2)
 					map[p] = (ssize_t)(cm->nmacros - 1);	/* its size */
 				continue;

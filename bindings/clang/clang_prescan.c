@@ -281,24 +281,6 @@ void prescan__range(const struct prescan *ps, const char *name, size_t *first, s
 	*end = hi;
 }
 
-ssize_t prescan__find(const struct prescan *ps, const char *name)
-{
-	size_t lo = 0, hi = ps->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, ps->names[ps->order[mid]]);
-
-		if (!c)
-			return (ssize_t)ps->order[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
 void prescan__fini(struct prescan *ps)
 {
 	for (size_t i = 0; i < ps->n; i++) {
